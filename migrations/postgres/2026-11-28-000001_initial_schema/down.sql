@@ -1,0 +1,17 @@
+DROP TABLE outbox;
+DROP TABLE audit_events;
+DROP TABLE collective_plan_targets;
+DROP TABLE collective_plans;
+DROP TABLE individual_plan_items;
+DROP TABLE individual_plans;
+DROP TABLE enrollments;
+DROP TABLE training_sessions;
+DROP TABLE modules;
+DROP TABLE venues;
+DROP TABLE key_users;
+DROP TABLE api_tokens;
+DROP TABLE accounts;
+DROP TABLE people;
+DROP TABLE memberships;
+DROP TABLE domains;
+DROP TABLE organizations;

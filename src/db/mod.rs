@@ -1,0 +1,331 @@
+//! Database access: one connection type over SQLite and PostgreSQL, the pool, migrations and the
+//! `Db` request guard. Backend-specific SQL lives here and nowhere else.
+
+pub mod introspect;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use rocket::tokio::task::spawn_blocking;
+
+use crate::error::AppError;
+
+/// One connection to either backend. Diesel generates the dispatching `Connection` impl.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// How long a request waits for a free connection before it is answered 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A parsed `DATABASE_URL`: `postgres://…` / `postgresql://…`, else `sqlite://path`, `sqlite:path`
+/// or a bare file path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DbError::Config("DATABASE_URL is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.contains("://") {
+            return Err(DbError::Config(format!(
+                "unsupported database URL scheme in {url:?}: use postgres://… or a SQLite file path"
+            )));
+        }
+        if path.is_empty() || path == ":memory:" {
+            return Err(DbError::Config(
+                "SQLite needs a file path (an in-memory database is not shared by the pool)".into(),
+            ));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite file, if this is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            DatabaseUrl::Sqlite(path) => Some(path),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database configuration: {0}")]
+    Config(String),
+    #[error("cannot connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens connections for r2d2, choosing the backend from the URL scheme (the derived
+/// `establish` would try each backend in turn and hide the real error).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => Ok(DbConn::Postgres(PgConnection::establish(url)?)),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // busy_timeout first: the WAL switch itself may wait for another writer.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+/// The shared database handle: a pool plus a semaphore of the same size, so that async tasks
+/// wait for a connection without tying up blocking threads.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<ConnectionManager>,
+    permits: Arc<Semaphore>,
+    backend: Backend,
+}
+
+impl Database {
+    /// Opens the pool and runs pending migrations. Blocking: call it off the async threads.
+    pub fn open(url: &str, pool_size: u32) -> Result<Self, DbError> {
+        let url = DatabaseUrl::parse(url)?;
+        if let Some(path) = url.sqlite_path() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let backend = url.backend();
+        let pool_size = pool_size.max(1);
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(ConnectionManager { url })?;
+        let db = Database {
+            pool,
+            permits: Arc::new(Semaphore::new(pool_size as usize)),
+            backend,
+        };
+        let mut conn = db.get()?;
+        with_startup_lock(&mut conn, run_migrations)?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for blocking code (CLI, start-up, jobs).
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `work` on a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let _permit = self.acquire().await?;
+        run_blocking(self.pool.clone(), work).await
+    }
+
+    async fn acquire(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        match rocket::tokio::time::timeout(ACQUIRE_TIMEOUT, self.permits.clone().acquire_owned())
+            .await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::Unavailable("no database connection available in time".into())),
+        }
+    }
+}
+
+/// Runs the pending embedded migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), DbError> {
+    let migrations = match conn {
+        DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
+        DbConn::Postgres(_) => POSTGRES_MIGRATIONS,
+    };
+    conn.run_pending_migrations(migrations)
+        .map(|_| ())
+        .map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs start-up work (migrations, reference data) so that several instances starting at once
+/// on one PostgreSQL take turns. SQLite serialises writers by itself.
+pub fn with_startup_lock<T, E>(
+    conn: &mut DbConn,
+    work: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DbError>,
+{
+    const STARTUP_LOCK_KEY: i64 = 0x466f_726d_6174; // "Format"
+    let locked = matches!(conn, DbConn::Postgres(_));
+    if locked {
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+            .map_err(DbError::from)?;
+    }
+    let result = work(conn);
+    if locked {
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
+            .map_err(DbError::from)?;
+    }
+    result
+}
+
+/// SQLite online backup into a new file (`VACUUM INTO` gives a consistent copy while the
+/// application keeps running).
+pub fn backup_sqlite(conn: &mut DbConn, target: &Path) -> Result<(), DbError> {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            if target.exists() {
+                return Err(DbError::Config(format!("{} already exists", target.display())));
+            }
+            diesel::sql_query("VACUUM INTO $1")
+                .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().into_owned())
+                .execute(sqlite)?;
+            Ok(())
+        }
+        DbConn::Postgres(_) => Err(DbError::Config(
+            "backups of PostgreSQL are taken with pg_dump, e.g. `pg_dump --format=custom --file=formation.dump \"$DATABASE_URL\"`".into(),
+        )),
+    }
+}
+
+/// The request guard for handlers that touch the database: answers 503 when no connection
+/// comes in time, so a saturated pool never turns into a hung request.
+pub struct Db {
+    database: Database,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Db {
+    pub fn backend(&self) -> Backend {
+        self.database.backend
+    }
+
+    /// Runs `work` on a pooled connection, off the async threads. The guard already holds a
+    /// permit, so this does not wait on the semaphore again.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        run_blocking(self.database.pool.clone(), work).await
+    }
+}
+
+async fn run_blocking<T, F>(pool: Pool<ConnectionManager>, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+{
+    spawn_blocking(move || {
+        let mut conn = pool
+            .get_timeout(ACQUIRE_TIMEOUT)
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Db {
+    type Error = AppError;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AppError> {
+        let Some(database) = request.rocket().state::<Database>() else {
+            return Outcome::Error((
+                Status::ServiceUnavailable,
+                AppError::Unavailable("database not initialised".into()),
+            ));
+        };
+        match database.acquire().await {
+            Ok(permit) => Outcome::Success(Db {
+                database: database.clone(),
+                _permit: permit,
+            }),
+            Err(error) => Outcome::Error((Status::ServiceUnavailable, error)),
+        }
+    }
+}
+

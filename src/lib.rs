@@ -1,0 +1,75 @@
+//! Formation: a train-the-trainers platform for the Brussels local authorities' shared software.
+//!
+//! `build_rocket` is the one place where routes, fairings and state are wired. The layers:
+//! `domain` holds the rules (no HTTP), `web` the thin handlers, `db` the connection, pool and
+//! schema, `jobs` background work.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod web;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+
+use crate::config::Settings;
+use crate::db::Database;
+use crate::error::AppError;
+
+/// Builds the application from a figment (see `config::figment`). The database is opened,
+/// migrated and seeded when Rocket ignites, off the async threads.
+pub fn build_rocket(figment: Figment) -> Rocket<Build> {
+    let figment = config::with_secret_key(figment);
+    let static_dir = Settings::from_figment(&figment)
+        .map(|s| s.static_dir)
+        .unwrap_or_else(|_| Settings::default().static_dir);
+    rocket::custom(figment)
+        .attach(AdHoc::config::<Settings>())
+        .attach(AdHoc::try_on_ignite("Database", |rocket| async move {
+            let Some(settings) = rocket.state::<Settings>().cloned() else {
+                log::error!("settings are not readable");
+                return Err(rocket);
+            };
+            match rocket::tokio::task::spawn_blocking(move || prepare_database(&settings)).await {
+                Ok(Ok(database)) => Ok(rocket.manage(database)),
+                Ok(Err(error)) => {
+                    log::error!("database start-up failed: {error}");
+                    Err(rocket)
+                }
+                Err(error) => {
+                    log::error!("database start-up panicked: {error}");
+                    Err(rocket)
+                }
+            }
+        }))
+        .attach(Template::custom(|engines| {
+            engines.tera.register_function("t", web::i18n::tera_function());
+        }))
+        .attach(web::security::SecurityHeaders)
+        .mount("/", web::routes())
+        .mount("/static", FileServer::from(static_dir))
+        .register("/", web::errors::catchers())
+}
+
+/// Opens the database, runs migrations, loads the reference data, and the demo data set when
+/// the settings ask for it. Blocking.
+pub fn prepare_database(settings: &Settings) -> Result<Database, AppError> {
+    let database = Database::open(&settings.database_url, settings.pool_size)?;
+    let mut conn = database.get()?;
+    db::with_startup_lock(&mut conn, |conn| -> Result<(), AppError> {
+        domain::reference::load(conn)?;
+        if settings.demo {
+            let summary = domain::demo::load(conn)?;
+            if summary.loaded {
+                log::info!("demo data loaded: {summary:?}");
+            }
+        }
+        Ok(())
+    })?;
+    Ok(database)
+}

@@ -1,0 +1,165 @@
+//! The `formation` command line. It only parses the command and calls into the library.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use formation::config::{self, Settings};
+use formation::db::{self, Database};
+use formation::domain::accounts::{self, AccountRequest, Role};
+use formation::domain::demo;
+use formation::error::AppError;
+use formation::web::i18n::Locale;
+
+#[derive(Parser)]
+#[command(name = "formation", version, about = "Formation: train-the-trainers platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (migrates and loads reference data first).
+    Serve {
+        /// Also load the demonstration data set and print its sign-ins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Load reference data (and, with --demo, the demonstration data set) and exit.
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an account; the password is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Organisation code (required for hr and member accounts).
+        #[arg(long)]
+        organization: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Copy the SQLite database to a new file while the app may keep running.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(value).ok_or_else(|| "expected one of: admin, planner, hr, member".to_owned())
+}
+
+fn settings() -> Result<Settings, String> {
+    Settings::from_figment(&config::figment()).map_err(|e| format!("configuration: {e}"))
+}
+
+fn describe(error: AppError) -> String {
+    match error {
+        AppError::Validation(fields) => fields
+            .0
+            .iter()
+            .map(|(field, messages)| {
+                let texts: Vec<String> = messages.iter().map(|m| Locale::En.message(m)).collect();
+                format!("{field}: {}", texts.join("; "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        AppError::Conflict(message) => Locale::En.message(&message),
+        other => other.to_string(),
+    }
+}
+
+fn print_demo_sign_ins() {
+    println!("Demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
+    for sign_in in demo::SIGN_INS {
+        println!("  {:<8} {:<40} {}", sign_in.role.as_str(), sign_in.email, sign_in.description);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { demo } => {
+            let mut figment = config::figment();
+            if demo {
+                figment = figment.merge(("demo", true));
+            }
+            let rocket = formation::build_rocket(figment);
+            if demo {
+                print_demo_sign_ins();
+            }
+            rocket::execute(rocket.launch()).map(|_| ()).map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            let settings = settings()?;
+            Database::open(&settings.database_url, 1).map_err(|e| e.to_string())?;
+            println!("Migrations are up to date ({}).", settings.database_url);
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let settings = Settings { demo, ..settings()? };
+            formation::prepare_database(&settings).map_err(describe)?;
+            println!("Reference data loaded.");
+            if demo {
+                print_demo_sign_ins();
+            }
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            role,
+            organization,
+            password_stdin: _,
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("reading the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let settings = settings()?;
+            let database = formation::prepare_database(&settings).map_err(describe)?;
+            let mut conn = database.get().map_err(|e| e.to_string())?;
+            let account = accounts::create(
+                &mut conn,
+                None,
+                &AccountRequest {
+                    email,
+                    role,
+                    organization_code: organization,
+                    person_id: None,
+                    password: Some(password),
+                    locale: None,
+                },
+            )
+            .map_err(describe)?;
+            println!("Account {} created ({}).", account.email, account.role);
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let settings = settings()?;
+            let database = Database::open(&settings.database_url, 1).map_err(|e| e.to_string())?;
+            let mut conn = database.get().map_err(|e| e.to_string())?;
+            db::backup_sqlite(&mut conn, &to).map_err(|e| e.to_string())?;
+            println!("Backup written to {}.", to.display());
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Error answers: the JSON error shape for API clients, a translated page for browsers, and
+//! the catchers that give every status the same treatment.
+
+use std::collections::BTreeMap;
+
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Responder};
+use rocket::serde::json::Json;
+use rocket::{catch, catchers, Catcher};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::error::{AppError, Message};
+use crate::web::i18n::Locale;
+use crate::web::page::PageContext;
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct ErrorPage {
+    page: PageContext,
+    status: u16,
+    code: &'static str,
+    message: String,
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+/// Whether the client wants JSON: API paths always do; elsewhere `Accept` decides.
+pub fn wants_json(request: &Request<'_>) -> bool {
+    request.uri().path().as_str().starts_with("/api/")
+        || request
+            .accept()
+            .map(|accept| accept.preferred().media_type().is_json())
+            .unwrap_or(false)
+}
+
+fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, Message) {
+    match error {
+        Some(AppError::Conflict(message)) => ("conflict", message.clone()),
+        Some(AppError::Validation(_)) => ("validation_failed", Message::new("error-validation")),
+        _ => match status.code {
+            400 => ("bad_request", Message::new("error-bad-request")),
+            401 => ("unauthorized", Message::new("error-unauthorized")),
+            403 => ("forbidden", Message::new("error-forbidden")),
+            404 => ("not_found", Message::new("error-not-found")),
+            409 => ("conflict", Message::new("error-conflict")),
+            413 => ("payload_too_large", Message::new("error-payload-too-large")),
+            415 => ("unsupported_media_type", Message::new("error-unsupported-media-type")),
+            422 => ("validation_failed", Message::new("error-validation")),
+            503 => ("unavailable", Message::new("error-unavailable")),
+            code if code < 500 => ("bad_request", Message::new("error-bad-request")),
+            _ => ("internal", Message::new("error-internal")),
+        },
+    }
+}
+
+/// Renders an error for this request, in its language and format.
+pub fn render_error(
+    request: &Request<'_>,
+    status: Status,
+    error: &AppError,
+) -> response::Result<'static> {
+    respond(request, status, Some(error))
+}
+
+fn respond(
+    request: &Request<'_>,
+    status: Status,
+    error: Option<&AppError>,
+) -> response::Result<'static> {
+    let locale = Locale::of(request);
+    let (code, message) = code_and_message(status, error);
+    let message = locale.message(&message);
+    let fields: BTreeMap<String, Vec<String>> = match error {
+        Some(AppError::Validation(errors)) => errors
+            .0
+            .iter()
+            .map(|(field, messages)| {
+                (field.clone(), messages.iter().map(|m| locale.message(m)).collect())
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let mut response = if wants_json(request) {
+        let body = ErrorBody {
+            error: ErrorDetail { code, message, fields },
+        };
+        Json(body).respond_to(request)?
+    } else {
+        let page = ErrorPage {
+            page: PageContext::new(request, locale, "error-title"),
+            status: status.code,
+            code,
+            message,
+            fields,
+        };
+        Template::render("error", &page).respond_to(request)?
+    };
+    response.set_status(status);
+    Ok(response)
+}
+
+#[catch(default)]
+fn any_status(status: Status, _request: &Request<'_>) -> CaughtError {
+    CaughtError(status)
+}
+
+/// The catchers' answer: the status as a translated page or JSON error.
+struct CaughtError(Status);
+
+impl<'r> Responder<'r, 'static> for CaughtError {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        respond(request, self.0, None)
+    }
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![any_status]
+}
