@@ -22,7 +22,10 @@ pub struct Message {
 
 impl Message {
     pub fn new(key: &'static str) -> Self {
-        Message { key, args: Vec::new() }
+        Message {
+            key,
+            args: Vec::new(),
+        }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {

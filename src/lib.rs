@@ -48,7 +48,9 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
             }
         }))
         .attach(Template::custom(|engines| {
-            engines.tera.register_function("t", web::i18n::tera_function());
+            engines
+                .tera
+                .register_function("t", web::i18n::tera_function());
         }))
         .attach(web::security::SecurityHeaders)
         .mount("/", web::routes())

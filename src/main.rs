@@ -13,7 +13,11 @@ use formation::error::AppError;
 use formation::web::i18n::Locale;
 
 #[derive(Parser)]
-#[command(name = "formation", version, about = "Formation: train-the-trainers platform")]
+#[command(
+    name = "formation",
+    version,
+    about = "Formation: train-the-trainers platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -81,7 +85,12 @@ fn describe(error: AppError) -> String {
 fn print_demo_sign_ins() {
     println!("Demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
     for sign_in in demo::SIGN_INS {
-        println!("  {:<8} {:<40} {}", sign_in.role.as_str(), sign_in.email, sign_in.description);
+        println!(
+            "  {:<8} {:<40} {}",
+            sign_in.role.as_str(),
+            sign_in.email,
+            sign_in.description
+        );
     }
 }
 
@@ -96,7 +105,9 @@ fn run(cli: Cli) -> Result<(), String> {
             if demo {
                 print_demo_sign_ins();
             }
-            rocket::execute(rocket.launch()).map(|_| ()).map_err(|e| e.to_string())
+            rocket::execute(rocket.launch())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         }
         Command::Migrate => {
             let settings = settings()?;
@@ -105,7 +116,10 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Seed { demo } => {
-            let settings = Settings { demo, ..settings()? };
+            let settings = Settings {
+                demo,
+                ..settings()?
+            };
             formation::prepare_database(&settings).map_err(describe)?;
             println!("Reference data loaded.");
             if demo {

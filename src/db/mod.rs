@@ -212,7 +212,9 @@ impl Database {
             .await
         {
             Ok(Ok(permit)) => Ok(permit),
-            _ => Err(AppError::Unavailable("no database connection available in time".into())),
+            _ => Err(AppError::Unavailable(
+                "no database connection available in time".into(),
+            )),
         }
     }
 }
@@ -328,4 +330,3 @@ impl<'r> FromRequest<'r> for Db {
         }
     }
 }
-

@@ -107,7 +107,10 @@ pub fn create(
             );
         }
     }
-    let organization_id = match (&request.organization_code, request.role.needs_organization()) {
+    let organization_id = match (
+        &request.organization_code,
+        request.role.needs_organization(),
+    ) {
         (Some(code), _) => {
             let id = organizations::table
                 .filter(organizations::code.eq(code))
@@ -134,7 +137,10 @@ pub fn create(
         ))
         .get_result::<bool>(conn)?;
         if taken {
-            return Err(AppError::invalid("email", Message::new("field-email-taken")));
+            return Err(AppError::invalid(
+                "email",
+                Message::new("field-email-taken"),
+            ));
         }
         let account_id: i64 = diesel::insert_into(accounts::table)
             .values((

@@ -125,7 +125,9 @@ pub fn ensure_membership(conn: &mut DbConn, new: NewMembership) -> Result<bool, 
     ))
     .get_result::<bool>(conn)?;
     if !exists {
-        diesel::insert_into(memberships::table).values(new).execute(conn)?;
+        diesel::insert_into(memberships::table)
+            .values(new)
+            .execute(conn)?;
     }
     Ok(!exists)
 }
@@ -181,7 +183,11 @@ pub struct DomainMembershipCount {
 pub fn membership_counts(conn: &mut DbConn) -> Result<Vec<DomainMembershipCount>, AppError> {
     let rows: Vec<(i64, String, i64)> = memberships::table
         .group_by((memberships::domain_id, memberships::status))
-        .select((memberships::domain_id, memberships::status, diesel::dsl::count_star()))
+        .select((
+            memberships::domain_id,
+            memberships::status,
+            diesel::dsl::count_star(),
+        ))
         .load(conn)?;
     rows.into_iter()
         .map(|(domain_id, status, organizations)| {

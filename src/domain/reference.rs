@@ -61,7 +61,9 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// Social and later declared interest too. Which domains each organisation intended is not
 /// public: we record the intention for the three domains launched in 2023 (Finance, Soft HR,
 /// Hard HR), and Social for the CPAS, whose core business it is.
-fn membership_facts(authorities: &[LocalAuthorityRow]) -> Vec<(String, &'static str, MembershipStatus, NaiveDate)> {
+fn membership_facts(
+    authorities: &[LocalAuthorityRow],
+) -> Vec<(String, &'static str, MembershipStatus, NaiveDate)> {
     const LAUNCHED_2023: [&str; 3] = ["finance", "soft-hr", "hard-hr"];
     let intention_2021 = date(2021, 6, 30);
     let uccle_joined = date(2023, 4, 1);
@@ -71,17 +73,32 @@ fn membership_facts(authorities: &[LocalAuthorityRow]) -> Vec<(String, &'static 
         let code = authority.code.as_str();
         match code {
             "cpas-woluwe-saint-lambert" => {
-                facts.push((code.to_owned(), "social", MembershipStatus::Interested, interest_declared));
+                facts.push((
+                    code.to_owned(),
+                    "social",
+                    MembershipStatus::Interested,
+                    interest_declared,
+                ));
                 continue;
             }
             "uccle" | "cpas-uccle" => {
                 for domain in LAUNCHED_2023 {
-                    facts.push((code.to_owned(), domain, MembershipStatus::Joined, uccle_joined));
+                    facts.push((
+                        code.to_owned(),
+                        domain,
+                        MembershipStatus::Joined,
+                        uccle_joined,
+                    ));
                 }
             }
             _ => {
                 for domain in LAUNCHED_2023 {
-                    facts.push((code.to_owned(), domain, MembershipStatus::Intended, intention_2021));
+                    facts.push((
+                        code.to_owned(),
+                        domain,
+                        MembershipStatus::Intended,
+                        intention_2021,
+                    ));
                 }
             }
         }

@@ -57,7 +57,10 @@ fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, 
             404 => ("not_found", Message::new("error-not-found")),
             409 => ("conflict", Message::new("error-conflict")),
             413 => ("payload_too_large", Message::new("error-payload-too-large")),
-            415 => ("unsupported_media_type", Message::new("error-unsupported-media-type")),
+            415 => (
+                "unsupported_media_type",
+                Message::new("error-unsupported-media-type"),
+            ),
             422 => ("validation_failed", Message::new("error-validation")),
             503 => ("unavailable", Message::new("error-unavailable")),
             code if code < 500 => ("bad_request", Message::new("error-bad-request")),
@@ -88,14 +91,21 @@ fn respond(
             .0
             .iter()
             .map(|(field, messages)| {
-                (field.clone(), messages.iter().map(|m| locale.message(m)).collect())
+                (
+                    field.clone(),
+                    messages.iter().map(|m| locale.message(m)).collect(),
+                )
             })
             .collect(),
         _ => BTreeMap::new(),
     };
     let mut response = if wants_json(request) {
         let body = ErrorBody {
-            error: ErrorDetail { code, message, fields },
+            error: ErrorDetail {
+                code,
+                message,
+                fields,
+            },
         };
         Json(body).respond_to(request)?
     } else {

@@ -14,7 +14,10 @@ async fn health(database: &State<Database>) -> (Status, Json<Value>) {
         .run(|conn| conn.batch_execute("SELECT 1").map_err(Into::into))
         .await;
     match answer {
-        Ok(()) => (Status::Ok, Json(json!({ "status": "ok", "database": backend }))),
+        Ok(()) => (
+            Status::Ok,
+            Json(json!({ "status": "ok", "database": backend })),
+        ),
         Err(_) => (
             Status::ServiceUnavailable,
             Json(json!({ "status": "unavailable", "database": backend })),

@@ -34,10 +34,11 @@ async fn domain_views(db: &Db, locale: Locale) -> Result<Vec<DomainView>, AppErr
         Ok(domains
             .into_iter()
             .map(|domain| {
-                let mut memberships: BTreeMap<&'static str, i64> = organizations::MembershipStatus::ALL
-                    .iter()
-                    .map(|status| (status.as_str(), 0))
-                    .collect();
+                let mut memberships: BTreeMap<&'static str, i64> =
+                    organizations::MembershipStatus::ALL
+                        .iter()
+                        .map(|status| (status.as_str(), 0))
+                        .collect();
                 for count in counts.iter().filter(|c| c.domain_id == domain.id) {
                     memberships.insert(count.status.as_str(), count.organizations);
                 }
@@ -71,7 +72,10 @@ async fn index(page: PageContext, db: Db) -> Result<Template, AppError> {
         HomePage {
             page: page.titled("home-title"),
             domains,
-            statuses: organizations::MembershipStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            statuses: organizations::MembershipStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
         },
     ))
 }

@@ -99,7 +99,11 @@ impl Locale {
 
 /// Picks the language: account preference, then the switcher's cookie, then the browser's
 /// `Accept-Language`, then French.
-pub fn negotiate(account: Option<Locale>, cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+pub fn negotiate(
+    account: Option<Locale>,
+    cookie: Option<&str>,
+    accept_language: Option<&str>,
+) -> Locale {
     if let Some(locale) = account {
         return locale;
     }
