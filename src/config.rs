@@ -43,8 +43,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn from_figment(figment: &Figment) -> Result<Self, rocket::figment::Error> {
-        figment.extract()
+    pub fn from_figment(figment: &Figment) -> Result<Self, Box<rocket::figment::Error>> {
+        figment.extract().map_err(Box::new)
     }
 
     /// The folder that holds the generated secret key: beside the SQLite file, or `data_dir`.

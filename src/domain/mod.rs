@@ -4,11 +4,15 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cascade;
 pub mod catalogue;
 pub mod demo;
+pub mod enrollments;
 pub mod organizations;
 pub mod people;
+pub mod plans;
 pub mod reference;
+pub mod sessions;
 
 use chrono::{NaiveDateTime, Utc};
 
