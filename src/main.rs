@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use formation::config::{self, Settings};
-use formation::db::{self, Database};
+use formation::db::{self, Backend, Database, DatabaseUrl};
 use formation::domain::accounts::{self, AccountRequest, Role};
 use formation::domain::demo;
 use formation::error::AppError;
@@ -159,6 +159,14 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Backup { to } => {
             let settings = settings()?;
+            // Refuse before connecting: opening the database would run migrations on it.
+            if DatabaseUrl::parse(&settings.database_url)
+                .map_err(|e| e.to_string())?
+                .backend()
+                == Backend::Postgres
+            {
+                return Err(db::POSTGRES_BACKUP_HINT.to_owned());
+            }
             let database = Database::open(&settings.database_url, 1).map_err(|e| e.to_string())?;
             let mut conn = database.get().map_err(|e| e.to_string())?;
             db::backup_sqlite(&mut conn, &to).map_err(|e| e.to_string())?;

@@ -108,6 +108,8 @@ pub enum DbError {
     Connection(#[from] diesel::ConnectionError),
     #[error("database error: {0}")]
     Query(#[from] diesel::result::Error),
+    #[error("backup: {0}")]
+    Backup(String),
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("connection pool: {0}")]
@@ -253,22 +255,26 @@ where
     result
 }
 
+pub const POSTGRES_BACKUP_HINT: &str = "PostgreSQL databases are backed up with pg_dump, \
+     e.g. `pg_dump --format=custom --file=formation.dump \"$DATABASE_URL\"`";
+
 /// SQLite online backup into a new file (`VACUUM INTO` gives a consistent copy while the
 /// application keeps running).
 pub fn backup_sqlite(conn: &mut DbConn, target: &Path) -> Result<(), DbError> {
     match conn {
         DbConn::Sqlite(sqlite) => {
             if target.exists() {
-                return Err(DbError::Config(format!("{} already exists", target.display())));
+                return Err(DbError::Backup(format!(
+                    "{} already exists",
+                    target.display()
+                )));
             }
             diesel::sql_query("VACUUM INTO $1")
                 .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().into_owned())
                 .execute(sqlite)?;
             Ok(())
         }
-        DbConn::Postgres(_) => Err(DbError::Config(
-            "backups of PostgreSQL are taken with pg_dump, e.g. `pg_dump --format=custom --file=formation.dump \"$DATABASE_URL\"`".into(),
-        )),
+        DbConn::Postgres(_) => Err(DbError::Backup(POSTGRES_BACKUP_HINT.into())),
     }
 }
 
