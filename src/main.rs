@@ -101,9 +101,12 @@ fn run(cli: Cli) -> Result<(), String> {
             if demo {
                 figment = figment.merge(("demo", true));
             }
-            let rocket = formation::build_rocket(figment);
+            let mut rocket = formation::build_rocket(figment);
             if demo {
-                print_demo_sign_ins();
+                // After start-up, so the sign-ins are only shown once the data is really there.
+                rocket = rocket.attach(rocket::fairing::AdHoc::on_liftoff("Demo sign-ins", |_| {
+                    Box::pin(async { print_demo_sign_ins() })
+                }));
             }
             rocket::execute(rocket.launch())
                 .map(|_| ())
