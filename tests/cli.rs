@@ -31,83 +31,60 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// `formation create-user` with the password on standard input.
+fn create_user(
+    db: &TestDatabase,
+    email: &str,
+    role: &str,
+    organization: Option<&str>,
+    password: &str,
+) -> Output {
+    let mut args = vec![
+        "create-user",
+        "--email",
+        email,
+        "--role",
+        role,
+        "--password-stdin",
+    ];
+    if let Some(code) = organization {
+        args.extend(["--organization", code]);
+    }
+    formation(db, &args, &format!("{password}\n"))
+}
+
 db_test!(
     create_user_checks_its_input_and_exits_non_zero_on_errors,
     |db| {
-        let ok = formation(
+        let ok = create_user(
             &db,
-            &[
-                "create-user",
-                "--email",
-                "Planner@ERAP.example",
-                "--role",
-                "planner",
-                "--password-stdin",
-            ],
-            "correct horse battery\n",
+            "Planner@ERAP.example",
+            "planner",
+            None,
+            "correct horse battery",
         );
         assert!(ok.status.success(), "{}", stderr(&ok));
         assert!(String::from_utf8_lossy(&ok.stdout).contains("planner@erap.example"));
 
-        let short = formation(
-            &db,
-            &[
-                "create-user",
-                "--email",
-                "hr@evere.example",
-                "--role",
-                "hr",
-                "--organization",
-                "evere",
-                "--password-stdin",
-            ],
-            "short\n",
-        );
+        let short = create_user(&db, "hr@evere.example", "hr", Some("evere"), "short");
         assert_eq!(short.status.code(), Some(1));
         assert!(stderr(&short).contains("password"), "{}", stderr(&short));
 
-        let no_org = formation(
-            &db,
-            &[
-                "create-user",
-                "--email",
-                "hr@evere.example",
-                "--role",
-                "hr",
-                "--password-stdin",
-            ],
-            "long enough password\n",
-        );
+        let no_org = create_user(&db, "hr@evere.example", "hr", None, "long enough password");
         assert_eq!(no_org.status.code(), Some(1));
         assert!(stderr(&no_org).contains("organization"));
 
-        let duplicate = formation(
+        let duplicate = create_user(
             &db,
-            &[
-                "create-user",
-                "--email",
-                "planner@erap.example",
-                "--role",
-                "admin",
-                "--password-stdin",
-            ],
-            "long enough password\n",
+            "planner@erap.example",
+            "admin",
+            None,
+            "long enough password",
         );
         assert_eq!(duplicate.status.code(), Some(1));
         assert!(stderr(&duplicate).contains("already exists"));
 
-        let bad_role = formation(
-            &db,
-            &[
-                "create-user",
-                "--email",
-                "x@evere.example",
-                "--role",
-                "boss",
-                "--password-stdin",
-            ],
-            "",
-        );
+        let bad_role = create_user(&db, "x@evere.example", "boss", None, "");
         assert_eq!(bad_role.status.code(), Some(2), "clap's usage error");
 
         let database = db.open();
