@@ -28,6 +28,8 @@ pub struct Settings {
     pub demo: bool,
     /// Where the stylesheet and other static files are served from.
     pub static_dir: PathBuf,
+    /// The address users reach the app at, for links in e-mails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             pool_size: 16,
             demo: false,
             static_dir: "static".into(),
+            public_url: "http://127.0.0.1:8000".into(),
         }
     }
 }

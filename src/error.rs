@@ -63,10 +63,16 @@ pub enum AppError {
     NotFound,
     #[error("authentication required")]
     Unauthorized,
+    /// Wrong e-mail, wrong password or locked account: one answer for all three.
+    #[error("sign-in failed")]
+    SignInFailed,
     #[error("forbidden")]
     Forbidden,
     #[error("conflict: {0:?}")]
     Conflict(Message),
+    /// A link that was used or has expired.
+    #[error("gone: {0:?}")]
+    Gone(Message),
     #[error("validation failed: {0:?}")]
     Validation(FieldErrors),
     #[error("service unavailable: {0}")]
@@ -90,9 +96,10 @@ impl AppError {
     pub fn status(&self) -> Status {
         match self {
             AppError::NotFound => Status::NotFound,
-            AppError::Unauthorized => Status::Unauthorized,
+            AppError::Unauthorized | AppError::SignInFailed => Status::Unauthorized,
             AppError::Forbidden => Status::Forbidden,
             AppError::Conflict(_) => Status::Conflict,
+            AppError::Gone(_) => Status::Gone,
             AppError::Validation(_) => Status::UnprocessableEntity,
             AppError::Unavailable(_) => Status::ServiceUnavailable,
             AppError::Internal(_) => Status::InternalServerError,

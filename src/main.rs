@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use formation::config::{self, Settings};
 use formation::db::{self, Backend, Database, DatabaseUrl};
-use formation::domain::accounts::{self, AccountRequest, Role};
+use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
 use formation::domain::demo;
 use formation::error::AppError;
 use formation::web::i18n::Locale;
@@ -148,13 +148,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 &mut conn,
                 None,
                 &AccountRequest {
-                    email,
+                    email: Some(email),
                     role,
                     organization_code: organization,
                     person_id: None,
-                    password: Some(password),
+                    password: FirstPassword::Given(password),
                     locale: None,
                 },
+                &settings.public_url,
             )
             .map_err(describe)?;
             println!("Account {} created ({}).", account.email, account.role);

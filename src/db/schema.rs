@@ -235,6 +235,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_links (id) {
+        id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        account_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registration_requests (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        full_name -> Text,
+        email -> Text,
+        job_title -> Nullable<Text>,
+        language -> Text,
+        status -> Text,
+        decision_note -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> domains (domain_id));
 diesel::joinable!(people -> organizations (organization_id));
@@ -260,6 +290,11 @@ diesel::joinable!(collective_plan_targets -> collective_plans (plan_id));
 diesel::joinable!(collective_plan_targets -> modules (module_id));
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(audit_events -> organizations (organization_id));
+diesel::joinable!(email_links -> accounts (account_id));
+diesel::joinable!(email_links -> people (person_id));
+diesel::joinable!(registration_requests -> organizations (organization_id));
+diesel::joinable!(registration_requests -> accounts (decided_by));
+diesel::joinable!(registration_requests -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -278,5 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     collective_plans,
     collective_plan_targets,
     audit_events,
-    outbox
+    outbox,
+    email_links,
+    registration_requests
 );

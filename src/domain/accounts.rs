@@ -1,15 +1,27 @@
-//! Accounts: who may sign in, with which role, for which organisation.
+//! Accounts: who may sign in, with which role, for which organisation; passwords, sign-in with
+//! lockout, invitations and password resets.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::db::schema::{accounts, organizations};
+use crate::db::schema::{accounts, organizations, people};
 use crate::db::DbConn;
-use crate::domain::{audit, text_enum};
+use crate::domain::access::Actor;
+use crate::domain::notifications;
+use crate::domain::people::PersonLanguage;
+use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
+use crate::domain::{audit, is_valid_email, normalize_email, now, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
+use crate::i18n::Locale;
 
 text_enum! {
     pub enum Role {
@@ -29,6 +41,10 @@ impl Role {
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Failed sign-ins in a row that lock an account…
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// …for this long.
+pub const LOCK_MINUTES: i64 = 15;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = accounts)]
@@ -43,18 +59,93 @@ pub struct Account {
     pub active: bool,
 }
 
+impl Account {
+    pub fn locale(&self) -> Option<Locale> {
+        self.locale.as_deref().and_then(Locale::parse)
+    }
+}
+
+/// How a new account gets its first password.
+#[derive(Debug, Clone)]
+pub enum FirstPassword {
+    /// Set now (CLI, demo data, an admin typing it).
+    Given(String),
+    /// E-mail an invitation: a set-password link valid 72 hours, in the person's language.
+    Invite,
+    /// An argon2id PHC string made earlier (the demo data set shares one).
+    Hashed(String),
+}
+
 /// What it takes to create an account.
 #[derive(Debug, Clone)]
 pub struct AccountRequest {
-    pub email: String,
+    /// Defaults to the person's e-mail address.
+    pub email: Option<String>,
     pub role: Role,
+    /// Defaults to the person's organisation.
     pub organization_code: Option<String>,
     pub person_id: Option<i64>,
-    pub password: Option<String>,
-    pub locale: Option<String>,
+    pub password: FirstPassword,
+    pub locale: Option<Locale>,
 }
 
-/// Hashes a password with argon2id and a fresh salt (OWASP parameters: m=19 MiB, t=2, p=1).
+fn common_passwords() -> &'static HashSet<String> {
+    static LIST: OnceLock<HashSet<String>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect()
+    })
+}
+
+/// Whether a password is one of the 1,000 most common, also with digits or symbols added at
+/// the end ("password2024!") or repeated ("monkeymonkey"): at 12 characters and more, these
+/// are how the list's entries show up.
+pub fn is_common_password(password: &str) -> bool {
+    let list = common_passwords();
+    let lower = password.to_lowercase();
+    if list.contains(&lower) {
+        return true;
+    }
+    let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    if stem.chars().count() >= 4 && list.contains(stem) {
+        return true;
+    }
+    let chars: Vec<char> = lower.chars().collect();
+    (1..=chars.len() / 2).any(|unit| {
+        chars.len() % unit == 0
+            && chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
+            && (unit < 4 || list.contains(&chars[..unit].iter().collect::<String>()))
+    })
+}
+
+/// What is wrong with a password, if anything.
+pub fn password_problems(password: &str) -> Vec<Message> {
+    let mut problems = Vec::new();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        problems.push(
+            Message::new("field-password-too-short").arg("min", MIN_PASSWORD_CHARS.to_string()),
+        );
+    }
+    if is_common_password(password) {
+        problems.push(Message::new("field-password-common"));
+    }
+    problems
+}
+
+fn check_password(password: &str) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    for problem in password_problems(password) {
+        errors.add("password", problem);
+    }
+    errors.into_result()
+}
+
+/// Hashes a password with argon2id and a fresh salt (OWASP parameters: m=19 MiB, t=2, p=1),
+/// as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -63,22 +154,21 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
 }
 
-/// Normalises an email address for storage and comparison.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+/// Checks a password against a stored PHC string (parameters are read from the string).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
 
-fn looks_like_email(email: &str) -> bool {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(char::is_whitespace)
-        }
-        None => false,
-    }
+/// A hash to verify against when the e-mail is unknown, so that both cases take as long.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&tokens::new_secret()).unwrap_or_default())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Account, AppError> {
@@ -88,49 +178,107 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Account, AppError> {
         .first(conn)?)
 }
 
-/// Creates an account (and audits it). The password, when given, must meet the policy.
+/// Creates an account (and audits it). `actor` is `None` for the CLI and the demo loader.
+/// Admins create any account; HR creates `member` accounts for people of its organisation.
 pub fn create(
     conn: &mut DbConn,
-    actor_account_id: Option<i64>,
+    actor: Option<&Actor>,
     request: &AccountRequest,
+    public_url: &str,
 ) -> Result<Account, AppError> {
-    let email = normalize_email(&request.email);
-    let mut errors = FieldErrors::default();
-    if !looks_like_email(&email) {
-        errors.add("email", Message::new("field-email-invalid"));
-    }
-    if let Some(password) = &request.password {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            errors.add(
-                "password",
-                Message::new("field-password-too-short").arg("min", MIN_PASSWORD_CHARS.to_string()),
-            );
+    if let Some(actor) = actor {
+        actor.require(&[Role::Admin, Role::Hr])?;
+        if actor.is(Role::Hr) && request.role != Role::Member {
+            return Err(AppError::invalid(
+                "role",
+                Message::new("field-role-not-allowed"),
+            ));
         }
     }
-    let organization_id = match (
-        &request.organization_code,
-        request.role.needs_organization(),
-    ) {
+    let mut errors = FieldErrors::default();
+    let person: Option<(i64, i64, Option<String>, String)> = match request.person_id {
+        Some(id) => {
+            let found = people::table
+                .find(id)
+                .filter(people::active.eq(true))
+                .select((
+                    people::id,
+                    people::organization_id,
+                    people::email,
+                    people::language,
+                ))
+                .first(conn)
+                .optional()?
+                .filter(|p: &(i64, i64, Option<String>, String)| {
+                    actor.is_none_or(|a| a.scope().allows(p.1))
+                });
+            if found.is_none() {
+                errors.add("person_id", Message::new("field-person-unknown"));
+            }
+            found
+        }
+        None if request.role == Role::Member => {
+            errors.add("person_id", Message::new("field-person-required"));
+            None
+        }
+        None => None,
+    };
+    let email = request
+        .email
+        .as_deref()
+        .map(normalize_email)
+        .filter(|e| !e.is_empty())
+        .or_else(|| person.as_ref().and_then(|p| p.2.clone()));
+    match &email {
+        Some(email) if is_valid_email(email) => {}
+        Some(_) => errors.add("email", Message::new("field-email-invalid")),
+        None => errors.add("email", Message::new("field-required")),
+    }
+    if let FirstPassword::Given(password) = &request.password {
+        for problem in password_problems(password) {
+            errors.add("password", problem);
+        }
+    }
+    let organization_id = match (&request.organization_code, &person) {
         (Some(code), _) => {
             let id = organizations::table
                 .filter(organizations::code.eq(code))
                 .select(organizations::id)
                 .first::<i64>(conn)
                 .optional()?;
-            if id.is_none() {
-                errors.add("organization", Message::new("field-organization-unknown"));
+            match (id, &person) {
+                (None, _) => errors.add("organization", Message::new("field-organization-unknown")),
+                (Some(id), Some(p)) if p.1 != id => errors.add(
+                    "organization",
+                    Message::new("field-organization-not-the-persons"),
+                ),
+                _ => {}
             }
             id
         }
-        (None, true) => {
+        (None, Some(p)) if request.role.needs_organization() => Some(p.1),
+        (None, _) if request.role.needs_organization() => {
             errors.add("organization", Message::new("field-organization-required"));
             None
         }
-        (None, false) => None,
+        (None, _) => None,
     };
+    if let (Some(actor), Some(organization_id)) = (actor, organization_id) {
+        if !actor.scope().allows(organization_id) {
+            errors.add("organization", Message::new("field-organization-unknown"));
+        }
+    }
     errors.into_result()?;
+    let email = email.unwrap_or_default();
+    let locale = request
+        .locale
+        .or_else(|| person.as_ref().and_then(|p| Locale::parse(&p.3)));
 
-    let password_hash = request.password.as_deref().map(hash_password).transpose()?;
+    let password_hash = match &request.password {
+        FirstPassword::Given(password) => Some(hash_password(password)?),
+        FirstPassword::Hashed(hash) => Some(hash.clone()),
+        FirstPassword::Invite => None,
+    };
     conn.transaction(|conn| {
         let taken = diesel::select(diesel::dsl::exists(
             accounts::table.filter(accounts::email.eq(&email)),
@@ -142,15 +290,27 @@ pub fn create(
                 Message::new("field-email-taken"),
             ));
         }
+        if let Some(person_id) = request.person_id {
+            let has_account = diesel::select(diesel::dsl::exists(
+                accounts::table.filter(accounts::person_id.eq(person_id)),
+            ))
+            .get_result::<bool>(conn)?;
+            if has_account {
+                return Err(AppError::invalid(
+                    "person_id",
+                    Message::new("field-person-has-account"),
+                ));
+            }
+        }
         let account_id: i64 = diesel::insert_into(accounts::table)
             .values((
                 accounts::email.eq(&email),
                 accounts::role.eq(request.role.as_str()),
                 accounts::organization_id.eq(organization_id),
                 accounts::person_id.eq(request.person_id),
-                accounts::password_hash.eq(password_hash),
-                accounts::locale.eq(&request.locale),
-                accounts::created_at.eq(crate::domain::now()),
+                accounts::password_hash.eq(&password_hash),
+                accounts::locale.eq(locale.map(Locale::code)),
+                accounts::created_at.eq(now()),
             ))
             .returning(accounts::id)
             .get_result(conn)?;
@@ -158,14 +318,339 @@ pub fn create(
         audit::record(
             conn,
             audit::Event {
-                actor_account_id,
+                actor_account_id: actor.map(|a| a.account_id),
                 organization_id,
                 action: "account.created",
                 entity: "account",
                 entity_id: Some(account.id),
-                detail: json!({ "email": account.email, "role": account.role.as_str() }),
+                detail: json!({ "role": account.role.as_str(), "person_id": account.person_id }),
+            },
+        )?;
+        if password_hash.is_none() {
+            send_link(conn, &account, LinkPurpose::Invitation, public_url)?;
+        }
+        Ok(account)
+    })
+}
+
+/// Queues an invitation or reset e-mail for an account, in its language.
+fn send_link(
+    conn: &mut DbConn,
+    account: &Account,
+    purpose: LinkPurpose,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let secret = tokens::create_link(conn, purpose, LinkTarget::Account(account.id))?;
+    let link = notifications::link(public_url, &format!("/password/set/{secret}"));
+    let (subject, body) = match purpose {
+        LinkPurpose::Invitation => (
+            Message::new("email-invitation-subject"),
+            Message::new("email-invitation-body"),
+        ),
+        _ => (
+            Message::new("email-reset-subject"),
+            Message::new("email-reset-body"),
+        ),
+    };
+    notifications::queue(
+        conn,
+        &account.email,
+        account.locale().unwrap_or(Locale::DEFAULT),
+        &subject,
+        &body
+            .arg("link", link)
+            .arg("hours", tokens::LINK_VALID_HOURS.to_string()),
+    )?;
+    Ok(())
+}
+
+/// What sign-in reads: id, password hash, active, locked until, organisation.
+type SignInRow = (
+    i64,
+    Option<String>,
+    bool,
+    Option<NaiveDateTime>,
+    Option<i64>,
+);
+
+/// Signs in: the account when the e-mail and password match an active, unlocked account.
+/// Every failure answers `SignInFailed`, whatever its cause, after the same argon2 work.
+/// `MAX_FAILED_LOGINS` failures in a row lock the account for `LOCK_MINUTES`.
+pub fn sign_in(conn: &mut DbConn, email: &str, password: &str) -> Result<Account, AppError> {
+    let email = normalize_email(email);
+    let row: Option<SignInRow> = accounts::table
+        .filter(accounts::email.eq(&email))
+        .select((
+            accounts::id,
+            accounts::password_hash,
+            accounts::active,
+            accounts::locked_until,
+            accounts::organization_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, hash, active, locked_until, organization_id)) = row else {
+        verify_password(password, decoy_hash());
+        return Err(AppError::SignInFailed);
+    };
+    let matches = verify_password(password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
+        && hash.is_some();
+    let at = now();
+    let locked = locked_until.is_some_and(|until| until > at);
+    if matches && active && !locked {
+        diesel::update(accounts::table.find(id))
+            .set((
+                accounts::failed_logins.eq(0),
+                accounts::locked_until.eq(None::<NaiveDateTime>),
+                accounts::last_login_at.eq(at),
+            ))
+            .execute(conn)?;
+        return find(conn, id);
+    }
+    if !locked {
+        conn.transaction(|conn| {
+            let failures: i32 = diesel::update(accounts::table.find(id))
+                .set(accounts::failed_logins.eq(accounts::failed_logins + 1))
+                .returning(accounts::failed_logins)
+                .get_result(conn)?;
+            if failures >= MAX_FAILED_LOGINS {
+                diesel::update(accounts::table.find(id))
+                    .set((
+                        accounts::failed_logins.eq(0),
+                        accounts::locked_until.eq(at + Duration::minutes(LOCK_MINUTES)),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    audit::Event {
+                        actor_account_id: None,
+                        organization_id,
+                        action: "account.locked",
+                        entity: "account",
+                        entity_id: Some(id),
+                        detail: json!({ "minutes": LOCK_MINUTES }),
+                    },
+                )?;
+            }
+            Ok::<_, AppError>(())
+        })?;
+    }
+    Err(AppError::SignInFailed)
+}
+
+/// Queues a password-reset link when the address belongs to an active account; does nothing
+/// otherwise, and the caller answers the same either way.
+pub fn request_password_reset(
+    conn: &mut DbConn,
+    email: &str,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let email = normalize_email(email);
+    if !is_valid_email(&email) {
+        return Err(AppError::invalid(
+            "email",
+            Message::new("field-email-invalid"),
+        ));
+    }
+    let account = accounts::table
+        .filter(accounts::email.eq(&email))
+        .filter(accounts::active.eq(true))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(account) = account {
+        conn.transaction(|conn| {
+            send_link(conn, &account, LinkPurpose::PasswordReset, public_url)?;
+            audit::record(
+                conn,
+                audit::Event {
+                    actor_account_id: None,
+                    organization_id: account.organization_id,
+                    action: "account.reset_requested",
+                    entity: "account",
+                    entity_id: Some(account.id),
+                    detail: json!({}),
+                },
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// What a set-password link is for, to show on its page.
+pub fn link_purpose(conn: &mut DbConn, secret: &str) -> Result<LinkPurpose, AppError> {
+    Ok(tokens::find_link(conn, secret)?.purpose)
+}
+
+/// Uses an e-mail link: sets the password of the invited or resetting account, or creates the
+/// `member` account of the person who claimed it. Single use; 410 when used or expired.
+pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<Account, AppError> {
+    tokens::find_link(conn, secret)?;
+    check_password(password)?;
+    let hash = hash_password(password)?;
+    conn.transaction(|conn| {
+        let link = tokens::find_link(conn, secret)?;
+        tokens::consume_link(conn, link.id)?;
+        let account_id = match (link.purpose, link.account_id, link.person_id) {
+            (LinkPurpose::Registration, _, Some(person_id)) => claim_for_person(conn, person_id)?,
+            (_, Some(account_id), _) => account_id,
+            _ => return Err(AppError::NotFound),
+        };
+        diesel::update(accounts::table.find(account_id))
+            .set((
+                accounts::password_hash.eq(&hash),
+                accounts::failed_logins.eq(0),
+                accounts::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        let account = find(conn, account_id)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(account.id),
+                organization_id: account.organization_id,
+                action: "account.password_set",
+                entity: "account",
+                entity_id: Some(account.id),
+                detail: json!({ "via": link.purpose.as_str() }),
             },
         )?;
         Ok(account)
     })
+}
+
+/// The `member` account of a person claiming it by registration link (created if missing).
+fn claim_for_person(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
+    let existing = accounts::table
+        .filter(accounts::person_id.eq(person_id))
+        .select(accounts::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let (organization_id, email, language): (i64, Option<String>, String) = people::table
+        .find(person_id)
+        .filter(people::active.eq(true))
+        .select((people::organization_id, people::email, people::language))
+        .first(conn)?;
+    let email = email.ok_or(AppError::NotFound)?;
+    let id: i64 = diesel::insert_into(accounts::table)
+        .values((
+            accounts::email.eq(&email),
+            accounts::role.eq(Role::Member.as_str()),
+            accounts::organization_id.eq(organization_id),
+            accounts::person_id.eq(person_id),
+            accounts::locale.eq(PersonLanguage::parse(&language).map(|l| l.as_str())),
+            accounts::created_at.eq(now()),
+        ))
+        .returning(accounts::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: Some(id),
+            organization_id: Some(organization_id),
+            action: "account.registered",
+            entity: "account",
+            entity_id: Some(id),
+            detail: json!({ "person_id": person_id }),
+        },
+    )?;
+    Ok(id)
+}
+
+/// Sets the account's preferred language (`None`: follow the browser).
+pub fn set_locale(
+    conn: &mut DbConn,
+    account: &Account,
+    locale: Option<Locale>,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        diesel::update(accounts::table.find(account.id))
+            .set(accounts::locale.eq(locale.map(Locale::code)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(account.id),
+                organization_id: account.organization_id,
+                action: "account.locale_changed",
+                entity: "account",
+                entity_id: Some(account.id),
+                detail: json!({ "locale": locale.map(Locale::code) }),
+            },
+        )
+    })
+}
+
+/// An account as lists and `GET /api/v1/me` show it.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct AccountView {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub locale: Option<String>,
+    pub active: bool,
+    pub person_id: Option<i64>,
+    pub person_name: Option<String>,
+    pub organization: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+type AccountViewColumns = (
+    accounts::id,
+    accounts::email,
+    accounts::role,
+    accounts::locale,
+    accounts::active,
+    accounts::person_id,
+    diesel::dsl::Nullable<people::full_name>,
+    diesel::dsl::Nullable<organizations::code>,
+    accounts::created_at,
+    accounts::last_login_at,
+);
+
+fn account_view_columns() -> AccountViewColumns {
+    (
+        accounts::id,
+        accounts::email,
+        accounts::role,
+        accounts::locale,
+        accounts::active,
+        accounts::person_id,
+        people::full_name.nullable(),
+        organizations::code.nullable(),
+        accounts::created_at,
+        accounts::last_login_at,
+    )
+}
+
+pub fn view(conn: &mut DbConn, account_id: i64) -> Result<AccountView, AppError> {
+    Ok(accounts::table
+        .left_join(people::table)
+        .left_join(
+            organizations::table.on(accounts::organization_id.eq(organizations::id.nullable())),
+        )
+        .filter(accounts::id.eq(account_id))
+        .select(account_view_columns())
+        .first(conn)?)
+}
+
+/// Accounts an admin (all) or HR (its organisation's) may see, by e-mail.
+pub fn list(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AccountView>, AppError> {
+    actor.require(&[Role::Admin, Role::Hr])?;
+    let mut query = accounts::table
+        .left_join(people::table)
+        .left_join(
+            organizations::table.on(accounts::organization_id.eq(organizations::id.nullable())),
+        )
+        .select(account_view_columns())
+        .order(accounts::email)
+        .into_boxed();
+    if let Some(organization_id) = actor.scope().organization_id() {
+        query = query.filter(accounts::organization_id.eq(organization_id));
+    }
+    Ok(query.load(conn)?)
 }

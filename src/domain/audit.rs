@@ -5,8 +5,10 @@ use serde_json::Value;
 
 use crate::db::schema::audit_events;
 use crate::db::DbConn;
-use crate::domain::now;
-use crate::error::AppError;
+use crate::domain::access::Actor;
+use crate::domain::accounts::Role;
+use crate::domain::{non_blank, now, PageRequest, Paged};
+use crate::error::{AppError, FieldErrors, Message};
 
 /// One change to record. `detail` must never hold secrets (passwords, tokens).
 #[derive(Debug, Clone)]
@@ -32,4 +34,108 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> Result<(), AppError> {
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// An audit event as the browser and the API show it.
+#[derive(Debug, Clone, serde::Serialize, Queryable)]
+pub struct EventView {
+    pub id: i64,
+    pub at: chrono::NaiveDateTime,
+    pub actor: Option<String>,
+    pub organization: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: String,
+}
+
+/// Filters of the audit browser (`?action=&entity=&entity_id=&organization=&actor=&from=&to=`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, rocket::FromForm)]
+pub struct EventFilter {
+    /// An action, or its prefix (`person.` for every change to people).
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub organization: Option<String>,
+    /// The actor's e-mail address.
+    pub actor: Option<String>,
+    /// ISO dates, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Events, newest first: admins see all, HR its organisation's.
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &EventFilter,
+    page: PageRequest,
+) -> Result<Paged<EventView>, AppError> {
+    use crate::db::schema::{accounts, organizations};
+    actor.require(&[Role::Admin, Role::Hr])?;
+    let mut errors = FieldErrors::default();
+    let date = |field: &str, value: &Option<String>, errors: &mut FieldErrors| {
+        let value = non_blank(value.as_deref())?;
+        chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+            .map_err(|_| errors.add(field.to_owned(), Message::new("field-date-invalid")))
+            .ok()
+    };
+    let from = date("from", &filter.from, &mut errors);
+    let to = date("to", &filter.to, &mut errors);
+    errors.into_result()?;
+    let build = || {
+        let mut query = audit_events::table
+            .left_join(accounts::table)
+            .left_join(
+                organizations::table
+                    .on(audit_events::organization_id.eq(organizations::id.nullable())),
+            )
+            .into_boxed();
+        if let Some(organization_id) = actor.scope().organization_id() {
+            query = query.filter(audit_events::organization_id.eq(organization_id));
+        }
+        if let Some(action) = non_blank(filter.action.as_deref()) {
+            query = if action.ends_with('.') {
+                query.filter(audit_events::action.like(format!("{action}%")))
+            } else {
+                query.filter(audit_events::action.eq(action))
+            };
+        }
+        if let Some(entity) = non_blank(filter.entity.as_deref()) {
+            query = query.filter(audit_events::entity.eq(entity));
+        }
+        if let Some(id) = filter.entity_id {
+            query = query.filter(audit_events::entity_id.eq(id));
+        }
+        if let Some(code) = non_blank(filter.organization.as_deref()) {
+            query = query.filter(organizations::code.eq(code));
+        }
+        if let Some(email) = non_blank(filter.actor.as_deref()) {
+            query = query.filter(accounts::email.eq(crate::domain::normalize_email(&email)));
+        }
+        if let Some(from) = from {
+            query = query.filter(audit_events::at.ge(from.and_time(chrono::NaiveTime::MIN)));
+        }
+        if let Some(to) = to.and_then(|d| d.succ_opt()) {
+            query = query.filter(audit_events::at.lt(to.and_time(chrono::NaiveTime::MIN)));
+        }
+        query
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let items = build()
+        .select((
+            audit_events::id,
+            audit_events::at,
+            accounts::email.nullable(),
+            organizations::code.nullable(),
+            audit_events::action,
+            audit_events::entity,
+            audit_events::entity_id,
+            audit_events::detail,
+        ))
+        .order(audit_events::id.desc())
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Paged::new(items, total, page))
 }

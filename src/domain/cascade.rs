@@ -3,11 +3,15 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::db::schema::key_users;
+use crate::db::schema::{domains, key_users, memberships, organizations, people};
 use crate::db::DbConn;
-use crate::domain::text_enum;
-use crate::error::AppError;
+use crate::domain::access::Actor;
+use crate::domain::accounts::Role;
+use crate::domain::{audit, non_blank, now, text_enum};
+use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
     pub enum KeyUserStatus {
@@ -35,4 +39,235 @@ pub fn insert_key_user(conn: &mut DbConn, new: NewKeyUser) -> Result<i64, AppErr
         .values(new)
         .returning(key_users::id)
         .get_result(conn)?)
+}
+
+/// Memberships whose organisation may have key users for the domain.
+const DESIGNATION_STATUSES: [&str; 2] = ["joined", "intended"];
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct KeyUserView {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub organization: String,
+    pub domain: String,
+    pub status: String,
+    pub designated_on: NaiveDate,
+    pub certified_on: Option<NaiveDate>,
+}
+
+type KeyUserColumns = (
+    key_users::id,
+    key_users::person_id,
+    people::full_name,
+    organizations::code,
+    domains::code,
+    key_users::status,
+    key_users::designated_on,
+    key_users::certified_on,
+);
+
+const KEY_USER_COLUMNS: KeyUserColumns = (
+    key_users::id,
+    key_users::person_id,
+    people::full_name,
+    organizations::code,
+    domains::code,
+    key_users::status,
+    key_users::designated_on,
+    key_users::certified_on,
+);
+
+/// Filters of the key-user list (`?organization=&domain=&status=`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct KeyUserFilter {
+    pub organization: Option<String>,
+    pub domain: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Key users in the actor's scope, by organisation, domain and name.
+pub fn list_key_users(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &KeyUserFilter,
+) -> Result<Vec<KeyUserView>, AppError> {
+    actor.require(KEY_USER_MANAGERS)?;
+    let mut query = key_users::table
+        .inner_join(people::table.inner_join(organizations::table))
+        .inner_join(domains::table)
+        .select(KEY_USER_COLUMNS)
+        .order((organizations::code, domains::position, people::full_name))
+        .into_boxed();
+    if let Some(organization_id) = actor.scope().organization_id() {
+        query = query.filter(people::organization_id.eq(organization_id));
+    }
+    if let Some(code) = non_blank(filter.organization.as_deref()) {
+        query = query.filter(organizations::code.eq(code));
+    }
+    if let Some(code) = non_blank(filter.domain.as_deref()) {
+        query = query.filter(domains::code.eq(code));
+    }
+    if let Some(status) = non_blank(filter.status.as_deref()) {
+        query = query.filter(key_users::status.eq(status));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Who designates and withdraws key users: HR for its organisation, planners and admins.
+pub const KEY_USER_MANAGERS: &[Role] = &[Role::Admin, Role::Planner, Role::Hr];
+
+fn key_user_view(conn: &mut DbConn, id: i64) -> Result<KeyUserView, AppError> {
+    Ok(key_users::table
+        .inner_join(people::table.inner_join(organizations::table))
+        .inner_join(domains::table)
+        .filter(key_users::id.eq(id))
+        .select(KEY_USER_COLUMNS)
+        .first(conn)?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct Designation {
+    pub person_id: Option<i64>,
+    pub domain: Option<String>,
+}
+
+/// Designates a person as key user for a domain their organisation joined or intends to join;
+/// the status starts at `nominated`. A withdrawn key user may be designated again.
+pub fn designate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    designation: &Designation,
+) -> Result<KeyUserView, AppError> {
+    actor.require(KEY_USER_MANAGERS)?;
+    let mut errors = FieldErrors::default();
+    let person = match designation.person_id {
+        Some(id) => people::table
+            .find(id)
+            .filter(people::active.eq(true))
+            .select((people::id, people::organization_id))
+            .first::<(i64, i64)>(conn)
+            .optional()?
+            .filter(|(_, organization_id)| actor.scope().allows(*organization_id)),
+        None => None,
+    };
+    if person.is_none() {
+        errors.add("person_id", Message::new("field-person-unknown"));
+    }
+    let domain_id = match non_blank(designation.domain.as_deref()) {
+        Some(code) => {
+            let id = domains::table
+                .filter(domains::code.eq(code))
+                .select(domains::id)
+                .first::<i64>(conn)
+                .optional()?;
+            if id.is_none() {
+                errors.add("domain", Message::new("field-domain-unknown"));
+            }
+            id
+        }
+        None => {
+            errors.add("domain", Message::new("field-required"));
+            None
+        }
+    };
+    if let (Some((_, organization_id)), Some(domain_id)) = (person, domain_id) {
+        let eligible = diesel::select(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::organization_id.eq(organization_id))
+                .filter(memberships::domain_id.eq(domain_id))
+                .filter(memberships::status.eq_any(DESIGNATION_STATUSES)),
+        ))
+        .get_result::<bool>(conn)?;
+        if !eligible {
+            errors.add("domain", Message::new("field-domain-not-joined"));
+        }
+    }
+    errors.into_result()?;
+    let (Some((person_id, organization_id)), Some(domain_id)) = (person, domain_id) else {
+        return Err(AppError::internal("validated designation missing"));
+    };
+    conn.transaction(|conn| {
+        let existing = key_users::table
+            .filter(key_users::person_id.eq(person_id))
+            .filter(key_users::domain_id.eq(domain_id))
+            .select((key_users::id, key_users::status))
+            .first::<(i64, String)>(conn)
+            .optional()?;
+        let today = now().date();
+        let id = match existing {
+            Some((_, status)) if status != KeyUserStatus::Withdrawn.as_str() => {
+                return Err(AppError::Conflict(Message::new("error-key-user-exists")));
+            }
+            Some((id, _)) => {
+                diesel::update(key_users::table.find(id))
+                    .set((
+                        key_users::status.eq(KeyUserStatus::Nominated.as_str()),
+                        key_users::designated_by.eq(actor.account_id),
+                        key_users::designated_on.eq(today),
+                        key_users::certified_on.eq(None::<NaiveDate>),
+                        key_users::updated_at.eq(now()),
+                    ))
+                    .execute(conn)?;
+                id
+            }
+            None => insert_key_user(
+                conn,
+                NewKeyUser {
+                    person_id,
+                    domain_id,
+                    status: KeyUserStatus::Nominated,
+                    designated_by: Some(actor.account_id),
+                    designated_on: today,
+                    certified_on: None,
+                },
+            )?,
+        };
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(actor.account_id),
+                organization_id: Some(organization_id),
+                action: "key_user.designated",
+                entity: "key_user",
+                entity_id: Some(id),
+                detail: json!({ "person_id": person_id, "domain_id": domain_id }),
+            },
+        )?;
+        key_user_view(conn, id)
+    })
+}
+
+/// Withdraws a key user (the row stays, for the history); 409 if already withdrawn.
+pub fn withdraw(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<KeyUserView, AppError> {
+    actor.require(KEY_USER_MANAGERS)?;
+    conn.transaction(|conn| {
+        let (status, organization_id) = key_users::table
+            .inner_join(people::table)
+            .filter(key_users::id.eq(id))
+            .select((key_users::status, people::organization_id))
+            .first::<(String, i64)>(conn)?;
+        actor.check_organization(organization_id)?;
+        if status == KeyUserStatus::Withdrawn.as_str() {
+            return Err(AppError::Conflict(Message::new("error-key-user-withdrawn")));
+        }
+        diesel::update(key_users::table.find(id))
+            .set((
+                key_users::status.eq(KeyUserStatus::Withdrawn.as_str()),
+                key_users::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(actor.account_id),
+                organization_id: Some(organization_id),
+                action: "key_user.withdrawn",
+                entity: "key_user",
+                entity_id: Some(id),
+                detail: json!({ "previous_status": status }),
+            },
+        )?;
+        key_user_view(conn, id)
+    })
 }

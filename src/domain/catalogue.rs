@@ -8,7 +8,7 @@ use crate::db::schema::{domains, modules, venues};
 use crate::db::DbConn;
 use crate::domain::text_enum;
 use crate::error::AppError;
-use crate::web::i18n::Locale;
+use crate::i18n::Locale;
 
 text_enum! {
     /// `trainer`: train-the-trainer modules for key users; `end_user`: cascade modules that key

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::db::schema::{accounts, memberships, organizations};
 use crate::db::DbConn;
-use crate::domain::accounts::{self as account_rules, AccountRequest, Role};
+use crate::domain::accounts::{self as account_rules, AccountRequest, FirstPassword, Role};
 use crate::domain::cascade::{self, KeyUserStatus, NewKeyUser};
 use crate::domain::catalogue::{self, NewModule, NewVenue, Tier};
 use crate::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
@@ -30,6 +30,7 @@ use crate::domain::plans::{self, NewPlanItem, NewTarget, PlanStatus};
 use crate::domain::sessions::{self, NewSession, SessionStatus};
 use crate::domain::{audit, now, Language};
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// The password of every demo account (printed at start-up; never use the demo in production).
 pub const DEMO_PASSWORD: &str = "formation-demo";
@@ -1161,21 +1162,20 @@ fn create_sign_ins(conn: &mut DbConn, password_hash: &str) -> Result<(), AppErro
             ),
             None => None,
         };
-        let account = account_rules::create(
+        account_rules::create(
             conn,
             None,
             &AccountRequest {
-                email: sign_in.email.to_owned(),
+                email: Some(sign_in.email.to_owned()),
                 role: sign_in.role,
                 organization_code,
                 person_id: person.as_ref().map(|p| p.0),
-                password: None,
-                locale: person.map(|p| p.2),
+                // One hash for all demo accounts: hashing is deliberately slow.
+                password: FirstPassword::Hashed(password_hash.to_owned()),
+                locale: person.and_then(|p| Locale::parse(&p.2)),
             },
+            "",
         )?;
-        diesel::update(accounts::table.find(account.id))
-            .set(accounts::password_hash.eq(password_hash))
-            .execute(conn)?;
     }
     Ok(())
 }

@@ -2,17 +2,21 @@
 //! and rules live together, and every function takes `&mut DbConn` so that callers can compose
 //! several of them in one transaction.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod cascade;
 pub mod catalogue;
 pub mod demo;
 pub mod enrollments;
+pub mod notifications;
 pub mod organizations;
 pub mod people;
 pub mod plans;
 pub mod reference;
+pub mod registrations;
 pub mod sessions;
+pub mod tokens;
 
 use chrono::{NaiveDateTime, Utc};
 
@@ -96,4 +100,88 @@ text_enum! {
 /// Now, in UTC, as stored (timestamps are `TIMESTAMP` columns holding UTC).
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
+}
+
+/// Which page of a list to show: `?page=&per_page=` (1-based; at most `MAX_PER_PAGE` rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub const DEFAULT_PER_PAGE: i64 = 50;
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        PageRequest {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page
+                .unwrap_or(Self::DEFAULT_PER_PAGE)
+                .clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest::new(None, None)
+    }
+}
+
+/// One page of a list, in the shape of DESIGN §5.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Paged<T> {
+    pub fn new(items: Vec<T>, total: i64, request: PageRequest) -> Self {
+        Paged {
+            items,
+            total,
+            page: request.page,
+            per_page: request.per_page,
+        }
+    }
+
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// A trimmed text field, `None` when blank.
+pub fn non_blank(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Normalises an e-mail address for storage and comparison.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plausible address: something@domain.tld, no spaces.
+pub fn is_valid_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+                && email.len() <= 254
+        }
+        None => false,
+    }
 }

@@ -3,12 +3,14 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::db::schema::{memberships, organizations};
+use crate::db::schema::{domains, memberships, organizations};
 use crate::db::DbConn;
-use crate::domain::{now, text_enum};
-use crate::error::AppError;
+use crate::domain::access::{Actor, STAFF};
+use crate::domain::{audit, now, text_enum};
+use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
     pub enum OrganizationKind {
@@ -200,4 +202,204 @@ pub fn membership_counts(conn: &mut DbConn) -> Result<Vec<DomainMembershipCount>
             })
         })
         .collect()
+}
+
+/// One cell of the organisations × domains matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MembershipView {
+    pub domain: String,
+    pub status: MembershipStatus,
+    pub status_since: NaiveDate,
+    pub go_live_on: Option<NaiveDate>,
+    pub required_key_users: i32,
+    pub certified_key_users: i64,
+}
+
+/// An organisation with its memberships, in domain order.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganizationView {
+    pub code: String,
+    pub kind: OrganizationKind,
+    pub nis_code: Option<String>,
+    pub name_fr: String,
+    pub name_nl: String,
+    pub requires_enrollment_approval: bool,
+    pub memberships: Vec<MembershipView>,
+}
+
+#[derive(QueryableByName)]
+struct CertifiedCount {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    certified: i64,
+}
+
+/// Every organisation (or one, by code) with its memberships and certified key users: three
+/// queries whatever the number of organisations.
+pub fn views(conn: &mut DbConn, code: Option<&str>) -> Result<Vec<OrganizationView>, AppError> {
+    let mut query = organizations::table
+        .select(Organization::as_select())
+        .order((organizations::kind, organizations::code))
+        .into_boxed();
+    if let Some(code) = code {
+        query = query.filter(organizations::code.eq(code));
+    }
+    let organizations_found: Vec<Organization> = query.load(conn)?;
+    if code.is_some() && organizations_found.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let rows: Vec<(Membership, String)> = memberships::table
+        .inner_join(domains::table)
+        .order(domains::position)
+        .select((Membership::as_select(), domains::code))
+        .load(conn)?;
+    let certified: Vec<CertifiedCount> = diesel::sql_query(
+        "SELECT p.organization_id, k.domain_id, COUNT(*) AS certified \
+         FROM key_users k JOIN people p ON p.id = k.person_id \
+         WHERE k.status = 'certified' GROUP BY p.organization_id, k.domain_id",
+    )
+    .load(conn)?;
+    Ok(organizations_found
+        .into_iter()
+        .map(|organization| OrganizationView {
+            memberships: rows
+                .iter()
+                .filter(|(m, _)| m.organization_id == organization.id)
+                .map(|(m, domain)| MembershipView {
+                    domain: domain.clone(),
+                    status: m.status,
+                    status_since: m.status_since,
+                    go_live_on: m.go_live_on,
+                    required_key_users: m.required_key_users,
+                    certified_key_users: certified
+                        .iter()
+                        .find(|c| {
+                            c.organization_id == organization.id && c.domain_id == m.domain_id
+                        })
+                        .map(|c| c.certified)
+                        .unwrap_or(0),
+                })
+                .collect(),
+            code: organization.code,
+            kind: organization.kind,
+            nis_code: organization.nis_code,
+            name_fr: organization.name_fr,
+            name_nl: organization.name_nl,
+            requires_enrollment_approval: organization.requires_enrollment_approval,
+        })
+        .collect())
+}
+
+/// The body of `PUT /api/v1/organizations/{code}/memberships/{domain}` and of its form.
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct MembershipInput {
+    pub status: Option<String>,
+    pub status_since: Option<String>,
+    pub go_live_on: Option<String>,
+    pub required_key_users: Option<String>,
+}
+
+fn parse_date(field: &str, value: Option<&str>, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let value = crate::domain::non_blank(value)?;
+    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add(field.to_owned(), Message::new("field-date-invalid"));
+            None
+        }
+    }
+}
+
+/// Sets a membership (admins and planners), audited with the date it takes effect.
+/// `status_since` defaults to today; `go_live_on` and `required_key_users` to their values.
+pub fn update_membership(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_code: &str,
+    domain_code: &str,
+    input: &MembershipInput,
+) -> Result<OrganizationView, AppError> {
+    actor.require(STAFF)?;
+    let organization = by_code(conn, organization_code)?;
+    let domain_id: i64 = domains::table
+        .filter(domains::code.eq(domain_code))
+        .select(domains::id)
+        .first(conn)?;
+    let current = memberships::table
+        .filter(memberships::organization_id.eq(organization.id))
+        .filter(memberships::domain_id.eq(domain_id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()?;
+    let mut errors = FieldErrors::default();
+    let status = match crate::domain::non_blank(input.status.as_deref()) {
+        Some(code) => MembershipStatus::parse(&code).or_else(|| {
+            errors.add("status", Message::new("field-status-invalid"));
+            None
+        }),
+        None => {
+            errors.add("status", Message::new("field-required"));
+            None
+        }
+    };
+    let status_since = parse_date("status_since", input.status_since.as_deref(), &mut errors);
+    let go_live_on = parse_date("go_live_on", input.go_live_on.as_deref(), &mut errors);
+    let required = match crate::domain::non_blank(input.required_key_users.as_deref()) {
+        Some(text) => match text.parse::<i32>() {
+            Ok(n) if (0..=100).contains(&n) => Some(n),
+            _ => {
+                errors.add(
+                    "required_key_users",
+                    Message::new("field-number-range")
+                        .arg("min", "0")
+                        .arg("max", "100"),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    errors.into_result()?;
+    let Some(status) = status else {
+        return Err(AppError::internal("validated status missing"));
+    };
+    let change = MembershipChange {
+        status,
+        status_since: status_since.unwrap_or_else(|| now().date()),
+        go_live_on: if input.go_live_on.is_some() {
+            go_live_on
+        } else {
+            current.as_ref().and_then(|m| m.go_live_on)
+        },
+        required_key_users: required
+            .or(current.as_ref().map(|m| m.required_key_users))
+            .unwrap_or(2),
+    };
+    conn.transaction(|conn| {
+        set_membership(conn, organization.id, domain_id, change.clone())?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(actor.account_id),
+                organization_id: Some(organization.id),
+                action: "membership.updated",
+                entity: "organization",
+                entity_id: Some(organization.id),
+                detail: json!({
+                    "domain": domain_code,
+                    "from": current.as_ref().map(|m| m.status.as_str()),
+                    "status": change.status.as_str(),
+                    "status_since": change.status_since,
+                    "go_live_on": change.go_live_on,
+                    "required_key_users": change.required_key_users,
+                }),
+            },
+        )
+    })?;
+    views(conn, Some(organization_code))?
+        .pop()
+        .ok_or(AppError::NotFound)
 }

@@ -49,6 +49,8 @@ pub fn wants_json(request: &Request<'_>) -> bool {
 fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, Message) {
     match error {
         Some(AppError::Conflict(message)) => ("conflict", message.clone()),
+        Some(AppError::Gone(message)) => ("gone", message.clone()),
+        Some(AppError::SignInFailed) => ("sign_in_failed", Message::new("login-failed")),
         Some(AppError::Validation(_)) => ("validation_failed", Message::new("error-validation")),
         _ => match status.code {
             400 => ("bad_request", Message::new("error-bad-request")),
@@ -86,17 +88,8 @@ fn respond(
     let locale = Locale::of(request);
     let (code, message) = code_and_message(status, error);
     let message = locale.message(&message);
-    let fields: BTreeMap<String, Vec<String>> = match error {
-        Some(AppError::Validation(errors)) => errors
-            .0
-            .iter()
-            .map(|(field, messages)| {
-                (
-                    field.clone(),
-                    messages.iter().map(|m| locale.message(m)).collect(),
-                )
-            })
-            .collect(),
+    let fields = match error {
+        Some(AppError::Validation(errors)) => translated_fields(locale, errors),
         _ => BTreeMap::new(),
     };
     let mut response = if wants_json(request) {
@@ -132,10 +125,42 @@ struct CaughtError(Status);
 
 impl<'r> Responder<'r, 'static> for CaughtError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        // A browser asking for a page it must sign in for goes to the sign-in page.
+        if self.0 == Status::Unauthorized
+            && request.method() == rocket::http::Method::Get
+            && !wants_json(request)
+        {
+            let here = match request.uri().query() {
+                Some(query) => format!("{}?{query}", request.uri().path()),
+                None => request.uri().path().to_string(),
+            };
+            let next = rocket::http::RawStr::new(&here)
+                .percent_encode()
+                .to_string();
+            return rocket::response::Redirect::to(format!("/login?next={next}"))
+                .respond_to(request);
+        }
         respond(request, self.0, None)
     }
 }
 
 pub fn catchers() -> Vec<Catcher> {
     catchers![any_status]
+}
+
+/// Field errors in the user's language, for re-rendering a form.
+pub fn translated_fields(
+    locale: Locale,
+    errors: &crate::error::FieldErrors,
+) -> BTreeMap<String, Vec<String>> {
+    errors
+        .0
+        .iter()
+        .map(|(field, messages)| {
+            (
+                field.clone(),
+                messages.iter().map(|m| locale.message(m)).collect(),
+            )
+        })
+        .collect()
 }

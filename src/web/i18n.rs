@@ -1,124 +1,24 @@
-//! Translations (Fluent files under `locales/`) and the choice of the user's language.
+//! The request's language and the `t` function for templates (see `crate::i18n`).
 //!
 //! The language is taken from the signed-in account, then the `lang` cookie set by the language
 //! switcher, then `Accept-Language`, and French by default.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{FluentLoader, Loader};
+use fluent_templates::FluentLoader;
 use rocket::request::{FromRequest, Outcome, Request};
-use serde::Serialize;
-use unic_langid::{langid, LanguageIdentifier};
 
-use crate::error::Message;
-
-fluent_templates::static_loader! {
-    pub static LOCALES = {
-        locales: "./locales",
-        fallback_language: "fr",
-        // Bidi isolation marks around placeables would end up in e-mails, CSV files and tests.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The name of the cookie that remembers the language picked with the switcher.
-pub const LOCALE_COOKIE: &str = "lang";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    Fr,
-    Nl,
-    En,
-}
-
-static FR: LanguageIdentifier = langid!("fr");
-static NL: LanguageIdentifier = langid!("nl");
-static EN: LanguageIdentifier = langid!("en");
+pub use crate::i18n::{negotiate, Locale, LOCALES, LOCALE_COOKIE};
+use crate::web::auth::Session;
 
 impl Locale {
-    pub const ALL: [Locale; 3] = [Locale::Fr, Locale::Nl, Locale::En];
-    pub const DEFAULT: Locale = Locale::Fr;
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::Fr => "fr",
-            Locale::Nl => "nl",
-            Locale::En => "en",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Locale> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "fr" => Some(Locale::Fr),
-            "nl" => Some(Locale::Nl),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
-    }
-
-    pub fn langid(self) -> &'static LanguageIdentifier {
-        match self {
-            Locale::Fr => &FR,
-            Locale::Nl => &NL,
-            Locale::En => &EN,
-        }
-    }
-
-    /// Translates a key with no arguments.
-    pub fn tr(self, key: &str) -> String {
-        LOCALES.lookup(self.langid(), key)
-    }
-
-    /// Translates a message with its arguments.
-    pub fn message(self, message: &Message) -> String {
-        if message.args.is_empty() {
-            return self.tr(message.key);
-        }
-        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = message
-            .args
-            .iter()
-            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.as_str())))
-            .collect();
-        LOCALES.lookup_with_args(self.langid(), message.key, &args)
-    }
-
-    /// The request's language, without the signed-in account's preference (see `negotiate`).
+    /// The request's language: the signed-in account's preference (kept in the session), the
+    /// switcher's cookie, `Accept-Language`, French.
     pub fn of(request: &Request<'_>) -> Locale {
-        *request.local_cache(|| {
-            negotiate(
-                None,
-                request.cookies().get(LOCALE_COOKIE).map(|c| c.value()),
-                request.headers().get_one("Accept-Language"),
-            )
-        })
+        negotiate(
+            Session::of(request).and_then(|session| session.locale),
+            request.cookies().get(LOCALE_COOKIE).map(|c| c.value()),
+            request.headers().get_one("Accept-Language"),
+        )
     }
-}
-
-/// Picks the language: account preference, then the switcher's cookie, then the browser's
-/// `Accept-Language`, then French.
-pub fn negotiate(
-    account: Option<Locale>,
-    cookie: Option<&str>,
-    accept_language: Option<&str>,
-) -> Locale {
-    if let Some(locale) = account {
-        return locale;
-    }
-    if let Some(locale) = cookie.and_then(Locale::parse) {
-        return locale;
-    }
-    if let Some(header) = accept_language {
-        let requested = fluent_langneg::accepted_languages::parse(header);
-        for wanted in &requested {
-            if let Some(locale) = Locale::parse(wanted.language.as_str()) {
-                return locale;
-            }
-        }
-    }
-    Locale::DEFAULT
 }
 
 #[rocket::async_trait]
@@ -132,5 +32,5 @@ impl<'r> FromRequest<'r> for Locale {
 
 /// The `t` function for templates: `{{ t(key="home-title", lang=lang) }}`.
 pub fn tera_function() -> FluentLoader<&'static fluent_templates::StaticLoader> {
-    FluentLoader::new(&*LOCALES).with_default_lang(FR.clone())
+    FluentLoader::new(&*LOCALES).with_default_lang(Locale::DEFAULT.langid().clone())
 }

@@ -1,17 +1,36 @@
 //! The HTTP layer: thin handlers that parse, authorise, call `domain` and render. HTML pages
 //! and their JSON twins share paths (`/x` and `/api/v1/x`) and call the same domain functions.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod errors;
+pub mod forms;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod key_users;
 pub mod language;
+pub mod organizations;
 pub mod page;
+pub mod people;
 pub mod security;
+pub mod session;
 
 use rocket::Route;
 
 /// Every route of the application, from each web module's `routes()`.
 pub fn routes() -> Vec<Route> {
-    [health::routes(), home::routes(), language::routes()].concat()
+    [
+        health::routes(),
+        home::routes(),
+        language::routes(),
+        session::routes(),
+        people::routes(),
+        accounts::routes(),
+        organizations::routes(),
+        key_users::routes(),
+        audit::routes(),
+    ]
+    .concat()
 }

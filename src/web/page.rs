@@ -1,9 +1,12 @@
-//! What every page's layout needs: language, navigation, language switcher, flash message.
+//! What every page's layout needs: language, the signed-in user, navigation for their role,
+//! the CSRF token for forms, language switcher, flash message.
 
 use rocket::http::RawStr;
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use serde::Serialize;
 
+use crate::domain::accounts::Role;
+use crate::web::auth::{CurrentUser, Session};
 use crate::web::i18n::Locale;
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +30,13 @@ pub struct Flash {
     pub message: String,
 }
 
+/// The signed-in user, as the layout shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSummary {
+    pub email: String,
+    pub role: Role,
+}
+
 /// The layout's context, serialised under `page` in every template.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageContext {
@@ -36,13 +46,65 @@ pub struct PageContext {
     pub nav: Vec<NavItem>,
     pub languages: Vec<LanguageLink>,
     pub flash: Option<Flash>,
+    pub user: Option<UserSummary>,
+    /// The token every form must send back as `csrf_token`.
+    pub csrf: String,
+    /// The path and query of this page, percent-encoded, for `?next=` links.
+    pub here: String,
 }
 
-/// The navigation: `(label key, path)`; role-specific entries join as their pages arrive.
-const NAVIGATION: &[(&str, &str)] = &[("nav-home", "/")];
+/// Who sees a navigation entry.
+#[derive(Debug, Clone, Copy)]
+enum Audience {
+    Everyone,
+    SignedIn,
+    Roles(&'static [Role]),
+}
+
+/// The navigation: label key, path, audience.
+const NAVIGATION: &[(&str, &str, Audience)] = &[
+    ("nav-home", "/", Audience::Everyone),
+    ("nav-organizations", "/organizations", Audience::SignedIn),
+    (
+        "nav-people",
+        "/people",
+        Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
+    ),
+    (
+        "nav-key-users",
+        "/key-users",
+        Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
+    ),
+    (
+        "nav-registrations",
+        "/registrations",
+        Audience::Roles(&[Role::Admin, Role::Hr]),
+    ),
+    (
+        "nav-accounts",
+        "/accounts",
+        Audience::Roles(&[Role::Admin, Role::Hr]),
+    ),
+    (
+        "nav-audit",
+        "/audit",
+        Audience::Roles(&[Role::Admin, Role::Hr]),
+    ),
+];
 
 impl PageContext {
+    /// The context for a page; `user` is `None` for visitors and for error pages.
     pub fn new(request: &Request<'_>, locale: Locale, title_key: &'static str) -> Self {
+        Self::for_user(request, locale, title_key, None)
+    }
+
+    fn for_user(
+        request: &Request<'_>,
+        locale: Locale,
+        title_key: &'static str,
+        user: Option<&CurrentUser>,
+    ) -> Self {
+        let role = user.map(|u| u.role());
         let path = request.uri().path().as_str().to_owned();
         let here = match request.uri().query() {
             Some(query) => format!("{path}?{query}"),
@@ -54,7 +116,13 @@ impl PageContext {
             title_key,
             nav: NAVIGATION
                 .iter()
-                .map(|&(label_key, href)| NavItem {
+                .filter(|(_, _, audience)| match (audience, role) {
+                    (Audience::Everyone, _) => true,
+                    (Audience::SignedIn, role) => role.is_some(),
+                    (Audience::Roles(roles), Some(role)) => roles.contains(&role),
+                    (Audience::Roles(_), None) => false,
+                })
+                .map(|&(label_key, href, _)| NavItem {
                     label_key,
                     href,
                     current: href == path,
@@ -64,11 +132,17 @@ impl PageContext {
                 .iter()
                 .map(|&l| LanguageLink {
                     code: l.code(),
-                    href: format!("/language/{}?next={next}", l.code()),
+                    href: format!("/language/{}?next={}", l.code(), next),
                     current: l == locale,
                 })
                 .collect(),
             flash: None,
+            user: user.map(|u| UserSummary {
+                email: u.account.email.clone(),
+                role: u.role(),
+            }),
+            csrf: Session::csrf_token(request),
+            here: next,
             path,
         }
     }
@@ -90,7 +164,13 @@ impl<'r> FromRequest<'r> for PageContext {
     type Error = std::convert::Infallible;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let mut page = PageContext::new(request, Locale::of(request), "app-name");
+        let user = request
+            .guard::<Option<CurrentUser>>()
+            .await
+            .succeeded()
+            .flatten();
+        let mut page =
+            PageContext::for_user(request, Locale::of(request), "app-name", user.as_ref());
         if let Outcome::Success(Some(flash)) = request.guard::<Option<FlashMessage<'_>>>().await {
             page.flash = Some(Flash {
                 kind: flash.kind().to_owned(),

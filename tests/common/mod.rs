@@ -260,3 +260,217 @@ pub fn count(conn: &mut PooledConn, table: &str) -> i64 {
         .expect("count rows")
         .n
 }
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = formation::domain::demo::DEMO_PASSWORD;
+
+/// A browser: its session cookie (as the server set it, encrypted) and the CSRF token of the
+/// last page it saw.
+#[derive(Clone, Default)]
+pub struct Browser {
+    pub session: Option<rocket::http::Cookie<'static>>,
+    pub csrf: String,
+}
+
+/// `a=b&c=d`, percent-encoded.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                rocket::http::RawStr::new(k).percent_encode(),
+                rocket::http::RawStr::new(v).percent_encode()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+impl TestApp {
+    /// The app with the demo data set and a client that keeps no cookies (each test `Browser`
+    /// carries its own), so that several users can act in one test.
+    pub fn start_demo(db: TestDatabase) -> Self {
+        let figment = db.figment().merge(("demo", true));
+        let client = Client::untracked(formation::build_rocket(figment)).expect("the app starts");
+        TestApp { client, db }
+    }
+
+    fn with_session<'c>(
+        &self,
+        request: rocket::local::blocking::LocalRequest<'c>,
+        browser: &Browser,
+    ) -> rocket::local::blocking::LocalRequest<'c> {
+        match &browser.session {
+            Some(cookie) => request.cookie(cookie.clone()),
+            None => request,
+        }
+    }
+
+    /// Takes the session cookie a response set, if any.
+    pub fn keep_session(browser: &mut Browser, response: &LocalResponse<'_>) {
+        if let Some(cookie) = response.cookies().get("formation_session") {
+            browser.session = Some(cookie.clone().into_owned());
+        }
+    }
+
+    /// GET a page as this browser, keeping the cookie and CSRF token it gets.
+    pub fn visit(&self, browser: &mut Browser, path: &str) -> (Status, String) {
+        let response = self
+            .with_session(self.client.get(path.to_owned()), browser)
+            .dispatch();
+        Self::keep_session(browser, &response);
+        let status = response.status();
+        let body = response.into_string().unwrap_or_default();
+        if let Some(token) = csrf_in(&body) {
+            browser.csrf = token;
+        }
+        (status, body)
+    }
+
+    /// POST a form as this browser, with its CSRF token unless `fields` has one.
+    pub fn submit(
+        &self,
+        browser: &mut Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (Status, String, Option<String>) {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            all.push(("csrf_token", browser.csrf.as_str()));
+        }
+        let response = self
+            .with_session(self.client.post(path.to_owned()), browser)
+            .header(ContentType::Form)
+            .body(form_body(&all))
+            .dispatch();
+        Self::keep_session(browser, &response);
+        let status = response.status();
+        let location = response.headers().get_one("Location").map(str::to_owned);
+        (status, response.into_string().unwrap_or_default(), location)
+    }
+
+    /// Signs in through the form; panics unless it succeeds.
+    pub fn sign_in(&self, email: &str, password: &str) -> Browser {
+        let mut browser = Browser::default();
+        self.visit(&mut browser, "/login");
+        let (status, body, _) = self.submit(
+            &mut browser,
+            "/login",
+            &[("email", email), ("password", password)],
+        );
+        assert_eq!(
+            status,
+            Status::SeeOther,
+            "sign-in of {email} failed: {body}"
+        );
+        self.visit(&mut browser, "/account");
+        browser
+    }
+
+    /// A bearer token for these credentials, through the API.
+    pub fn token(&self, email: &str, password: &str) -> String {
+        let (status, body) = self.api(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(serde_json::json!({ "email": email, "password": password })),
+        );
+        assert_eq!(status, Status::Created, "{body}");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// A JSON API call; the body is parsed when there is one (else `null`).
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (Status, Value) {
+        let method = method.parse::<rocket::http::Method>().expect("a method");
+        let mut request = self
+            .client
+            .req(method, path.to_owned())
+            .header(Header::new("Accept", "application/json"));
+        if let Some(token) = token {
+            request = request.header(Header::new("Authorization", format!("Bearer {token}")));
+        }
+        if let Some(body) = body {
+            request = request.header(ContentType::JSON).body(body.to_string());
+        }
+        let response = request.dispatch();
+        let status = response.status();
+        let text = response.into_string().unwrap_or_default();
+        let json = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
+    /// A JSON call as a browser (cookie only, no bearer token).
+    pub fn api_with_cookie(
+        &self,
+        browser: &Browser,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> Status {
+        let method = method.parse::<rocket::http::Method>().expect("a method");
+        let request = self
+            .client
+            .req(method, path.to_owned())
+            .header(ContentType::JSON)
+            .body(body.to_string());
+        self.with_session(request, browser).dispatch().status()
+    }
+}
+
+/// Runs a query returning one BigInt column `n`.
+pub fn scalar(conn: &mut PooledConn, sql: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct One {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql)
+        .get_result::<One>(&mut **conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .n
+}
+
+/// The last e-mail queued for a recipient: subject and body.
+pub fn last_mail(conn: &mut PooledConn, recipient: &str) -> Option<(String, String)> {
+    use diesel::prelude::*;
+    use formation::db::schema::outbox;
+    outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .order(outbox::id.desc())
+        .select((outbox::subject, outbox::body_text))
+        .first::<(String, String)>(&mut **conn)
+        .optional()
+        .expect("read the outbox")
+}
+
+/// The path of the set-password link in a mail body.
+pub fn link_path(body: &str) -> String {
+    let start = body.find("/password/set/").expect("a link in the mail");
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("the link")
+        .to_owned()
+}

@@ -1,0 +1,354 @@
+//! Self-registration. Someone whose e-mail HR already listed among its organisation's people
+//! claims an account through a single-use link; anyone else files a request that the named
+//! organisation's HR accepts (creating the person and inviting them) or refuses. The answer to
+//! the visitor is the same in every case, so it never tells whether an address is known.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::db::schema::{accounts, organizations, people, registration_requests};
+use crate::db::DbConn;
+use crate::domain::access::{Actor, PEOPLE_MANAGERS};
+use crate::domain::accounts::{self as account_rules, AccountRequest, FirstPassword, Role};
+use crate::domain::people::{NewPerson, PersonLanguage};
+use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
+use crate::domain::{
+    audit, is_valid_email, non_blank, normalize_email, notifications, now, text_enum,
+};
+use crate::error::{AppError, FieldErrors, Message};
+use crate::i18n::Locale;
+
+text_enum! {
+    pub enum RequestStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Refused => "refused",
+    }
+}
+
+/// What the registration form and `POST /api/v1/registrations` take. Every field is checked
+/// whether or not the address is known, so that errors reveal nothing either.
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct RegistrationInput {
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub organization: Option<String>,
+    pub language: Option<String>,
+    pub job_title: Option<String>,
+}
+
+pub fn register(
+    conn: &mut DbConn,
+    input: &RegistrationInput,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let email = non_blank(input.email.as_deref()).map(|e| normalize_email(&e));
+    match &email {
+        Some(e) if is_valid_email(e) => {}
+        Some(_) => errors.add("email", Message::new("field-email-invalid")),
+        None => errors.add("email", Message::new("field-required")),
+    }
+    let full_name = non_blank(input.full_name.as_deref());
+    if full_name.is_none() {
+        errors.add("full_name", Message::new("field-required"));
+    }
+    let language = non_blank(input.language.as_deref()).and_then(|l| PersonLanguage::parse(&l));
+    if language.is_none() {
+        errors.add("language", Message::new("field-language-invalid"));
+    }
+    let organization_id = match non_blank(input.organization.as_deref()) {
+        Some(code) => {
+            let id = organizations::table
+                .filter(organizations::code.eq(code))
+                .select(organizations::id)
+                .first::<i64>(conn)
+                .optional()?;
+            if id.is_none() {
+                errors.add("organization", Message::new("field-organization-unknown"));
+            }
+            id
+        }
+        None => {
+            errors.add("organization", Message::new("field-organization-required"));
+            None
+        }
+    };
+    errors.into_result()?;
+    let (Some(email), Some(full_name), Some(language), Some(organization_id)) =
+        (email, full_name, language, organization_id)
+    else {
+        return Err(AppError::internal("validated registration missing"));
+    };
+    let locale = Locale::parse(language.as_str()).unwrap_or(Locale::DEFAULT);
+
+    conn.transaction(|conn| {
+        let has_account = diesel::select(diesel::dsl::exists(
+            accounts::table.filter(accounts::email.eq(&email)),
+        ))
+        .get_result::<bool>(conn)?;
+        if has_account {
+            // They already have an account: remind them how to get back in.
+            return account_rules::request_password_reset(conn, &email, public_url);
+        }
+        let person_id = people::table
+            .filter(people::email.eq(&email))
+            .filter(people::active.eq(true))
+            .select(people::id)
+            .first::<i64>(conn)
+            .optional()?;
+        if let Some(person_id) = person_id {
+            let secret = tokens::create_link(
+                conn,
+                LinkPurpose::Registration,
+                LinkTarget::Person(person_id),
+            )?;
+            let link = notifications::link(public_url, &format!("/password/set/{secret}"));
+            notifications::queue(
+                conn,
+                &email,
+                locale,
+                &Message::new("email-claim-subject"),
+                &Message::new("email-claim-body")
+                    .arg("link", link)
+                    .arg("hours", tokens::LINK_VALID_HOURS.to_string()),
+            )?;
+            return Ok(());
+        }
+        let already_pending = diesel::select(diesel::dsl::exists(
+            registration_requests::table
+                .filter(registration_requests::email.eq(&email))
+                .filter(registration_requests::organization_id.eq(organization_id))
+                .filter(registration_requests::status.eq(RequestStatus::Pending.as_str())),
+        ))
+        .get_result::<bool>(conn)?;
+        if already_pending {
+            return Ok(());
+        }
+        let id: i64 = diesel::insert_into(registration_requests::table)
+            .values((
+                registration_requests::organization_id.eq(organization_id),
+                registration_requests::full_name.eq(&full_name),
+                registration_requests::email.eq(&email),
+                registration_requests::job_title.eq(non_blank(input.job_title.as_deref())),
+                registration_requests::language.eq(language.as_str()),
+                registration_requests::status.eq(RequestStatus::Pending.as_str()),
+                registration_requests::created_at.eq(now()),
+            ))
+            .returning(registration_requests::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: None,
+                organization_id: Some(organization_id),
+                action: "registration.requested",
+                entity: "registration_request",
+                entity_id: Some(id),
+                detail: json!({}),
+            },
+        )
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct RequestView {
+    pub id: i64,
+    pub organization: String,
+    pub full_name: String,
+    pub email: String,
+    pub job_title: Option<String>,
+    pub language: String,
+    pub status: String,
+    pub decision_note: Option<String>,
+    pub person_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+type RequestColumns = (
+    registration_requests::id,
+    organizations::code,
+    registration_requests::full_name,
+    registration_requests::email,
+    registration_requests::job_title,
+    registration_requests::language,
+    registration_requests::status,
+    registration_requests::decision_note,
+    registration_requests::person_id,
+    registration_requests::created_at,
+    registration_requests::decided_at,
+);
+
+const REQUEST_COLUMNS: RequestColumns = (
+    registration_requests::id,
+    organizations::code,
+    registration_requests::full_name,
+    registration_requests::email,
+    registration_requests::job_title,
+    registration_requests::language,
+    registration_requests::status,
+    registration_requests::decision_note,
+    registration_requests::person_id,
+    registration_requests::created_at,
+    registration_requests::decided_at,
+);
+
+/// Requests in the actor's scope (HR: its organisation's), pending ones unless `all`.
+pub fn list(conn: &mut DbConn, actor: &Actor, all: bool) -> Result<Vec<RequestView>, AppError> {
+    actor.require(PEOPLE_MANAGERS)?;
+    let mut query = registration_requests::table
+        .inner_join(organizations::table)
+        .select(REQUEST_COLUMNS)
+        .order(registration_requests::id.desc())
+        .into_boxed();
+    if let Some(organization_id) = actor.scope().organization_id() {
+        query = query.filter(registration_requests::organization_id.eq(organization_id));
+    }
+    if !all {
+        query = query.filter(registration_requests::status.eq(RequestStatus::Pending.as_str()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// A pending request in the actor's scope: 404 outside it, 409 once decided.
+fn pending(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(RequestView, i64), AppError> {
+    actor.require(PEOPLE_MANAGERS)?;
+    let (request, organization_id) = registration_requests::table
+        .inner_join(organizations::table)
+        .filter(registration_requests::id.eq(id))
+        .select((REQUEST_COLUMNS, registration_requests::organization_id))
+        .first::<(RequestView, i64)>(conn)?;
+    actor.check_organization(organization_id)?;
+    if request.status != RequestStatus::Pending.as_str() {
+        return Err(AppError::Conflict(Message::new("error-request-decided")));
+    }
+    Ok((request, organization_id))
+}
+
+/// Accepts: creates the person and a `member` account, and e-mails the invitation.
+pub fn accept(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    public_url: &str,
+) -> Result<RequestView, AppError> {
+    conn.transaction(|conn| {
+        let (request, organization_id) = pending(conn, actor, id)?;
+        let language = PersonLanguage::parse(&request.language).unwrap_or(PersonLanguage::Fr);
+        let email_known = diesel::select(diesel::dsl::exists(
+            people::table.filter(people::email.eq(&request.email)),
+        ))
+        .get_result::<bool>(conn)?;
+        if email_known {
+            return Err(AppError::Conflict(Message::new("field-email-taken")));
+        }
+        let person_id = crate::domain::people::insert(
+            conn,
+            NewPerson {
+                organization_id,
+                full_name: &request.full_name,
+                email: Some(&request.email),
+                job_title: request.job_title.as_deref(),
+                profile: None,
+                language,
+            },
+        )?;
+        account_rules::create(
+            conn,
+            Some(actor),
+            &AccountRequest {
+                email: Some(request.email.clone()),
+                role: Role::Member,
+                organization_code: None,
+                person_id: Some(person_id),
+                password: FirstPassword::Invite,
+                locale: Locale::parse(language.as_str()),
+            },
+            public_url,
+        )?;
+        decide(
+            conn,
+            actor,
+            id,
+            organization_id,
+            RequestStatus::Accepted,
+            None,
+            Some(person_id),
+        )
+    })
+}
+
+/// Refuses, with an optional reason that the requester receives by e-mail.
+pub fn refuse(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    note: Option<&str>,
+) -> Result<RequestView, AppError> {
+    conn.transaction(|conn| {
+        let (request, organization_id) = pending(conn, actor, id)?;
+        let note = non_blank(note);
+        let locale = Locale::parse(&request.language).unwrap_or(Locale::DEFAULT);
+        let reason = note
+            .clone()
+            .unwrap_or_else(|| locale.tr("registration-no-reason"));
+        notifications::queue(
+            conn,
+            &request.email,
+            locale,
+            &Message::new("email-registration-refused-subject"),
+            &Message::new("email-registration-refused-body").arg("reason", reason),
+        )?;
+        decide(
+            conn,
+            actor,
+            id,
+            organization_id,
+            RequestStatus::Refused,
+            note,
+            None,
+        )
+    })
+}
+
+fn decide(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    organization_id: i64,
+    status: RequestStatus,
+    note: Option<String>,
+    person_id: Option<i64>,
+) -> Result<RequestView, AppError> {
+    diesel::update(registration_requests::table.find(id))
+        .set((
+            registration_requests::status.eq(status.as_str()),
+            registration_requests::decision_note.eq(&note),
+            registration_requests::decided_by.eq(actor.account_id),
+            registration_requests::decided_at.eq(now()),
+            registration_requests::person_id.eq(person_id),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: Some(actor.account_id),
+            organization_id: Some(organization_id),
+            action: match status {
+                RequestStatus::Accepted => "registration.accepted",
+                _ => "registration.refused",
+            },
+            entity: "registration_request",
+            entity_id: Some(id),
+            detail: json!({ "person_id": person_id }),
+        },
+    )?;
+    Ok(registration_requests::table
+        .inner_join(organizations::table)
+        .filter(registration_requests::id.eq(id))
+        .select(REQUEST_COLUMNS)
+        .first(conn)?)
+}

@@ -1,0 +1,328 @@
+//! Accounts (admins: any; HR: member accounts of its people) and registration requests.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route, State};
+use rocket_dyn_templates::Template;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::accounts::{self, AccountRequest, AccountView, FirstPassword, Role};
+use crate::domain::non_blank;
+use crate::domain::organizations::{self, Organization};
+use crate::domain::registrations::{self, RequestView};
+use crate::error::{AppError, Message};
+use crate::web::auth::{CsrfForm, CurrentUser};
+use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::i18n::Locale;
+use crate::web::page::PageContext;
+use crate::web::session::Confirm;
+
+/// The body of `POST /api/v1/accounts` and of the account form. Without a password, the
+/// person is e-mailed an invitation.
+#[derive(Debug, Clone, Default, Deserialize, FromForm)]
+pub struct AccountInput {
+    pub email: Option<String>,
+    pub role: Option<String>,
+    pub organization: Option<String>,
+    pub person_id: Option<i64>,
+    pub password: Option<String>,
+    pub locale: Option<String>,
+}
+
+impl AccountInput {
+    fn to_request(&self) -> Result<AccountRequest, AppError> {
+        let role = match non_blank(self.role.as_deref()) {
+            None => Role::Member,
+            Some(code) => Role::parse(&code)
+                .ok_or_else(|| AppError::invalid("role", Message::new("field-role-not-allowed")))?,
+        };
+        let locale = match non_blank(self.locale.as_deref()) {
+            None => None,
+            Some(code) => Some(Locale::parse(&code).ok_or_else(|| {
+                AppError::invalid("locale", Message::new("field-language-invalid"))
+            })?),
+        };
+        Ok(AccountRequest {
+            email: non_blank(self.email.as_deref()),
+            role,
+            organization_code: non_blank(self.organization.as_deref()),
+            person_id: self.person_id,
+            password: match non_blank(self.password.as_deref()) {
+                Some(password) => FirstPassword::Given(password),
+                None => FirstPassword::Invite,
+            },
+            locale,
+        })
+    }
+}
+
+async fn create_account(
+    db: &Db,
+    user: &CurrentUser,
+    settings: &Settings,
+    input: AccountInput,
+) -> Result<AccountView, AppError> {
+    let actor = user.actor();
+    let public_url = settings.public_url.clone();
+    db.run(move |conn| {
+        let request = input.to_request()?;
+        let account = accounts::create(conn, Some(&actor), &request, &public_url)?;
+        accounts::view(conn, account.id)
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct AccountsPage {
+    page: PageContext,
+    accounts: Vec<AccountView>,
+    organizations: Vec<Organization>,
+    roles: Vec<&'static str>,
+    values: AccountValues,
+    errors: Errors,
+}
+
+#[derive(Serialize, Default)]
+struct AccountValues {
+    email: String,
+    role: String,
+    organization: String,
+    person_id: String,
+}
+
+async fn accounts_page(
+    db: &Db,
+    page: PageContext,
+    user: &CurrentUser,
+    values: AccountValues,
+    errors: Errors,
+) -> Result<AccountsPage, AppError> {
+    let actor = user.actor();
+    let (list, organizations) = db
+        .run(move |conn| {
+            let list = accounts::list(conn, &actor)?;
+            let organizations = match actor.scope().organization_id() {
+                None => organizations::all(conn)?,
+                Some(_) => Vec::new(),
+            };
+            Ok((list, organizations))
+        })
+        .await?;
+    let roles = match user.role() {
+        Role::Admin => Role::ALL.iter().map(|r| r.as_str()).collect(),
+        _ => vec![Role::Member.as_str()],
+    };
+    Ok(AccountsPage {
+        page: page.titled("accounts-title"),
+        accounts: list,
+        organizations,
+        roles,
+        values,
+        errors,
+    })
+}
+
+#[get("/accounts")]
+async fn index(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
+    let context = accounts_page(&db, page, &user, AccountValues::default(), Errors::new()).await?;
+    Ok(Template::render("accounts/index", context))
+}
+
+#[post("/accounts", data = "<form>")]
+async fn create(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    settings: &State<Settings>,
+    form: CsrfForm<AccountInput>,
+) -> FormResponse {
+    let input = form.0;
+    let locale = page.locale();
+    let values = AccountValues {
+        email: input.email.clone().unwrap_or_default(),
+        role: input.role.clone().unwrap_or_default(),
+        organization: input.organization.clone().unwrap_or_default(),
+        person_id: input.person_id.map(|id| id.to_string()).unwrap_or_default(),
+    };
+    match create_account(&db, &user, settings, input).await {
+        Ok(_) => done("/accounts", locale, Message::new("account-created")),
+        Err(error @ AppError::Validation(_)) => {
+            let context = accounts_page(&db, page, &user, values, Errors::new()).await?;
+            redisplay(locale, error, "accounts/index", |errors| AccountsPage {
+                errors,
+                ..context
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Serialize)]
+struct AccountList {
+    items: Vec<AccountView>,
+    total: usize,
+}
+
+#[get("/api/v1/accounts")]
+async fn api_index(db: Db, user: CurrentUser) -> Result<Json<AccountList>, AppError> {
+    let actor = user.actor();
+    let items = db.run(move |conn| accounts::list(conn, &actor)).await?;
+    Ok(Json(AccountList {
+        total: items.len(),
+        items,
+    }))
+}
+
+#[post("/api/v1/accounts", data = "<input>")]
+async fn api_create(
+    db: Db,
+    user: CurrentUser,
+    settings: &State<Settings>,
+    input: Json<AccountInput>,
+) -> Result<(Status, Json<AccountView>), AppError> {
+    let account = create_account(&db, &user, settings, input.into_inner()).await?;
+    Ok((Status::Created, Json(account)))
+}
+
+#[derive(Serialize)]
+struct RequestsPage {
+    page: PageContext,
+    requests: Vec<RequestView>,
+    all: bool,
+}
+
+#[get("/registrations?<all>")]
+async fn requests(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    all: Option<bool>,
+) -> Result<Template, AppError> {
+    let actor = user.actor();
+    let all = all.unwrap_or(false);
+    let requests = db
+        .run(move |conn| registrations::list(conn, &actor, all))
+        .await?;
+    Ok(Template::render(
+        "accounts/registrations",
+        RequestsPage {
+            page: page.titled("registrations-title"),
+            requests,
+            all,
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct RequestList {
+    items: Vec<RequestView>,
+    total: usize,
+}
+
+#[get("/api/v1/registrations?<all>")]
+async fn api_requests(
+    db: Db,
+    user: CurrentUser,
+    all: Option<bool>,
+) -> Result<Json<RequestList>, AppError> {
+    let actor = user.actor();
+    let items = db
+        .run(move |conn| registrations::list(conn, &actor, all.unwrap_or(false)))
+        .await?;
+    Ok(Json(RequestList {
+        total: items.len(),
+        items,
+    }))
+}
+
+#[post("/registrations/<id>/accept", data = "<_form>")]
+async fn accept(
+    locale: Locale,
+    db: Db,
+    user: CurrentUser,
+    settings: &State<Settings>,
+    id: i64,
+    _form: CsrfForm<Confirm>,
+) -> FormResponse {
+    let actor = user.actor();
+    let public_url = settings.public_url.clone();
+    db.run(move |conn| registrations::accept(conn, &actor, id, &public_url))
+        .await?;
+    done(
+        "/registrations",
+        locale,
+        Message::new("registration-accepted"),
+    )
+}
+
+#[post("/registrations/<id>/refuse", data = "<form>")]
+async fn refuse(
+    locale: Locale,
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    form: CsrfForm<Confirm>,
+) -> FormResponse {
+    let actor = user.actor();
+    let reason = form.0.reason;
+    db.run(move |conn| registrations::refuse(conn, &actor, id, reason.as_deref()))
+        .await?;
+    done(
+        "/registrations",
+        locale,
+        Message::new("registration-refused"),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Decision {
+    pub reason: Option<String>,
+}
+
+#[post("/api/v1/registrations/<id>/accept")]
+async fn api_accept(
+    db: Db,
+    user: CurrentUser,
+    settings: &State<Settings>,
+    id: i64,
+) -> Result<Json<RequestView>, AppError> {
+    let actor = user.actor();
+    let public_url = settings.public_url.clone();
+    Ok(Json(
+        db.run(move |conn| registrations::accept(conn, &actor, id, &public_url))
+            .await?,
+    ))
+}
+
+#[post("/api/v1/registrations/<id>/refuse", data = "<body>")]
+async fn api_refuse(
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    body: Option<Json<Decision>>,
+) -> Result<Json<RequestView>, AppError> {
+    let actor = user.actor();
+    let reason = body.and_then(|b| b.into_inner().reason);
+    Ok(Json(
+        db.run(move |conn| registrations::refuse(conn, &actor, id, reason.as_deref()))
+            .await?,
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        index,
+        create,
+        api_index,
+        api_create,
+        requests,
+        api_requests,
+        accept,
+        refuse,
+        api_accept,
+        api_refuse
+    ]
+}

@@ -1,0 +1,161 @@
+//! Organisations and their memberships: the 38 × 5 matrix, one organisation's page, and the
+//! membership changes admins and planners make.
+
+use rocket::serde::json::Json;
+use rocket::{get, post, put, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::db::Db;
+use crate::domain::access::STAFF;
+use crate::domain::catalogue::{self, Domain};
+use crate::domain::organizations::{self, MembershipInput, MembershipStatus, OrganizationView};
+use crate::error::{AppError, Message};
+use crate::web::auth::{CsrfForm, CurrentUser};
+use crate::web::forms::{done, FormResponse};
+use crate::web::page::PageContext;
+
+#[derive(Serialize)]
+struct DomainColumn {
+    code: String,
+    name: String,
+}
+
+async fn domain_columns(db: &Db, page: &PageContext) -> Result<Vec<DomainColumn>, AppError> {
+    let locale = page.locale();
+    let domains: Vec<Domain> = db.run(catalogue::all_domains).await?;
+    Ok(domains
+        .into_iter()
+        .map(|d| DomainColumn {
+            name: d.name(locale).to_owned(),
+            code: d.code,
+        })
+        .collect())
+}
+
+#[derive(Serialize)]
+struct MatrixPage {
+    page: PageContext,
+    domains: Vec<DomainColumn>,
+    organizations: Vec<OrganizationView>,
+}
+
+#[get("/organizations")]
+async fn index(page: PageContext, db: Db, _user: CurrentUser) -> Result<Template, AppError> {
+    let domains = domain_columns(&db, &page).await?;
+    let organizations = db.run(|conn| organizations::views(conn, None)).await?;
+    Ok(Template::render(
+        "organizations/index",
+        MatrixPage {
+            page: page.titled("organizations-title"),
+            domains,
+            organizations,
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct OrganizationPage {
+    page: PageContext,
+    domains: Vec<DomainColumn>,
+    organization: OrganizationView,
+    statuses: Vec<&'static str>,
+    can_edit: bool,
+}
+
+#[get("/organizations/<code>")]
+async fn show(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+) -> Result<Template, AppError> {
+    let domains = domain_columns(&db, &page).await?;
+    let organization = db
+        .run(move |conn| organizations::views(conn, Some(&code)))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok(Template::render(
+        "organizations/show",
+        OrganizationPage {
+            page: page.titled("organization-title"),
+            domains,
+            organization,
+            statuses: MembershipStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            can_edit: STAFF.contains(&user.role()),
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct OrganizationList {
+    items: Vec<OrganizationView>,
+    total: usize,
+}
+
+#[get("/api/v1/organizations")]
+async fn api_index(db: Db, _user: CurrentUser) -> Result<Json<OrganizationList>, AppError> {
+    let items = db.run(|conn| organizations::views(conn, None)).await?;
+    Ok(Json(OrganizationList {
+        total: items.len(),
+        items,
+    }))
+}
+
+#[get("/api/v1/organizations/<code>")]
+async fn api_show(
+    db: Db,
+    _user: CurrentUser,
+    code: String,
+) -> Result<Json<OrganizationView>, AppError> {
+    db.run(move |conn| organizations::views(conn, Some(&code)))
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+#[put("/api/v1/organizations/<code>/memberships/<domain>", data = "<input>")]
+async fn api_update_membership(
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    domain: String,
+    input: Json<MembershipInput>,
+) -> Result<Json<OrganizationView>, AppError> {
+    let actor = user.actor();
+    let input = input.into_inner();
+    Ok(Json(
+        db.run(move |conn| organizations::update_membership(conn, &actor, &code, &domain, &input))
+            .await?,
+    ))
+}
+
+#[post("/organizations/<code>/memberships/<domain>", data = "<form>")]
+async fn update_membership(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    domain: String,
+    form: CsrfForm<MembershipInput>,
+) -> FormResponse {
+    let actor = user.actor();
+    let input = form.0;
+    let target = format!("/organizations/{code}");
+    db.run(move |conn| organizations::update_membership(conn, &actor, &code, &domain, &input))
+        .await?;
+    done(target, page.locale(), Message::new("membership-saved"))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        index,
+        show,
+        api_index,
+        api_show,
+        api_update_membership,
+        update_membership
+    ]
+}

@@ -1,0 +1,542 @@
+//! Signing in and out, self-registration, invitations and password resets, one's own account
+//! and API tokens.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::serde::json::Json;
+use rocket::{delete, get, post, routes, Either, Route, State};
+use rocket_dyn_templates::Template;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::accounts::{self, AccountView};
+use crate::domain::organizations::{self, Organization, OrganizationKind};
+use crate::domain::registrations::{self, RegistrationInput};
+use crate::domain::tokens::{self, ApiToken, LinkPurpose};
+use crate::error::{AppError, Message};
+use crate::web::auth::{AuthVia, CsrfForm, CurrentUser, SessionJar};
+use crate::web::forms::{done, redisplay, safe_next, Errors, FormResponse};
+use crate::web::i18n::Locale;
+use crate::web::page::PageContext;
+
+#[derive(Debug, Default, FromForm, Serialize)]
+pub struct SignInForm {
+    pub email: String,
+    #[serde(skip)]
+    pub password: String,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignInPage {
+    page: PageContext,
+    email: String,
+    next: String,
+    failed: bool,
+    errors: Errors,
+}
+
+#[get("/login?<next>")]
+fn login_page(page: PageContext, next: Option<String>) -> Either<Redirect, Template> {
+    if page.user.is_some() {
+        return Either::Left(Redirect::to(safe_next(next.as_deref())));
+    }
+    Either::Right(Template::render(
+        "auth/login",
+        SignInPage {
+            page: page.titled("login-title"),
+            email: String::new(),
+            next: safe_next(next.as_deref()),
+            failed: false,
+            errors: Errors::new(),
+        },
+    ))
+}
+
+#[post("/login", data = "<form>")]
+async fn login(
+    page: PageContext,
+    db: Db,
+    jar: SessionJar<'_>,
+    form: CsrfForm<SignInForm>,
+) -> Result<Either<Redirect, (Status, Template)>, AppError> {
+    let form = form.0;
+    let (email, password) = (form.email.clone(), form.password);
+    match db
+        .run(move |conn| accounts::sign_in(conn, &email, &password))
+        .await
+    {
+        Ok(account) => {
+            jar.sign_in(&account);
+            Ok(Either::Left(Redirect::to(safe_next(form.next.as_deref()))))
+        }
+        Err(AppError::SignInFailed) => Ok(Either::Right((
+            Status::Unauthorized,
+            Template::render(
+                "auth/login",
+                SignInPage {
+                    page: page.titled("login-title"),
+                    email: form.email,
+                    next: safe_next(form.next.as_deref()),
+                    failed: true,
+                    errors: Errors::new(),
+                },
+            ),
+        ))),
+        Err(other) => Err(other),
+    }
+}
+
+/// A form with nothing but its CSRF token (and, for refusals, an optional reason).
+#[derive(Debug, Default, FromForm)]
+pub struct Confirm {
+    pub reason: Option<String>,
+}
+
+#[post("/logout", data = "<_form>")]
+fn logout(jar: SessionJar<'_>, locale: Locale, _form: CsrfForm<Confirm>) -> Flash<Redirect> {
+    jar.sign_out();
+    Flash::success(Redirect::to("/"), locale.tr("logout-done"))
+}
+
+#[derive(Serialize)]
+struct RegisterPage {
+    page: PageContext,
+    organizations: Vec<Organization>,
+    values: RegistrationValues,
+    errors: Errors,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct RegistrationValues {
+    email: String,
+    full_name: String,
+    organization: String,
+    language: String,
+    job_title: String,
+}
+
+impl From<&RegistrationInput> for RegistrationValues {
+    fn from(input: &RegistrationInput) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        RegistrationValues {
+            email: text(&input.email),
+            full_name: text(&input.full_name),
+            organization: text(&input.organization),
+            language: text(&input.language),
+            job_title: text(&input.job_title),
+        }
+    }
+}
+
+/// Organisations people can belong to (the local authorities, then the school and integrators).
+async fn registrable_organizations(db: &Db) -> Result<Vec<Organization>, AppError> {
+    let mut all = db.run(organizations::all).await?;
+    all.retain(|o| o.kind != OrganizationKind::Region);
+    Ok(all)
+}
+
+#[get("/register")]
+async fn register_page(page: PageContext, db: Db) -> Result<Template, AppError> {
+    let values = RegistrationValues {
+        language: page.lang.to_owned(),
+        ..Default::default()
+    };
+    Ok(Template::render(
+        "auth/register",
+        RegisterPage {
+            organizations: registrable_organizations(&db).await?,
+            page: page.titled("register-title"),
+            values,
+            errors: Errors::new(),
+        },
+    ))
+}
+
+#[post("/register", data = "<form>")]
+async fn register(
+    page: PageContext,
+    db: Db,
+    settings: &State<Settings>,
+    form: CsrfForm<RegistrationInput>,
+) -> FormResponse {
+    let input = form.0;
+    let public_url = settings.public_url.clone();
+    let submitted = input.clone();
+    match db
+        .run(move |conn| registrations::register(conn, &submitted, &public_url))
+        .await
+    {
+        Ok(()) => Ok(Either::Right((
+            Status::Ok,
+            Template::render(
+                "auth/registered",
+                RegisteredPage {
+                    page: page.titled("register-title"),
+                },
+            ),
+        ))),
+        Err(error) => {
+            let organizations = registrable_organizations(&db).await?;
+            let locale = page.locale();
+            redisplay(locale, error, "auth/register", |errors| RegisterPage {
+                page: page.titled("register-title"),
+                organizations,
+                values: RegistrationValues::from(&input),
+                errors,
+            })
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RegisteredPage {
+    page: PageContext,
+}
+
+#[derive(Serialize)]
+struct Received {
+    status: &'static str,
+}
+
+/// Always 202 with the same body once the fields are valid, whether or not the address is known.
+#[post("/api/v1/registrations", data = "<input>")]
+async fn api_register(
+    db: Db,
+    settings: &State<Settings>,
+    input: Json<RegistrationInput>,
+) -> Result<(Status, Json<Received>), AppError> {
+    let public_url = settings.public_url.clone();
+    let input = input.into_inner();
+    db.run(move |conn| registrations::register(conn, &input, &public_url))
+        .await?;
+    Ok((Status::Accepted, Json(Received { status: "received" })))
+}
+
+#[derive(Debug, Default, FromForm, Deserialize)]
+pub struct ResetRequest {
+    pub email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ForgotPage {
+    page: PageContext,
+    email: String,
+    errors: Errors,
+}
+
+#[get("/password/forgot")]
+fn forgot_page(page: PageContext) -> Template {
+    Template::render(
+        "auth/forgot",
+        ForgotPage {
+            page: page.titled("forgot-title"),
+            email: String::new(),
+            errors: Errors::new(),
+        },
+    )
+}
+
+#[post("/password/forgot", data = "<form>")]
+async fn forgot(
+    page: PageContext,
+    db: Db,
+    settings: &State<Settings>,
+    form: CsrfForm<ResetRequest>,
+) -> FormResponse {
+    let email = form.0.email.unwrap_or_default();
+    let public_url = settings.public_url.clone();
+    let submitted = email.clone();
+    let locale = page.locale();
+    match db
+        .run(move |conn| accounts::request_password_reset(conn, &submitted, &public_url))
+        .await
+    {
+        Ok(()) => done("/login", locale, Message::new("forgot-sent")),
+        Err(error) => redisplay(locale, error, "auth/forgot", |errors| ForgotPage {
+            page: page.titled("forgot-title"),
+            email,
+            errors,
+        }),
+    }
+}
+
+#[post("/api/v1/password-resets", data = "<body>")]
+async fn api_forgot(
+    db: Db,
+    settings: &State<Settings>,
+    body: Json<ResetRequest>,
+) -> Result<(Status, Json<Received>), AppError> {
+    let email = body.into_inner().email.unwrap_or_default();
+    let public_url = settings.public_url.clone();
+    db.run(move |conn| accounts::request_password_reset(conn, &email, &public_url))
+        .await?;
+    Ok((Status::Accepted, Json(Received { status: "received" })))
+}
+
+#[derive(Debug, Default, FromForm)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+#[derive(Serialize)]
+struct SetPasswordPage {
+    page: PageContext,
+    purpose: LinkPurpose,
+    token: String,
+    errors: Errors,
+}
+
+#[get("/password/set/<token>")]
+async fn set_password_page(page: PageContext, db: Db, token: String) -> Result<Template, AppError> {
+    let secret = token.clone();
+    let purpose = db
+        .run(move |conn| accounts::link_purpose(conn, &secret))
+        .await?;
+    Ok(Template::render(
+        "auth/set_password",
+        SetPasswordPage {
+            page: page.titled("set-password-title"),
+            purpose,
+            token,
+            errors: Errors::new(),
+        },
+    ))
+}
+
+#[post("/password/set/<token>", data = "<form>")]
+async fn set_password(
+    page: PageContext,
+    db: Db,
+    jar: SessionJar<'_>,
+    token: String,
+    form: CsrfForm<NewPassword>,
+) -> FormResponse {
+    let secret = token.clone();
+    let password = form.0.password;
+    let locale = page.locale();
+    match db
+        .run(move |conn| accounts::complete_link(conn, &secret, &password))
+        .await
+    {
+        Ok(account) => {
+            jar.sign_in(&account);
+            done("/", locale, Message::new("set-password-done"))
+        }
+        Err(error) => {
+            let secret = token.clone();
+            let purpose = db
+                .run(move |conn| accounts::link_purpose(conn, &secret))
+                .await?;
+            redisplay(locale, error, "auth/set_password", |errors| {
+                SetPasswordPage {
+                    page: page.titled("set-password-title"),
+                    purpose,
+                    token,
+                    errors,
+                }
+            })
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenRequest {
+    pub email: String,
+    pub password: String,
+    pub label: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenCreated {
+    id: i64,
+    token: String,
+    label: Option<String>,
+    expires_at: chrono::NaiveDateTime,
+}
+
+/// `POST /api/v1/tokens`: 201 with the token (shown once); 401 on bad credentials, the same
+/// answer whether or not the address exists, and subject to the same lockout as the form.
+#[post("/api/v1/tokens", data = "<body>")]
+async fn create_token(
+    db: Db,
+    body: Json<TokenRequest>,
+) -> Result<(Status, Json<TokenCreated>), AppError> {
+    let body = body.into_inner();
+    let (secret, token) = db
+        .run(move |conn| {
+            let account = accounts::sign_in(conn, &body.email, &body.password)?;
+            tokens::create_api_token(conn, &account, body.label.as_deref())
+        })
+        .await?;
+    Ok((
+        Status::Created,
+        Json(TokenCreated {
+            id: token.id,
+            token: secret,
+            label: token.label,
+            expires_at: token.expires_at,
+        }),
+    ))
+}
+
+/// Revokes the token the request is made with.
+#[delete("/api/v1/tokens/current")]
+async fn revoke_current_token(db: Db, user: CurrentUser) -> Result<Status, AppError> {
+    let Some(token_id) = user.token_id else {
+        return Err(AppError::Forbidden);
+    };
+    db.run(move |conn| tokens::revoke_api_token(conn, &user.account, token_id))
+        .await?;
+    Ok(Status::NoContent)
+}
+
+#[derive(Serialize)]
+struct Me {
+    #[serde(flatten)]
+    account: AccountView,
+    authenticated_by: AuthVia,
+}
+
+#[get("/api/v1/me")]
+async fn me(db: Db, user: CurrentUser) -> Result<Json<Me>, AppError> {
+    let account_id = user.account.id;
+    let account = db.run(move |conn| accounts::view(conn, account_id)).await?;
+    Ok(Json(Me {
+        account,
+        authenticated_by: user.via,
+    }))
+}
+
+#[derive(Serialize)]
+struct AccountPage {
+    page: PageContext,
+    account: AccountView,
+    tokens: Vec<ApiToken>,
+    new_token: Option<String>,
+    now: chrono::NaiveDateTime,
+}
+
+async fn account_page(
+    db: &Db,
+    page: PageContext,
+    user: &CurrentUser,
+    new_token: Option<String>,
+) -> Result<Template, AppError> {
+    let account_id = user.account.id;
+    let (account, tokens) = db
+        .run(move |conn| {
+            Ok((
+                accounts::view(conn, account_id)?,
+                tokens::list_api_tokens(conn, account_id)?,
+            ))
+        })
+        .await?;
+    Ok(Template::render(
+        "account/show",
+        AccountPage {
+            page: page.titled("account-title"),
+            account,
+            tokens,
+            new_token,
+            now: crate::domain::now(),
+        },
+    ))
+}
+
+#[get("/account")]
+async fn account(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
+    account_page(&db, page, &user, None).await
+}
+
+#[derive(Debug, Default, FromForm)]
+pub struct TokenLabel {
+    pub label: Option<String>,
+}
+
+/// Creates a token from the account page and shows it once, on the page itself (never in a
+/// redirect or a flash cookie).
+#[post("/account/tokens", data = "<form>")]
+async fn account_create_token(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    form: CsrfForm<TokenLabel>,
+) -> Result<Template, AppError> {
+    let account = user.account.clone();
+    let label = form.0.label;
+    let (secret, _) = db
+        .run(move |conn| tokens::create_api_token(conn, &account, label.as_deref()))
+        .await?;
+    account_page(&db, page, &user, Some(secret)).await
+}
+
+#[post("/account/tokens/<id>/revoke", data = "<_form>")]
+async fn account_revoke_token(
+    db: Db,
+    locale: Locale,
+    user: CurrentUser,
+    id: i64,
+    _form: CsrfForm<Confirm>,
+) -> FormResponse {
+    db.run(move |conn| tokens::revoke_api_token(conn, &user.account, id))
+        .await?;
+    done("/account", locale, Message::new("token-revoked"))
+}
+
+#[derive(Debug, Default, FromForm)]
+pub struct LanguageChoice {
+    /// `fr`, `nl`, `en`, or empty to follow the browser.
+    pub locale: Option<String>,
+}
+
+#[post("/account/language", data = "<form>")]
+async fn account_language(
+    db: Db,
+    jar: SessionJar<'_>,
+    user: CurrentUser,
+    form: CsrfForm<LanguageChoice>,
+) -> FormResponse {
+    let choice = form.0.locale.unwrap_or_default();
+    let locale = if choice.trim().is_empty() {
+        None
+    } else {
+        Some(Locale::parse(&choice).ok_or_else(|| {
+            AppError::invalid(
+                "locale",
+                crate::error::Message::new("field-language-invalid"),
+            )
+        })?)
+    };
+    let account = user.account.clone();
+    db.run(move |conn| accounts::set_locale(conn, &account, locale))
+        .await?;
+    jar.set_locale(locale);
+    let shown = locale.unwrap_or(Locale::DEFAULT);
+    done("/account", shown, Message::new("account-language-saved"))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        login_page,
+        login,
+        logout,
+        register_page,
+        register,
+        api_register,
+        forgot_page,
+        forgot,
+        api_forgot,
+        set_password_page,
+        set_password,
+        create_token,
+        revoke_current_token,
+        me,
+        account,
+        account_create_token,
+        account_revoke_token,
+        account_language
+    ]
+}

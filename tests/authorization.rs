@@ -1,0 +1,770 @@
+//! The authorisation matrix: every route of the app, called as anonymous, member, HR of the
+//! owning organisation, HR of another organisation, planner and admin, with the status each
+//! must get. A route missing from the table fails the test, so new routes must be added here.
+//! Then: every form refuses a missing CSRF token, and every API write refuses a cookie alone.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Browser, TestApp, DEMO_PASSWORD};
+use diesel::prelude::*;
+use formation::db::schema::{accounts, key_users, people, registration_requests};
+use formation::domain::accounts::Account;
+use formation::domain::tokens::{self, LinkPurpose, LinkTarget};
+use rocket::http::Status;
+use serde_json::{json, Value};
+
+/// The roles, in the order of the expectations.
+const ROLES: [&str; 6] = ["anonymous", "member", "hr", "hr-other", "planner", "admin"];
+const EMAILS: [Option<&str>; 6] = [
+    None,
+    Some("key.user@anderlecht.example"),
+    Some("hr@anderlecht.example"),
+    Some("hr@cpas-jette.example"),
+    Some("planner@erap.example"),
+    Some("admin@formation.example"),
+];
+
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    Json(fn(&Fixture) -> Value),
+    Form(fn(&Fixture) -> Vec<(&'static str, String)>),
+    Csv(&'static str),
+}
+
+/// One row: method, route pattern (as Rocket prints it), concrete path, body, statuses.
+struct Row {
+    method: &'static str,
+    route: &'static str,
+    path: fn(&Fixture) -> String,
+    body: Body,
+    expect: [u16; 6],
+}
+
+/// Fresh rows owned by the member's organisation (Anderlecht), made before each call.
+struct Fixture {
+    n: u64,
+    person: i64,
+    key_user: i64,
+    request: i64,
+    link: String,
+    /// A token of the calling account, to revoke.
+    own_token: i64,
+}
+
+fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
+    let mut conn = app.conn();
+    let conn = &mut *conn;
+    let anderlecht: i64 = formation::domain::organizations::by_code(conn, "anderlecht")
+        .unwrap()
+        .id;
+    let person: i64 = diesel::insert_into(people::table)
+        .values((
+            people::organization_id.eq(anderlecht),
+            people::full_name.eq(format!("Matrix Person {n}")),
+            people::email.eq(format!("matrix.{n}@anderlecht.example")),
+            people::language.eq("fr"),
+        ))
+        .returning(people::id)
+        .get_result(conn)
+        .unwrap();
+    let finance: i64 = formation::db::schema::domains::table
+        .filter(formation::db::schema::domains::code.eq("finance"))
+        .select(formation::db::schema::domains::id)
+        .first(conn)
+        .unwrap();
+    let key_user: i64 = diesel::insert_into(key_users::table)
+        .values((
+            key_users::person_id.eq(person),
+            key_users::domain_id.eq(finance),
+            key_users::status.eq("nominated"),
+            key_users::designated_on.eq(chrono::Utc::now().date_naive()),
+        ))
+        .returning(key_users::id)
+        .get_result(conn)
+        .unwrap();
+    let request: i64 = diesel::insert_into(registration_requests::table)
+        .values((
+            registration_requests::organization_id.eq(anderlecht),
+            registration_requests::full_name.eq(format!("Matrix Request {n}")),
+            registration_requests::email.eq(format!("request.{n}@example.org")),
+            registration_requests::language.eq("nl"),
+            registration_requests::status.eq("pending"),
+        ))
+        .returning(registration_requests::id)
+        .get_result(conn)
+        .unwrap();
+    let admin: i64 = accounts::table
+        .filter(accounts::email.eq("admin@formation.example"))
+        .select(accounts::id)
+        .first(conn)
+        .unwrap();
+    let link =
+        tokens::create_link(conn, LinkPurpose::PasswordReset, LinkTarget::Account(admin)).unwrap();
+    let own_token = match caller {
+        Some(email) => {
+            let account: Account = accounts::table
+                .filter(accounts::email.eq(email))
+                .select(Account::as_select())
+                .first(conn)
+                .unwrap();
+            tokens::create_api_token(conn, &account, Some("matrix"))
+                .unwrap()
+                .1
+                .id
+        }
+        None => 0,
+    };
+    Fixture {
+        n,
+        person,
+        key_user,
+        request,
+        link,
+        own_token,
+    }
+}
+
+fn person_fields(f: &Fixture) -> Vec<(&'static str, String)> {
+    vec![
+        ("full_name", format!("Form Person {}", f.n)),
+        ("language", "nl".into()),
+        ("organization", "anderlecht".into()),
+    ]
+}
+
+fn table() -> Vec<Row> {
+    use Body::*;
+    let p = |f: &Fixture| -> String { f.person.to_string() };
+    let _ = p;
+    vec![
+        Row {
+            method: "GET",
+            route: "/health",
+            path: |_| "/health".into(),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/",
+            path: |_| "/".into(),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/domains",
+            path: |_| "/api/v1/domains".into(),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/language/<code>?<next>",
+            path: |_| "/language/en?next=/".into(),
+            body: None,
+            expect: [303; 6],
+        },
+        // Sign-in and registration.
+        Row {
+            method: "GET",
+            route: "/login?<next>",
+            path: |_| "/login".into(),
+            body: None,
+            expect: [200, 303, 303, 303, 303, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/login",
+            path: |_| "/login".into(),
+            body: Form(|_| {
+                vec![
+                    ("email", "admin@formation.example".into()),
+                    ("password", "wrong password!".into()),
+                ]
+            }),
+            expect: [401; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/logout",
+            path: |_| "/logout".into(),
+            body: Form(|_| vec![]),
+            expect: [303; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/register",
+            path: |_| "/register".into(),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/register",
+            path: |_| "/register".into(),
+            body: Form(|f| {
+                vec![
+                    ("email", format!("new.{}@example.org", f.n)),
+                    ("full_name", "New Person".into()),
+                    ("organization", "anderlecht".into()),
+                    ("language", "fr".into()),
+                ]
+            }),
+            expect: [200; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/registrations",
+            path: |_| "/api/v1/registrations".into(),
+            body: Json(
+                |f| json!({"email": format!("api.{}@example.org", f.n), "full_name": "Api Person", "organization": "anderlecht", "language": "nl"}),
+            ),
+            expect: [202; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/password/forgot",
+            path: |_| "/password/forgot".into(),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/password/forgot",
+            path: |_| "/password/forgot".into(),
+            body: Form(|_| vec![("email", "nobody@example.org".into())]),
+            expect: [303; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/password-resets",
+            path: |_| "/api/v1/password-resets".into(),
+            body: Json(|_| json!({"email": "nobody@example.org"})),
+            expect: [202; 6],
+        },
+        Row {
+            method: "GET",
+            route: "/password/set/<token>",
+            path: |f| format!("/password/set/{}", f.link),
+            body: None,
+            expect: [200; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/password/set/<token>",
+            path: |f| format!("/password/set/{}", f.link),
+            body: Form(|_| vec![("password", DEMO_PASSWORD.into())]),
+            expect: [303; 6],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/tokens",
+            path: |_| "/api/v1/tokens".into(),
+            body: Json(|_| json!({"email": "planner@erap.example", "password": DEMO_PASSWORD})),
+            expect: [201; 6],
+        },
+        Row {
+            method: "DELETE",
+            route: "/api/v1/tokens/current",
+            path: |_| "/api/v1/tokens/current".into(),
+            body: None,
+            expect: [401, 204, 204, 204, 204, 204],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/me",
+            path: |_| "/api/v1/me".into(),
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/account",
+            path: |_| "/account".into(),
+            body: None,
+            expect: [303, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/account/tokens",
+            path: |_| "/account/tokens".into(),
+            body: Form(|_| vec![("label", "page".into())]),
+            expect: [401, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/account/tokens/<id>/revoke",
+            path: |f| format!("/account/tokens/{}/revoke", f.own_token),
+            body: Form(|_| vec![]),
+            expect: [401, 303, 303, 303, 303, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/account/language",
+            path: |_| "/account/language".into(),
+            body: Form(|_| vec![("locale", "".into())]),
+            expect: [401, 303, 303, 303, 303, 303],
+        },
+        // Accounts and registration requests.
+        Row {
+            method: "GET",
+            route: "/accounts",
+            path: |_| "/accounts".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/accounts",
+            path: |_| "/accounts".into(),
+            body: Form(|f| {
+                vec![
+                    ("person_id", f.person.to_string()),
+                    ("role", "member".into()),
+                ]
+            }),
+            expect: [401, 403, 303, 422, 403, 303],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/accounts",
+            path: |_| "/api/v1/accounts".into(),
+            body: None,
+            expect: [401, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/accounts",
+            path: |_| "/api/v1/accounts".into(),
+            body: Json(|f| json!({"person_id": f.person, "role": "member"})),
+            expect: [401, 403, 201, 422, 403, 201],
+        },
+        Row {
+            method: "GET",
+            route: "/registrations?<all>",
+            path: |_| "/registrations".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/registrations?<all>",
+            path: |_| "/api/v1/registrations".into(),
+            body: None,
+            expect: [401, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/registrations/<id>/accept",
+            path: |f| format!("/registrations/{}/accept", f.request),
+            body: Form(|_| vec![]),
+            expect: [401, 403, 303, 404, 403, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/registrations/<id>/refuse",
+            path: |f| format!("/registrations/{}/refuse", f.request),
+            body: Form(|_| vec![("reason", "no".into())]),
+            expect: [401, 403, 303, 404, 403, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/registrations/<id>/accept",
+            path: |f| format!("/api/v1/registrations/{}/accept", f.request),
+            body: None,
+            expect: [401, 403, 200, 404, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/registrations/<id>/refuse",
+            path: |f| format!("/api/v1/registrations/{}/refuse", f.request),
+            body: Json(|_| json!({"reason": "no"})),
+            expect: [401, 403, 200, 404, 403, 200],
+        },
+        // People.
+        Row {
+            method: "GET",
+            route: "/people?<page>&<per_page>&<filter..>",
+            path: |_| "/people".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/people?<page>&<per_page>&<filter..>",
+            path: |_| "/api/v1/people".into(),
+            body: None,
+            expect: [401, 403, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/people",
+            path: |_| "/api/v1/people".into(),
+            body: Json(
+                |f| json!({"full_name": format!("Api Person {}", f.n), "language": "fr", "organization": "anderlecht"}),
+            ),
+            expect: [401, 403, 201, 422, 403, 201],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/people/<id>",
+            path: |f| format!("/api/v1/people/{}", f.person),
+            body: None,
+            expect: [401, 404, 200, 404, 200, 200],
+        },
+        Row {
+            method: "PATCH",
+            route: "/api/v1/people/<id>",
+            path: |f| format!("/api/v1/people/{}", f.person),
+            body: Json(|_| json!({"job_title": "Comptable"})),
+            expect: [401, 403, 200, 404, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/people/new",
+            path: |_| "/people/new".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/people",
+            path: |_| "/people".into(),
+            body: Form(person_fields),
+            expect: [401, 403, 303, 422, 403, 303],
+        },
+        Row {
+            method: "GET",
+            route: "/people/<id>",
+            path: |f| format!("/people/{}", f.person),
+            body: None,
+            expect: [303, 404, 200, 404, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/people/<id>",
+            path: |f| format!("/people/{}", f.person),
+            body: Form(|_| vec![("job_title", "Juriste".into())]),
+            expect: [401, 403, 303, 404, 403, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/people/<id>/anonymise",
+            path: |f| format!("/people/{}/anonymise", f.person),
+            body: Form(|_| vec![]),
+            expect: [401, 403, 303, 404, 403, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/people/<id>/anonymise",
+            path: |f| format!("/api/v1/people/{}/anonymise", f.person),
+            body: None,
+            expect: [401, 403, 200, 404, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/people/<id>/export",
+            path: |f| format!("/people/{}/export", f.person),
+            body: None,
+            expect: [303, 403, 200, 404, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/people/<id>/export",
+            path: |f| format!("/api/v1/people/{}/export", f.person),
+            body: None,
+            expect: [401, 403, 200, 404, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/people/import",
+            path: |_| "/people/import".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/people/import",
+            path: |_| "/people/import".into(),
+            body: Form(|_| vec![("organization", "anderlecht".into())]),
+            expect: [401, 403, 422, 422, 403, 422],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/people/import?<organization>",
+            path: |_| "/api/v1/people/import?organization=anderlecht".into(),
+            body: Csv("full_name,language\nCsv Person,fr\n"),
+            expect: [401, 403, 201, 422, 403, 201],
+        },
+        // Organisations and memberships.
+        Row {
+            method: "GET",
+            route: "/organizations",
+            path: |_| "/organizations".into(),
+            body: None,
+            expect: [303, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/organizations/<code>",
+            path: |_| "/organizations/anderlecht".into(),
+            body: None,
+            expect: [303, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/organizations",
+            path: |_| "/api/v1/organizations".into(),
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/organizations/<code>",
+            path: |_| "/api/v1/organizations/anderlecht".into(),
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: "PUT",
+            route: "/api/v1/organizations/<code>/memberships/<domain>",
+            path: |_| "/api/v1/organizations/anderlecht/memberships/crm".into(),
+            body: Json(|_| json!({"status": "interested"})),
+            expect: [401, 403, 403, 403, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/organizations/<code>/memberships/<domain>",
+            path: |_| "/organizations/anderlecht/memberships/crm".into(),
+            body: Form(|_| vec![("status", "interested".into())]),
+            expect: [401, 403, 403, 403, 303, 303],
+        },
+        // Key users.
+        Row {
+            method: "GET",
+            route: "/key-users?<filter..>",
+            path: |_| "/key-users".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 200, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/key-users?<filter..>",
+            path: |_| "/api/v1/key-users".into(),
+            body: None,
+            expect: [401, 403, 200, 200, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/api/v1/key-users",
+            path: |_| "/api/v1/key-users".into(),
+            body: Json(|f| json!({"person_id": f.person, "domain": "soft-hr"})),
+            expect: [401, 403, 201, 422, 201, 201],
+        },
+        Row {
+            method: "DELETE",
+            route: "/api/v1/key-users/<id>",
+            path: |f| format!("/api/v1/key-users/{}", f.key_user),
+            body: None,
+            expect: [401, 403, 200, 404, 200, 200],
+        },
+        Row {
+            method: "POST",
+            route: "/key-users",
+            path: |_| "/key-users".into(),
+            body: Form(|f| {
+                vec![
+                    ("person_id", f.person.to_string()),
+                    ("domain", "soft-hr".into()),
+                ]
+            }),
+            expect: [401, 403, 303, 422, 303, 303],
+        },
+        Row {
+            method: "POST",
+            route: "/key-users/<id>/withdraw",
+            path: |f| format!("/key-users/{}/withdraw", f.key_user),
+            body: Form(|_| vec![]),
+            expect: [401, 403, 303, 404, 303, 303],
+        },
+        // Audit.
+        Row {
+            method: "GET",
+            route: "/audit?<page>&<per_page>&<filter..>",
+            path: |_| "/audit".into(),
+            body: None,
+            expect: [303, 403, 200, 200, 403, 200],
+        },
+        Row {
+            method: "GET",
+            route: "/api/v1/audit?<page>&<per_page>&<filter..>",
+            path: |_| "/api/v1/audit".into(),
+            body: None,
+            expect: [401, 403, 200, 200, 403, 200],
+        },
+    ]
+}
+
+fn route_key(method: &str, route: &str) -> String {
+    format!("{method} {route}")
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let routes: BTreeSet<String> = formation::web::routes()
+        .iter()
+        .map(|r| route_key(r.method.as_str(), &r.uri.to_string()))
+        .collect();
+    let rows: BTreeSet<String> = table()
+        .iter()
+        .map(|r| route_key(r.method, r.route))
+        .collect();
+    let missing: Vec<_> = routes.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorisation matrix: {missing:#?}"
+    );
+    assert!(stale.is_empty(), "matrix rows naming no route: {stale:#?}");
+}
+
+/// Calls one row as one role: a fresh bearer token for API paths, a copy of the role's browser
+/// for pages (so that a call that signs in or out does not change who the next call is).
+fn call(app: &TestApp, row: &Row, role: usize, browser: &Browser, fixture: &Fixture) -> u16 {
+    let mut browser = browser.clone();
+    let browser = &mut browser;
+    let path = (row.path)(fixture);
+    if path.starts_with("/api/") {
+        let token = EMAILS[role].map(|email| {
+            let mut conn = app.conn();
+            let account: Account = accounts::table
+                .filter(accounts::email.eq(email))
+                .select(Account::as_select())
+                .first(&mut *conn)
+                .unwrap();
+            tokens::create_api_token(&mut conn, &account, None)
+                .unwrap()
+                .0
+        });
+        let method = row.method.parse::<rocket::http::Method>().unwrap();
+        let mut request = app
+            .client
+            .req(method, path.clone())
+            .header(rocket::http::Header::new("Accept", "application/json"));
+        if let Some(token) = &token {
+            request = request.header(rocket::http::Header::new(
+                "Authorization",
+                format!("Bearer {token}"),
+            ));
+        }
+        request = match row.body {
+            Body::Json(body) => request
+                .header(rocket::http::ContentType::JSON)
+                .body(body(fixture).to_string()),
+            Body::Csv(text) => request.header(rocket::http::ContentType::CSV).body(text),
+            _ => request,
+        };
+        return request.dispatch().status().code;
+    }
+    match row.body {
+        Body::Form(fields) => {
+            let fields = fields(fixture);
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.submit(browser, &path, &fields).0.code
+        }
+        _ => app.visit(browser, &path).0.code,
+    }
+}
+
+db_test!(authorisation_matrix, |db| {
+    let app = TestApp::start_demo(db);
+    let browsers: Vec<Browser> = EMAILS
+        .iter()
+        .map(|email| match email {
+            Some(email) => app.sign_in(email, DEMO_PASSWORD),
+            None => {
+                let mut browser = Browser::default();
+                app.visit(&mut browser, "/login");
+                browser
+            }
+        })
+        .collect();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in table() {
+        for role in 0..ROLES.len() {
+            n += 1;
+            let fixture = fixture(&app, n, EMAILS[role]);
+            let got = call(&app, &row, role, &browsers[role], &fixture);
+            if got != row.expect[role] {
+                failures.push(format!(
+                    "{} {} as {}: expected {}, got {}",
+                    row.method, row.route, ROLES[role], row.expect[role], got
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+});
+
+db_test!(forms_refuse_a_missing_or_wrong_csrf_token, |db| {
+    let app = TestApp::start_demo(db);
+    let mut admin = app.sign_in("admin@formation.example", DEMO_PASSWORD);
+    let mut n = 10_000;
+    for row in table() {
+        let Body::Form(fields) = row.body else {
+            continue;
+        };
+        for token in ["", "not-the-token"] {
+            n += 1;
+            let fixture = fixture(&app, n, Some("admin@formation.example"));
+            let before = common::count(&mut app.conn(), "audit_events");
+            let mut fields = fields(&fixture);
+            fields.push(("csrf_token", token.to_owned()));
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, _, _) = app.submit(&mut admin, &(row.path)(&fixture), &fields);
+            assert_eq!(
+                status,
+                Status::Forbidden,
+                "{} {} with token {token:?}",
+                row.method,
+                row.route
+            );
+            assert_eq!(
+                common::count(&mut app.conn(), "audit_events"),
+                before,
+                "{} changed something",
+                row.route
+            );
+        }
+    }
+});
+
+db_test!(api_writes_refuse_a_cookie_without_a_bearer_token, |db| {
+    let app = TestApp::start_demo(db);
+    let admin = app.sign_in("admin@formation.example", DEMO_PASSWORD);
+    let mut n = 20_000;
+    for row in table() {
+        let writes = !matches!(row.method, "GET" | "HEAD");
+        if !writes || !row.route.starts_with("/api/") || row.expect[0] != 401 {
+            continue;
+        }
+        n += 1;
+        let fixture = fixture(&app, n, None);
+        let body = match row.body {
+            Body::Json(body) => body(&fixture),
+            _ => json!({}),
+        };
+        let status = app.api_with_cookie(&admin, row.method, &(row.path)(&fixture), body);
+        assert_eq!(status, Status::Forbidden, "{} {}", row.method, row.route);
+    }
+});
