@@ -101,6 +101,24 @@ fn every_key_used_is_defined() {
     for status in formation::domain::organizations::MembershipStatus::ALL {
         used.insert(format!("membership-status-{status}"));
     }
+    for role in formation::domain::accounts::Role::ALL {
+        used.insert(format!("role-{role}"));
+    }
+    for status in formation::domain::cascade::KeyUserStatus::ALL {
+        used.insert(format!("key-user-status-{status}"));
+    }
+    for status in formation::domain::registrations::RequestStatus::ALL {
+        used.insert(format!("registration-status-{status}"));
+    }
+    for kind in formation::domain::organizations::OrganizationKind::ALL {
+        used.insert(format!("organization-kind-{kind}"));
+    }
+    for code in ["fr", "nl", "en"] {
+        used.insert(format!("language-{code}"));
+    }
+    for status in ["active", "inactive", "all"] {
+        used.insert(format!("status-{status}"));
+    }
     assert!(used.len() > 20, "{used:?}");
     for language in LANGUAGES {
         let defined = keys_of(language);

@@ -474,3 +474,19 @@ pub fn link_path(body: &str) -> String {
         .expect("the link")
         .to_owned()
 }
+
+impl TestApp {
+    /// POSTs a CSV file to the API.
+    pub fn api_csv(&self, token: &str, path: &str, csv: &str) -> (Status, Value) {
+        let response = self
+            .client
+            .post(path.to_owned())
+            .header(ContentType::CSV)
+            .header(Header::new("Authorization", format!("Bearer {token}")))
+            .body(csv)
+            .dispatch();
+        let status = response.status();
+        let text = response.into_string().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}

@@ -1,0 +1,489 @@
+//! Sign-in, lockout, CSRF, tokens, invitations, registration, people and their unhappy paths.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{last_mail, link_path, scalar, Browser, TestApp, DEMO_PASSWORD};
+use rocket::http::Status;
+use serde_json::json;
+
+const ADMIN: &str = "admin@formation.example";
+const HR: &str = "hr@anderlecht.example";
+const HR_OTHER: &str = "hr@cpas-jette.example";
+
+db_test!(sign_in_sets_a_private_lax_http_only_cookie, |db| {
+    let app = TestApp::start_demo(db);
+    let mut browser = Browser::default();
+    app.visit(&mut browser, "/login");
+    let response = app
+        .client
+        .post("/login")
+        .cookie(browser.session.clone().unwrap())
+        .header(rocket::http::ContentType::Form)
+        .body(common::form_body(&[
+            ("email", ADMIN),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", &browser.csrf),
+        ]))
+        .dispatch();
+    assert_eq!(response.status(), Status::SeeOther);
+    let cookie = response.cookies().get("formation_session").unwrap().clone();
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(cookie.same_site(), Some(rocket::http::SameSite::Lax));
+    // Encrypted: the account id is not readable in the cookie.
+    assert!(!cookie.value().contains("\"a\""));
+    let last_login = scalar(
+        &mut app.conn(),
+        "SELECT COUNT(*) AS n FROM accounts WHERE last_login_at IS NOT NULL",
+    );
+    assert_eq!(last_login, 1);
+});
+
+db_test!(
+    wrong_password_and_unknown_email_answer_alike_and_five_failures_lock,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let mut browser = Browser::default();
+        app.visit(&mut browser, "/login");
+        let (unknown, unknown_body, _) = app.submit(
+            &mut browser,
+            "/login",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "whatever-long-enough"),
+            ],
+        );
+        let (wrong, wrong_body, _) = app.submit(
+            &mut browser,
+            "/login",
+            &[("email", HR), ("password", "not the password")],
+        );
+        assert_eq!(unknown, Status::Unauthorized);
+        assert_eq!(wrong, Status::Unauthorized);
+        assert_eq!(
+            unknown_body.replace("nobody@example.org", ""),
+            wrong_body.replace(HR, "")
+        );
+        for _ in 0..4 {
+            app.submit(
+                &mut browser,
+                "/login",
+                &[("email", HR), ("password", "not the password")],
+            );
+        }
+        let locked = scalar(
+        &mut app.conn(),
+        &format!("SELECT COUNT(*) AS n FROM accounts WHERE email = '{HR}' AND locked_until IS NOT NULL"),
+    );
+        assert_eq!(locked, 1, "five failures in a row lock the account");
+        // Even the right password is refused while locked, with the same answer.
+        let (status, body, _) = app.submit(
+            &mut browser,
+            "/login",
+            &[("email", HR), ("password", DEMO_PASSWORD)],
+        );
+        assert_eq!(status, Status::Unauthorized);
+        assert!(
+            body.contains("15 minutes"),
+            "the user is told about the lock"
+        );
+        let (api_status, api_body) = app.api(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(json!({"email": HR, "password": DEMO_PASSWORD})),
+        );
+        assert_eq!(api_status, Status::Unauthorized);
+        assert_eq!(api_body["error"]["code"], "sign_in_failed");
+        let audited = scalar(
+            &mut app.conn(),
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'account.locked'",
+        );
+        assert_eq!(audited, 1);
+    }
+);
+
+db_test!(api_tokens_are_stored_hashed_and_can_be_revoked, |db| {
+    let app = TestApp::start_demo(db);
+    let token = app.token(HR, DEMO_PASSWORD);
+    let stored = scalar(
+        &mut app.conn(),
+        &format!("SELECT COUNT(*) AS n FROM api_tokens WHERE token_hash = '{token}'"),
+    );
+    assert_eq!(stored, 0, "the token itself is never stored");
+    let (status, me) = app.api("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(me["email"], HR);
+    assert_eq!(me["role"], "hr");
+    assert_eq!(me["organization"], "anderlecht");
+    let (status, _) = app.api("DELETE", "/api/v1/tokens/current", Some(&token), None);
+    assert_eq!(status, Status::NoContent);
+    let (status, _) = app.api("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(status, Status::Unauthorized);
+    let (status, _) = app.api("GET", "/api/v1/me", Some("made-up"), None);
+    assert_eq!(status, Status::Unauthorized);
+});
+
+db_test!(
+    invitation_in_the_persons_language_sets_a_password_once,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let token = app.token(HR, DEMO_PASSWORD);
+        let (status, person) = app.api(
+        "POST",
+        "/api/v1/people",
+        Some(&token),
+        Some(json!({"full_name": "Els Peeters", "email": "els.peeters@anderlecht.example", "language": "nl"})),
+    );
+        assert_eq!(status, Status::Created, "{person}");
+        let (status, account) = app.api(
+            "POST",
+            "/api/v1/accounts",
+            Some(&token),
+            Some(json!({"person_id": person["id"]})),
+        );
+        assert_eq!(status, Status::Created, "{account}");
+        assert_eq!(account["role"], "member");
+        let (subject, body) = last_mail(&mut app.conn(), "els.peeters@anderlecht.example").unwrap();
+        assert_eq!(
+            subject, "Uw Formation-account",
+            "the invitation is in Dutch"
+        );
+        let path = link_path(&body);
+
+        let mut browser = Browser::default();
+        let (status, _) = app.visit(&mut browser, &path);
+        assert_eq!(status, Status::Ok);
+        // A common password, even with digits added, is refused and changes nothing.
+        let (status, page, _) = app.submit(&mut browser, &path, &[("password", "password1234")]);
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(page.contains("field-errors"));
+        let (status, _, _) = app.submit(&mut browser, &path, &[("password", "kort")]);
+        assert_eq!(status, Status::UnprocessableEntity);
+        let (status, _, location) =
+            app.submit(&mut browser, &path, &[("password", "drie lange woorden")]);
+        assert_eq!(status, Status::SeeOther);
+        assert_eq!(location.as_deref(), Some("/"));
+        app.sign_in("els.peeters@anderlecht.example", "drie lange woorden");
+        // Single use.
+        let (status, _) = app.visit(&mut browser, &path);
+        assert_eq!(status, Status::Gone);
+    }
+);
+
+db_test!(an_expired_link_is_refused, |db| {
+    let app = TestApp::start_demo(db);
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/password-resets",
+        None,
+        Some(json!({"email": HR})),
+    );
+    assert_eq!(status, Status::Accepted);
+    let (_, body) = last_mail(&mut app.conn(), HR).unwrap();
+    let path = link_path(&body);
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE email_links SET expires_at = created_at"),
+        &mut *app.conn(),
+    )
+    .unwrap();
+    let mut browser = Browser::default();
+    app.visit(&mut browser, "/login");
+    let (status, _, _) = app.submit(
+        &mut browser,
+        &path,
+        &[("password", "a brand new passphrase")],
+    );
+    assert_eq!(status, Status::Gone);
+    // The old password still works: nothing changed.
+    app.sign_in(HR, DEMO_PASSWORD);
+});
+
+db_test!(
+    registration_never_reveals_whether_an_address_is_known,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let token = app.token(HR, DEMO_PASSWORD);
+        let (status, _) = app.api(
+        "POST",
+        "/api/v1/people",
+        Some(&token),
+        Some(json!({"full_name": "Listed Person", "email": "listed@anderlecht.example", "language": "fr"})),
+    );
+        assert_eq!(status, Status::Created);
+        let ask = |email: &str| {
+            app.api(
+            "POST",
+            "/api/v1/registrations",
+            None,
+            Some(json!({"email": email, "full_name": "Someone", "organization": "anderlecht", "language": "fr"})),
+        )
+        };
+        // Listed by HR without an account, unknown, and already with an account: the same answer.
+        let listed = ask("listed@anderlecht.example");
+        let unknown = ask("stranger@example.org");
+        let existing = ask(HR);
+        assert_eq!(unknown.0, Status::Accepted);
+        assert_eq!(listed, unknown);
+        assert_eq!(existing, unknown);
+        let requests = scalar(
+            &mut app.conn(),
+            "SELECT COUNT(*) AS n FROM registration_requests WHERE status = 'pending'",
+        );
+        assert_eq!(requests, 1, "only the stranger waits for HR");
+        let (subject, _) = last_mail(&mut app.conn(), "listed@anderlecht.example").unwrap();
+        assert_eq!(
+            subject, "Créez votre compte Formation",
+            "the listed person gets a claim link"
+        );
+        // HR of the organisation accepts the stranger: a person and an invitation.
+        let (_, list) = app.api("GET", "/api/v1/registrations", Some(&token), None);
+        let id = list["items"][0]["id"].as_i64().unwrap();
+        let other = app.token(HR_OTHER, DEMO_PASSWORD);
+        let (status, _) = app.api(
+            "POST",
+            &format!("/api/v1/registrations/{id}/accept"),
+            Some(&other),
+            None,
+        );
+        assert_eq!(
+            status,
+            Status::NotFound,
+            "another organisation's request is invisible"
+        );
+        let (status, accepted) = app.api(
+            "POST",
+            &format!("/api/v1/registrations/{id}/accept"),
+            Some(&token),
+            None,
+        );
+        assert_eq!(status, Status::Ok, "{accepted}");
+        assert!(accepted["person_id"].is_i64());
+        assert!(last_mail(&mut app.conn(), "stranger@example.org").is_some());
+        let (status, _) = app.api(
+            "POST",
+            &format!("/api/v1/registrations/{id}/accept"),
+            Some(&token),
+            None,
+        );
+        assert_eq!(status, Status::Conflict);
+        // Bad input names the field, in the user's language, and changes nothing.
+        let before = common::count(&mut app.conn(), "registration_requests");
+        let response = app
+            .client
+            .post("/api/v1/registrations")
+            .header(rocket::http::ContentType::JSON)
+            .header(rocket::http::Header::new("Accept-Language", "nl"))
+            .body(json!({"email": "not-an-address", "organization": "nowhere"}).to_string())
+            .dispatch();
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let body: serde_json::Value =
+            serde_json::from_str(&response.into_string().unwrap()).unwrap();
+        assert_eq!(body["error"]["fields"]["email"][0], "Ongeldig e-mailadres.");
+        assert!(body["error"]["fields"]["organization"].is_array());
+        assert_eq!(
+            common::count(&mut app.conn(), "registration_requests"),
+            before
+        );
+    }
+);
+
+db_test!(
+    people_are_scoped_validated_and_imported_all_or_nothing,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let hr = app.token(HR, DEMO_PASSWORD);
+        let other = app.token(HR_OTHER, DEMO_PASSWORD);
+        // Duplicate e-mail.
+        let (status, body) = app.api(
+            "POST",
+            "/api/v1/people",
+            Some(&hr),
+            Some(json!({"full_name": "Copy", "email": HR, "language": "fr"})),
+        );
+        assert_eq!(status, Status::UnprocessableEntity, "{body}");
+        assert!(body["error"]["fields"]["email"].is_array());
+        // Another organisation's list shows none of Anderlecht's people.
+        let (_, list) = app.api("GET", "/api/v1/people?q=anderlecht", Some(&other), None);
+        assert_eq!(list["total"], 0);
+        let (_, own) = app.api("GET", "/api/v1/people?per_page=5", Some(&hr), None);
+        assert!(own["total"].as_i64().unwrap() > 0);
+        assert!(own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["organization"] == "anderlecht"));
+
+        // A malformed row: nothing is imported, and each error names its line and column.
+        let before = common::count(&mut app.conn(), "people");
+        let csv = "full_name,email,job_title,profile,language\nAnne,anne@anderlecht.example,,,fr\n,bad-address,,,de\nBen,anne@anderlecht.example,,,nl\n";
+        let (status, body) = app.api_csv(&hr, "/api/v1/people/import", csv);
+        assert_eq!(status, Status::UnprocessableEntity, "{body}");
+        let fields = &body["error"]["fields"];
+        assert!(fields["rows.3.full_name"].is_array(), "{fields}");
+        assert!(fields["rows.3.email"].is_array(), "{fields}");
+        assert!(fields["rows.3.language"].is_array(), "{fields}");
+        assert!(fields["rows.4.email"].is_array(), "{fields}");
+        assert_eq!(common::count(&mut app.conn(), "people"), before);
+
+        // 8,000 rows in one go.
+        let mut big = String::from("full_name,email,job_title,profile,language\n");
+        for i in 0..8000 {
+            let language = ["fr", "nl", "en"][i % 3];
+            big.push_str(&format!(
+                "Person {i},person.{i}@anderlecht.example,Agent,administrative,{language}\n"
+            ));
+        }
+        let started = Instant::now();
+        let (status, body) = app.api_csv(&hr, "/api/v1/people/import", &big);
+        let elapsed = started.elapsed();
+        assert_eq!(status, Status::Created, "{body}");
+        assert_eq!(body["created"], 8000);
+        eprintln!("8,000-row import on {:?}: {:?}", app.db.backend, elapsed);
+        if app.db.backend == common::Backend::Sqlite {
+            assert!(elapsed.as_secs() < 10, "8,000 rows took {elapsed:?}");
+        }
+        assert_eq!(common::count(&mut app.conn(), "people"), before + 8000);
+    }
+);
+
+db_test!(anonymising_erases_identity_but_keeps_history, |db| {
+    let app = TestApp::start_demo(db);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let (_, list) = app.api(
+        "GET",
+        "/api/v1/people?q=key.user@anderlecht",
+        Some(&hr),
+        None,
+    );
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (status, export) = app.api(
+        "GET",
+        &format!("/api/v1/people/{id}/export"),
+        Some(&hr),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(export["account"]["email"], "key.user@anderlecht.example");
+    let enrolments_before = scalar(
+        &mut app.conn(),
+        &format!("SELECT COUNT(*) AS n FROM enrollments WHERE person_id = {id}"),
+    );
+    let (status, person) = app.api(
+        "POST",
+        &format!("/api/v1/people/{id}/anonymise"),
+        Some(&hr),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(person["email"], serde_json::Value::Null);
+    assert_eq!(person["active"], false);
+    assert_ne!(person["full_name"], export["person"]["full_name"]);
+    let enrolments_after = scalar(
+        &mut app.conn(),
+        &format!("SELECT COUNT(*) AS n FROM enrollments WHERE person_id = {id}"),
+    );
+    assert_eq!(
+        enrolments_before, enrolments_after,
+        "training history stays counted"
+    );
+    let leftover = scalar(
+        &mut app.conn(),
+        "SELECT COUNT(*) AS n FROM accounts WHERE email = 'key.user@anderlecht.example'",
+    );
+    assert_eq!(leftover, 0);
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(json!({"email": "key.user@anderlecht.example", "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(status, Status::Unauthorized);
+});
+
+db_test!(memberships_key_users_and_audit, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token("planner@erap.example", DEMO_PASSWORD);
+    let (status, org) = app.api(
+        "PUT",
+        "/api/v1/organizations/anderlecht/memberships/crm",
+        Some(&planner),
+        Some(json!({"status": "joined", "status_since": "2026-11-01", "go_live_on": "2027-03-01", "required_key_users": "3"})),
+    );
+    assert_eq!(status, Status::Ok, "{org}");
+    let crm = org["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["domain"] == "crm")
+        .unwrap()
+        .clone();
+    assert_eq!(crm["status"], "joined");
+    assert_eq!(crm["go_live_on"], "2027-03-01");
+    assert_eq!(crm["required_key_users"], 3);
+    let (status, body) = app.api(
+        "PUT",
+        "/api/v1/organizations/anderlecht/memberships/crm",
+        Some(&planner),
+        Some(json!({"status": "bogus", "go_live_on": "01/03/2027"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        body["error"]["fields"]["status"].is_array()
+            && body["error"]["fields"]["go_live_on"].is_array()
+    );
+    let (_, matrix) = app.api("GET", "/api/v1/organizations", Some(&planner), None);
+    assert!(matrix["total"].as_i64().unwrap() >= 39);
+
+    // HR designates one of its people for CRM (now joined), once.
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let (_, people) = app.api("GET", "/api/v1/people?per_page=1", Some(&hr), None);
+    let person_id = people["items"][0]["id"].as_i64().unwrap();
+    let (status, key_user) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(&hr),
+        Some(json!({"person_id": person_id, "domain": "crm"})),
+    );
+    assert_eq!(status, Status::Created, "{key_user}");
+    assert_eq!(key_user["status"], "nominated");
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(&hr),
+        Some(json!({"person_id": person_id, "domain": "crm"})),
+    );
+    assert_eq!(status, Status::Conflict);
+    let other = app.token(HR_OTHER, DEMO_PASSWORD);
+    let (status, _) = app.api(
+        "DELETE",
+        &format!("/api/v1/key-users/{}", key_user["id"]),
+        Some(&other),
+        None,
+    );
+    assert_eq!(status, Status::NotFound);
+
+    // Audit: HR sees its organisation's events only; admins see all.
+    let (_, own) = app.api("GET", "/api/v1/audit?per_page=200", Some(&hr), None);
+    assert!(own["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["organization"] == "anderlecht"));
+    assert!(own["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "key_user.designated"));
+    let (_, theirs) = app.api("GET", "/api/v1/audit?action=key_user.", Some(&other), None);
+    assert_eq!(theirs["total"], 0);
+    let admin = app.token(ADMIN, DEMO_PASSWORD);
+    let (_, all) = app.api(
+        "GET",
+        "/api/v1/audit?action=membership.updated",
+        Some(&admin),
+        None,
+    );
+    assert_eq!(all["total"], 1);
+});
