@@ -241,11 +241,7 @@ pub fn create(
     }
     let organization_id = match (&request.organization_code, &person) {
         (Some(code), _) => {
-            let id = organizations::table
-                .filter(organizations::code.eq(code))
-                .select(organizations::id)
-                .first::<i64>(conn)
-                .optional()?;
+            let id = crate::domain::organizations::id_by_code(conn, code)?;
             match (id, &person) {
                 (None, _) => errors.add("organization", Message::new("field-organization-unknown")),
                 (Some(id), Some(p)) if p.1 != id => errors.add(
@@ -585,7 +581,8 @@ pub fn set_locale(
 }
 
 /// An account as lists and `GET /api/v1/me` show it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
 pub struct AccountView {
     pub id: i64,
     pub email: String,
@@ -593,60 +590,36 @@ pub struct AccountView {
     pub locale: Option<String>,
     pub active: bool,
     pub person_id: Option<i64>,
+    #[diesel(select_expression = people::full_name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<people::full_name>)]
     pub person_name: Option<String>,
+    #[diesel(select_expression = organizations::code.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<organizations::code>)]
     pub organization: Option<String>,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
 }
 
-type AccountViewColumns = (
-    accounts::id,
-    accounts::email,
-    accounts::role,
-    accounts::locale,
-    accounts::active,
-    accounts::person_id,
-    diesel::dsl::Nullable<people::full_name>,
-    diesel::dsl::Nullable<organizations::code>,
-    accounts::created_at,
-    accounts::last_login_at,
-);
-
-fn account_view_columns() -> AccountViewColumns {
-    (
-        accounts::id,
-        accounts::email,
-        accounts::role,
-        accounts::locale,
-        accounts::active,
-        accounts::person_id,
-        people::full_name.nullable(),
-        organizations::code.nullable(),
-        accounts::created_at,
-        accounts::last_login_at,
+/// Accounts with their person and organisation, when they have one.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn account_rows() -> _ {
+    accounts::table.left_join(people::table).left_join(
+        organizations::table.on(accounts::organization_id.eq(organizations::id.nullable())),
     )
 }
 
 pub fn view(conn: &mut DbConn, account_id: i64) -> Result<AccountView, AppError> {
-    Ok(accounts::table
-        .left_join(people::table)
-        .left_join(
-            organizations::table.on(accounts::organization_id.eq(organizations::id.nullable())),
-        )
+    Ok(account_rows()
         .filter(accounts::id.eq(account_id))
-        .select(account_view_columns())
+        .select(AccountView::as_select())
         .first(conn)?)
 }
 
 /// Accounts an admin (all) or HR (its organisation's) may see, by e-mail.
 pub fn list(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AccountView>, AppError> {
     actor.require(&[Role::Admin, Role::Hr])?;
-    let mut query = accounts::table
-        .left_join(people::table)
-        .left_join(
-            organizations::table.on(accounts::organization_id.eq(organizations::id.nullable())),
-        )
-        .select(account_view_columns())
+    let mut query = account_rows()
+        .select(AccountView::as_select())
         .order(accounts::email)
         .into_boxed();
     if let Some(organization_id) = actor.scope().organization_id() {

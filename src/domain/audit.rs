@@ -37,11 +37,17 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> Result<(), AppError> {
 }
 
 /// An audit event as the browser and the API show it.
-#[derive(Debug, Clone, serde::Serialize, Queryable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
 pub struct EventView {
     pub id: i64,
     pub at: chrono::NaiveDateTime,
+    /// The actor's e-mail address.
+    #[diesel(select_expression = crate::db::schema::accounts::email.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<crate::db::schema::accounts::email>)]
     pub actor: Option<String>,
+    #[diesel(select_expression = crate::db::schema::organizations::code.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<crate::db::schema::organizations::code>)]
     pub organization: Option<String>,
     pub action: String,
     pub entity: String,
@@ -123,16 +129,7 @@ pub fn list(
     };
     let total: i64 = build().count().get_result(conn)?;
     let items = build()
-        .select((
-            audit_events::id,
-            audit_events::at,
-            accounts::email.nullable(),
-            organizations::code.nullable(),
-            audit_events::action,
-            audit_events::entity,
-            audit_events::entity_id,
-            audit_events::detail,
-        ))
+        .select(EventView::as_select())
         .order(audit_events::id.desc())
         .limit(page.per_page)
         .offset(page.offset())

@@ -10,7 +10,7 @@ use crate::db::schema::{domains, key_users, memberships, organizations, people};
 use crate::db::DbConn;
 use crate::domain::access::Actor;
 use crate::domain::accounts::Role;
-use crate::domain::{audit, non_blank, now, text_enum};
+use crate::domain::{audit, catalogue, non_blank, now, resolve_code, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
@@ -44,39 +44,29 @@ pub fn insert_key_user(conn: &mut DbConn, new: NewKeyUser) -> Result<i64, AppErr
 /// Memberships whose organisation may have key users for the domain.
 const DESIGNATION_STATUSES: [&str; 2] = ["joined", "intended"];
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = key_users)]
 pub struct KeyUserView {
     pub id: i64,
     pub person_id: i64,
+    #[diesel(select_expression = people::full_name)]
     pub full_name: String,
+    #[diesel(select_expression = organizations::code)]
     pub organization: String,
+    #[diesel(select_expression = domains::code)]
     pub domain: String,
     pub status: String,
     pub designated_on: NaiveDate,
     pub certified_on: Option<NaiveDate>,
 }
 
-type KeyUserColumns = (
-    key_users::id,
-    key_users::person_id,
-    people::full_name,
-    organizations::code,
-    domains::code,
-    key_users::status,
-    key_users::designated_on,
-    key_users::certified_on,
-);
-
-const KEY_USER_COLUMNS: KeyUserColumns = (
-    key_users::id,
-    key_users::person_id,
-    people::full_name,
-    organizations::code,
-    domains::code,
-    key_users::status,
-    key_users::designated_on,
-    key_users::certified_on,
-);
+/// Key users with their person, organisation and domain: what `KeyUserView` selects from.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn key_user_rows() -> _ {
+    key_users::table
+        .inner_join(people::table.inner_join(organizations::table))
+        .inner_join(domains::table)
+}
 
 /// Filters of the key-user list (`?organization=&domain=&status=`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
@@ -93,10 +83,8 @@ pub fn list_key_users(
     filter: &KeyUserFilter,
 ) -> Result<Vec<KeyUserView>, AppError> {
     actor.require(KEY_USER_MANAGERS)?;
-    let mut query = key_users::table
-        .inner_join(people::table.inner_join(organizations::table))
-        .inner_join(domains::table)
-        .select(KEY_USER_COLUMNS)
+    let mut query = key_user_rows()
+        .select(KeyUserView::as_select())
         .order((organizations::code, domains::position, people::full_name))
         .into_boxed();
     if let Some(organization_id) = actor.scope().organization_id() {
@@ -118,11 +106,9 @@ pub fn list_key_users(
 pub const KEY_USER_MANAGERS: &[Role] = &[Role::Admin, Role::Planner, Role::Hr];
 
 fn key_user_view(conn: &mut DbConn, id: i64) -> Result<KeyUserView, AppError> {
-    Ok(key_users::table
-        .inner_join(people::table.inner_join(organizations::table))
-        .inner_join(domains::table)
+    Ok(key_user_rows()
         .filter(key_users::id.eq(id))
-        .select(KEY_USER_COLUMNS)
+        .select(KeyUserView::as_select())
         .first(conn)?)
 }
 
@@ -154,23 +140,14 @@ pub fn designate(
     if person.is_none() {
         errors.add("person_id", Message::new("field-person-unknown"));
     }
-    let domain_id = match non_blank(designation.domain.as_deref()) {
-        Some(code) => {
-            let id = domains::table
-                .filter(domains::code.eq(code))
-                .select(domains::id)
-                .first::<i64>(conn)
-                .optional()?;
-            if id.is_none() {
-                errors.add("domain", Message::new("field-domain-unknown"));
-            }
-            id
-        }
-        None => {
-            errors.add("domain", Message::new("field-required"));
-            None
-        }
-    };
+    let domain_id = resolve_code(
+        &mut errors,
+        "domain",
+        designation.domain.as_deref(),
+        Message::new("field-required"),
+        Message::new("field-domain-unknown"),
+        |code| catalogue::domain_id_by_code(conn, code),
+    )?;
     if let (Some((_, organization_id)), Some(domain_id)) = (person, domain_id) {
         let eligible = diesel::select(diesel::dsl::exists(
             memberships::table

@@ -59,14 +59,18 @@ pub fn all_domains(conn: &mut DbConn) -> Result<Vec<Domain>, AppError> {
         .load(conn)?)
 }
 
-/// Inserts the domain unless its code exists; returns its id either way.
-pub fn ensure_domain(conn: &mut DbConn, new: NewDomain<'_>) -> Result<i64, AppError> {
-    let existing = domains::table
-        .filter(domains::code.eq(new.code))
+/// The id of the domain with this code, if there is one.
+pub fn domain_id_by_code(conn: &mut DbConn, code: &str) -> Result<Option<i64>, AppError> {
+    Ok(domains::table
+        .filter(domains::code.eq(code))
         .select(domains::id)
         .first::<i64>(conn)
-        .optional()?;
-    match existing {
+        .optional()?)
+}
+
+/// Inserts the domain unless its code exists; returns its id either way.
+pub fn ensure_domain(conn: &mut DbConn, new: NewDomain<'_>) -> Result<i64, AppError> {
+    match domain_id_by_code(conn, new.code)? {
         Some(id) => Ok(id),
         None => Ok(diesel::insert_into(domains::table)
             .values(new)

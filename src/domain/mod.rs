@@ -157,6 +157,27 @@ impl<T> Paged<T> {
     }
 }
 
+/// Resolves a field that names a row by its code (an organisation, a domain): the row's id, or
+/// an error on the field when it is blank (`missing`) or names nothing (`unknown`).
+pub fn resolve_code(
+    errors: &mut crate::error::FieldErrors,
+    field: &'static str,
+    value: Option<&str>,
+    missing: crate::error::Message,
+    unknown: crate::error::Message,
+    lookup: impl FnOnce(&str) -> Result<Option<i64>, crate::error::AppError>,
+) -> Result<Option<i64>, crate::error::AppError> {
+    let Some(code) = non_blank(value) else {
+        errors.add(field, missing);
+        return Ok(None);
+    };
+    let id = lookup(&code)?;
+    if id.is_none() {
+        errors.add(field, unknown);
+    }
+    Ok(id)
+}
+
 /// A trimmed text field, `None` when blank.
 pub fn non_blank(value: Option<&str>) -> Option<String> {
     value

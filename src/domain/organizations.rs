@@ -101,14 +101,18 @@ pub fn by_code(conn: &mut DbConn, code: &str) -> Result<Organization, AppError> 
         .first(conn)?)
 }
 
-/// Inserts the organisation unless one with its code exists; returns its id either way.
-pub fn ensure(conn: &mut DbConn, new: NewOrganization<'_>) -> Result<i64, AppError> {
-    let existing = organizations::table
-        .filter(organizations::code.eq(new.code))
+/// The id of the organisation with this code, if there is one.
+pub fn id_by_code(conn: &mut DbConn, code: &str) -> Result<Option<i64>, AppError> {
+    Ok(organizations::table
+        .filter(organizations::code.eq(code))
         .select(organizations::id)
         .first::<i64>(conn)
-        .optional()?;
-    match existing {
+        .optional()?)
+}
+
+/// Inserts the organisation unless one with its code exists; returns its id either way.
+pub fn ensure(conn: &mut DbConn, new: NewOrganization<'_>) -> Result<i64, AppError> {
+    match id_by_code(conn, new.code)? {
         Some(id) => Ok(id),
         None => Ok(diesel::insert_into(organizations::table)
             .values(new)
@@ -324,10 +328,8 @@ pub fn update_membership(
 ) -> Result<OrganizationView, AppError> {
     actor.require(STAFF)?;
     let organization = by_code(conn, organization_code)?;
-    let domain_id: i64 = domains::table
-        .filter(domains::code.eq(domain_code))
-        .select(domains::id)
-        .first(conn)?;
+    let domain_id = crate::domain::catalogue::domain_id_by_code(conn, domain_code)?
+        .ok_or(AppError::NotFound)?;
     let current = memberships::table
         .filter(memberships::organization_id.eq(organization.id))
         .filter(memberships::domain_id.eq(domain_id))

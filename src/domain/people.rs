@@ -69,10 +69,12 @@ pub fn count(conn: &mut DbConn) -> Result<i64, AppError> {
     Ok(people::table.count().get_result(conn)?)
 }
 
-/// A person as lists, pages and the API show it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+/// A person as lists, pages and the API show it (organisation by code).
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = people)]
 pub struct PersonView {
     pub id: i64,
+    #[diesel(select_expression = organizations::code)]
     pub organization: String,
     pub full_name: String,
     pub email: Option<String>,
@@ -82,30 +84,8 @@ pub struct PersonView {
     pub active: bool,
 }
 
-type PersonViewColumns = (
-    people::id,
-    organizations::code,
-    people::full_name,
-    people::email,
-    people::job_title,
-    people::profile,
-    people::language,
-    people::active,
-);
-
-const PERSON_VIEW_COLUMNS: PersonViewColumns = (
-    people::id,
-    organizations::code,
-    people::full_name,
-    people::email,
-    people::job_title,
-    people::profile,
-    people::language,
-    people::active,
-);
-
 /// Filters of the people list (`?organization=&profile=&language=&q=&status=`).
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct PeopleFilter {
     pub organization: Option<String>,
     pub profile: Option<String>,
@@ -158,7 +138,7 @@ pub fn list(
     };
     let total: i64 = build().count().get_result(conn)?;
     let items = build()
-        .select(PERSON_VIEW_COLUMNS)
+        .select(PersonView::as_select())
         .order((people::full_name, people::id))
         .limit(page.per_page)
         .offset(page.offset())
@@ -194,7 +174,7 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView, AppE
     let person = people::table
         .inner_join(organizations::table)
         .filter(people::id.eq(id))
-        .select((PERSON_VIEW_COLUMNS, people::organization_id))
+        .select((PersonView::as_select(), people::organization_id))
         .first::<(PersonView, i64)>(conn)
         .optional()?
         .ok_or(AppError::NotFound)?;
@@ -218,7 +198,7 @@ fn organization_of(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
 
 /// The fields of a person, as a form or JSON body gives them. On update, a missing field
 /// keeps its value and an empty one clears it.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct PersonInput {
     pub full_name: Option<String>,
     pub email: Option<String>,
@@ -230,6 +210,21 @@ pub struct PersonInput {
     pub active: Option<bool>,
 }
 
+impl From<&PersonView> for PersonInput {
+    /// The person's current values, to fill in its edit form.
+    fn from(person: &PersonView) -> Self {
+        PersonInput {
+            full_name: Some(person.full_name.clone()),
+            email: person.email.clone(),
+            job_title: person.job_title.clone(),
+            profile: person.profile.clone(),
+            language: Some(person.language.clone()),
+            organization: Some(person.organization.clone()),
+            active: Some(person.active),
+        }
+    }
+}
+
 /// A person's fields after validation.
 struct CleanPerson {
     full_name: String,
@@ -237,6 +232,22 @@ struct CleanPerson {
     job_title: Option<String>,
     profile: Option<String>,
     language: PersonLanguage,
+}
+
+impl CleanPerson {
+    fn insert(&self, conn: &mut DbConn, organization_id: i64) -> Result<i64, AppError> {
+        insert(
+            conn,
+            NewPerson {
+                organization_id,
+                full_name: &self.full_name,
+                email: self.email.as_deref(),
+                job_title: self.job_title.as_deref(),
+                profile: self.profile.as_deref(),
+                language: self.language,
+            },
+        )
+    }
 }
 
 fn bounded(field: &str, value: Option<String>, errors: &mut FieldErrors) -> Option<String> {
@@ -321,11 +332,7 @@ fn target_organization(
     match (actor.scope(), non_blank(code)) {
         (Scope::Organization(own), None) => Ok(own),
         (scope, Some(code)) => {
-            let id = organizations::table
-                .filter(organizations::code.eq(&code))
-                .select(organizations::id)
-                .first::<i64>(conn)
-                .optional()?
+            let id = crate::domain::organizations::id_by_code(conn, &code)?
                 .filter(|id| scope.allows(*id));
             id.ok_or_else(|| {
                 AppError::invalid("organization", Message::new("field-organization-unknown"))
@@ -375,17 +382,7 @@ pub fn create(
                 ));
             }
         }
-        let id = insert(
-            conn,
-            NewPerson {
-                organization_id,
-                full_name: &person.full_name,
-                email: person.email.as_deref(),
-                job_title: person.job_title.as_deref(),
-                profile: person.profile.as_deref(),
-                language: person.language,
-            },
-        )?;
+        let id = person.insert(conn, organization_id)?;
         audit::record(
             conn,
             audit::Event {
@@ -597,17 +594,7 @@ pub fn import_csv(
 
     conn.transaction(|conn| {
         for (_, person) in &rows {
-            insert(
-                conn,
-                NewPerson {
-                    organization_id,
-                    full_name: &person.full_name,
-                    email: person.email.as_deref(),
-                    job_title: person.job_title.as_deref(),
-                    profile: person.profile.as_deref(),
-                    language: person.language,
-                },
-            )?;
+            person.insert(conn, organization_id)?;
         }
         audit::record(
             conn,

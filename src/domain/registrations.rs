@@ -15,7 +15,7 @@ use crate::domain::accounts::{self as account_rules, AccountRequest, FirstPasswo
 use crate::domain::people::{NewPerson, PersonLanguage};
 use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
 use crate::domain::{
-    audit, is_valid_email, non_blank, normalize_email, notifications, now, text_enum,
+    audit, is_valid_email, non_blank, normalize_email, notifications, now, resolve_code, text_enum,
 };
 use crate::error::{AppError, FieldErrors, Message};
 use crate::i18n::Locale;
@@ -30,7 +30,7 @@ text_enum! {
 
 /// What the registration form and `POST /api/v1/registrations` take. Every field is checked
 /// whether or not the address is known, so that errors reveal nothing either.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct RegistrationInput {
     pub email: Option<String>,
     pub full_name: Option<String>,
@@ -59,23 +59,14 @@ pub fn register(
     if language.is_none() {
         errors.add("language", Message::new("field-language-invalid"));
     }
-    let organization_id = match non_blank(input.organization.as_deref()) {
-        Some(code) => {
-            let id = organizations::table
-                .filter(organizations::code.eq(code))
-                .select(organizations::id)
-                .first::<i64>(conn)
-                .optional()?;
-            if id.is_none() {
-                errors.add("organization", Message::new("field-organization-unknown"));
-            }
-            id
-        }
-        None => {
-            errors.add("organization", Message::new("field-organization-required"));
-            None
-        }
-    };
+    let organization_id = resolve_code(
+        &mut errors,
+        "organization",
+        input.organization.as_deref(),
+        Message::new("field-organization-required"),
+        Message::new("field-organization-unknown"),
+        |code| crate::domain::organizations::id_by_code(conn, code),
+    )?;
     errors.into_result()?;
     let (Some(email), Some(full_name), Some(language), Some(organization_id)) =
         (email, full_name, language, organization_id)
@@ -153,9 +144,11 @@ pub fn register(
     })
 }
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = registration_requests)]
 pub struct RequestView {
     pub id: i64,
+    #[diesel(select_expression = organizations::code)]
     pub organization: String,
     pub full_name: String,
     pub email: String,
@@ -168,40 +161,12 @@ pub struct RequestView {
     pub decided_at: Option<NaiveDateTime>,
 }
 
-type RequestColumns = (
-    registration_requests::id,
-    organizations::code,
-    registration_requests::full_name,
-    registration_requests::email,
-    registration_requests::job_title,
-    registration_requests::language,
-    registration_requests::status,
-    registration_requests::decision_note,
-    registration_requests::person_id,
-    registration_requests::created_at,
-    registration_requests::decided_at,
-);
-
-const REQUEST_COLUMNS: RequestColumns = (
-    registration_requests::id,
-    organizations::code,
-    registration_requests::full_name,
-    registration_requests::email,
-    registration_requests::job_title,
-    registration_requests::language,
-    registration_requests::status,
-    registration_requests::decision_note,
-    registration_requests::person_id,
-    registration_requests::created_at,
-    registration_requests::decided_at,
-);
-
 /// Requests in the actor's scope (HR: its organisation's), pending ones unless `all`.
 pub fn list(conn: &mut DbConn, actor: &Actor, all: bool) -> Result<Vec<RequestView>, AppError> {
     actor.require(PEOPLE_MANAGERS)?;
     let mut query = registration_requests::table
         .inner_join(organizations::table)
-        .select(REQUEST_COLUMNS)
+        .select(RequestView::as_select())
         .order(registration_requests::id.desc())
         .into_boxed();
     if let Some(organization_id) = actor.scope().organization_id() {
@@ -219,7 +184,10 @@ fn pending(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(RequestView, i6
     let (request, organization_id) = registration_requests::table
         .inner_join(organizations::table)
         .filter(registration_requests::id.eq(id))
-        .select((REQUEST_COLUMNS, registration_requests::organization_id))
+        .select((
+            RequestView::as_select(),
+            registration_requests::organization_id,
+        ))
         .first::<(RequestView, i64)>(conn)?;
     actor.check_organization(organization_id)?;
     if request.status != RequestStatus::Pending.as_str() {
@@ -349,6 +317,6 @@ fn decide(
     Ok(registration_requests::table
         .inner_join(organizations::table)
         .filter(registration_requests::id.eq(id))
-        .select(REQUEST_COLUMNS)
+        .select(RequestView::as_select())
         .first(conn)?)
 }

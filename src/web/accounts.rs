@@ -22,12 +22,13 @@ use crate::web::session::Confirm;
 
 /// The body of `POST /api/v1/accounts` and of the account form. Without a password, the
 /// person is e-mailed an invitation.
-#[derive(Debug, Clone, Default, Deserialize, FromForm)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, FromForm)]
 pub struct AccountInput {
     pub email: Option<String>,
     pub role: Option<String>,
     pub organization: Option<String>,
     pub person_id: Option<i64>,
+    #[serde(skip_serializing)]
     pub password: Option<String>,
     pub locale: Option<String>,
 }
@@ -81,23 +82,15 @@ struct AccountsPage {
     accounts: Vec<AccountView>,
     organizations: Vec<Organization>,
     roles: Vec<&'static str>,
-    values: AccountValues,
+    values: AccountInput,
     errors: Errors,
-}
-
-#[derive(Serialize, Default)]
-struct AccountValues {
-    email: String,
-    role: String,
-    organization: String,
-    person_id: String,
 }
 
 async fn accounts_page(
     db: &Db,
     page: PageContext,
     user: &CurrentUser,
-    values: AccountValues,
+    values: AccountInput,
     errors: Errors,
 ) -> Result<AccountsPage, AppError> {
     let actor = user.actor();
@@ -127,7 +120,14 @@ async fn accounts_page(
 
 #[get("/accounts")]
 async fn index(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
-    let context = accounts_page(&db, page, &user, AccountValues::default(), Errors::new()).await?;
+    let context = accounts_page(
+        &db,
+        page,
+        &user,
+        <AccountInput as Default>::default(),
+        Errors::new(),
+    )
+    .await?;
     Ok(Template::render("accounts/index", context))
 }
 
@@ -141,11 +141,9 @@ async fn create(
 ) -> FormResponse {
     let input = form.0;
     let locale = page.locale();
-    let values = AccountValues {
-        email: input.email.clone().unwrap_or_default(),
-        role: input.role.clone().unwrap_or_default(),
-        organization: input.organization.clone().unwrap_or_default(),
-        person_id: input.person_id.map(|id| id.to_string()).unwrap_or_default(),
+    let values = AccountInput {
+        password: None,
+        ..input.clone()
     };
     match create_account(&db, &user, settings, input).await {
         Ok(_) => done("/accounts", locale, Message::new("account-created")),

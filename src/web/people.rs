@@ -30,37 +30,15 @@ struct PeoplePage {
     page: PageContext,
     people: Paged<PersonView>,
     pages: i64,
-    filter: FilterValues,
+    filter: PeopleFilter,
     query: String,
     profiles: Vec<String>,
     organizations: Vec<Organization>,
     can_manage: bool,
 }
 
-#[derive(Serialize, Default)]
-struct FilterValues {
-    organization: String,
-    profile: String,
-    language: String,
-    q: String,
-    status: String,
-}
-
-impl From<&PeopleFilter> for FilterValues {
-    fn from(f: &PeopleFilter) -> Self {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        FilterValues {
-            organization: text(&f.organization),
-            profile: text(&f.profile),
-            language: text(&f.language),
-            q: text(&f.q),
-            status: text(&f.status),
-        }
-    }
-}
-
 /// The filters as a query string, for the pagination links.
-fn filter_query(f: &FilterValues) -> String {
+fn filter_query(f: &PeopleFilter) -> String {
     let pairs = [
         ("organization", &f.organization),
         ("profile", &f.profile),
@@ -70,13 +48,8 @@ fn filter_query(f: &FilterValues) -> String {
     ];
     pairs
         .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                rocket::http::RawStr::new(v.as_str()).percent_encode()
-            )
-        })
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .map(|(k, v)| format!("{k}={}", rocket::http::RawStr::new(v).percent_encode()))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -92,7 +65,7 @@ async fn index(
 ) -> Result<Template, AppError> {
     let actor = user.actor();
     let request = PageRequest::new(page, per_page);
-    let values = FilterValues::from(&filter);
+    let shown = filter.clone();
     let (people, profiles, organizations) = db
         .run(move |conn| {
             let people = people::list(conn, &actor, &filter, request)?;
@@ -110,8 +83,8 @@ async fn index(
             page: page_context.titled("people-title"),
             pages: people.pages(),
             people,
-            query: filter_query(&values),
-            filter: values,
+            query: filter_query(&shown),
+            filter: shown,
             profiles,
             organizations,
             can_manage: PEOPLE_MANAGERS.contains(&user.role()),
@@ -176,47 +149,10 @@ async fn api_update(
 struct PersonForm {
     page: PageContext,
     person: Option<PersonView>,
-    values: PersonValues,
+    values: PersonInput,
     errors: Errors,
     organizations: Vec<Organization>,
     can_manage: bool,
-}
-
-#[derive(Serialize, Default)]
-struct PersonValues {
-    full_name: String,
-    email: String,
-    job_title: String,
-    profile: String,
-    language: String,
-    organization: String,
-}
-
-impl From<&PersonInput> for PersonValues {
-    fn from(input: &PersonInput) -> Self {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        PersonValues {
-            full_name: text(&input.full_name),
-            email: text(&input.email),
-            job_title: text(&input.job_title),
-            profile: text(&input.profile),
-            language: text(&input.language),
-            organization: text(&input.organization),
-        }
-    }
-}
-
-impl From<&PersonView> for PersonValues {
-    fn from(person: &PersonView) -> Self {
-        PersonValues {
-            full_name: person.full_name.clone(),
-            email: person.email.clone().unwrap_or_default(),
-            job_title: person.job_title.clone().unwrap_or_default(),
-            profile: person.profile.clone().unwrap_or_default(),
-            language: person.language.clone(),
-            organization: person.organization.clone(),
-        }
-    }
 }
 
 /// Organisations an admin may pick from (HR adds to its own, so sees no choice).
@@ -231,8 +167,8 @@ async fn choosable_organizations(db: &Db, actor: &Actor) -> Result<Vec<Organizat
 async fn new_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
     let actor = user.actor();
     actor.require(PEOPLE_MANAGERS)?;
-    let values = PersonValues {
-        language: page.lang.to_owned(),
+    let values = PersonInput {
+        language: Some(page.lang.to_owned()),
         ..Default::default()
     };
     Ok(Template::render(
@@ -275,7 +211,7 @@ async fn create(
             redisplay(locale, error, "people/form", |errors| PersonForm {
                 page: page.titled("person-new-title"),
                 person: None,
-                values: PersonValues::from(&input),
+                values: input,
                 errors,
                 organizations,
                 can_manage: true,
@@ -292,7 +228,7 @@ async fn show(page: PageContext, db: Db, user: CurrentUser, id: i64) -> Result<T
         "people/form",
         PersonForm {
             page: page.titled("person-title"),
-            values: PersonValues::from(&person),
+            values: PersonInput::from(&person),
             person: Some(person),
             errors: Errors::new(),
             organizations: Vec::new(),
@@ -329,7 +265,7 @@ async fn update(
             redisplay(locale, error, "people/form", |errors| PersonForm {
                 page: page.titled("person-title"),
                 person: Some(person),
-                values: PersonValues::from(&input),
+                values: input,
                 errors,
                 organizations: Vec::new(),
                 can_manage: true,

@@ -105,30 +105,8 @@ fn logout(jar: SessionJar<'_>, locale: Locale, _form: CsrfForm<Confirm>) -> Flas
 struct RegisterPage {
     page: PageContext,
     organizations: Vec<Organization>,
-    values: RegistrationValues,
+    values: RegistrationInput,
     errors: Errors,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct RegistrationValues {
-    email: String,
-    full_name: String,
-    organization: String,
-    language: String,
-    job_title: String,
-}
-
-impl From<&RegistrationInput> for RegistrationValues {
-    fn from(input: &RegistrationInput) -> Self {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        RegistrationValues {
-            email: text(&input.email),
-            full_name: text(&input.full_name),
-            organization: text(&input.organization),
-            language: text(&input.language),
-            job_title: text(&input.job_title),
-        }
-    }
 }
 
 /// Organisations people can belong to (the local authorities, then the school and integrators).
@@ -140,8 +118,8 @@ async fn registrable_organizations(db: &Db) -> Result<Vec<Organization>, AppErro
 
 #[get("/register")]
 async fn register_page(page: PageContext, db: Db) -> Result<Template, AppError> {
-    let values = RegistrationValues {
-        language: page.lang.to_owned(),
+    let values = RegistrationInput {
+        language: Some(page.lang.to_owned()),
         ..Default::default()
     };
     Ok(Template::render(
@@ -184,7 +162,7 @@ async fn register(
             redisplay(locale, error, "auth/register", |errors| RegisterPage {
                 page: page.titled("register-title"),
                 organizations,
-                values: RegistrationValues::from(&input),
+                values: input,
                 errors,
             })
         }
