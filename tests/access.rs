@@ -487,3 +487,150 @@ db_test!(memberships_key_users_and_audit, |db| {
     );
     assert_eq!(all["total"], 1);
 });
+
+db_test!(unparseable_bodies_name_the_field_and_change_nothing, |db| {
+    let app = TestApp::start_demo(db);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let before = common::count(&mut app.conn(), "key_users");
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(&hr),
+        Some(json!({"person_id": "abc", "domain": "finance"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity, "{body}");
+    assert!(body["error"]["fields"]["person_id"].is_array(), "{body}");
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(json!({"password": "something long"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["email"].is_array(), "{body}");
+    let response = app
+        .client
+        .post("/api/v1/key-users")
+        .header(rocket::http::ContentType::JSON)
+        .header(rocket::http::Header::new(
+            "Authorization",
+            format!("Bearer {hr}"),
+        ))
+        .header(rocket::http::Header::new("Accept-Language", "fr"))
+        .body("{not json")
+        .dispatch();
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let body: serde_json::Value = serde_json::from_str(&response.into_string().unwrap()).unwrap();
+    assert_eq!(
+        body["error"]["fields"]["body"][0],
+        "Le corps de la requête n'est pas du JSON valable."
+    );
+    assert_eq!(common::count(&mut app.conn(), "key_users"), before);
+    // A form field that cannot be read is named too: on the form (an unreadable number reads
+    // as absent) or, when the form cannot be read at all, on the error page.
+    let mut admin = app.sign_in(ADMIN, DEMO_PASSWORD);
+    let accounts_before = common::count(&mut app.conn(), "accounts");
+    let (status, page, _) = app.submit(
+        &mut admin,
+        "/accounts",
+        &[("person_id", "abc"), ("role", "member")],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        page.contains("aria-describedby=\"person_id-errors\""),
+        "{page}"
+    );
+    assert_eq!(common::count(&mut app.conn(), "accounts"), accounts_before);
+    let mut visitor = Browser::default();
+    app.visit(&mut visitor, "/login");
+    let (status, page, _) = app.submit(&mut visitor, "/login", &[("password", "whatever")]);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("<strong>email</strong>"), "{page}");
+});
+
+db_test!(own_tokens_language_and_password_through_the_api, |db| {
+    let app = TestApp::start_demo(db);
+    let first = app.token(HR, DEMO_PASSWORD);
+    let second = app.token(HR, DEMO_PASSWORD);
+    let (status, list) = app.api("GET", "/api/v1/tokens", Some(&first), None);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(list["total"], 2);
+    assert!(
+        !list.to_string().contains(&second),
+        "secrets are never listed"
+    );
+    let second_id = list["items"][0]["id"].as_i64().unwrap();
+    let other = app.token(HR_OTHER, DEMO_PASSWORD);
+    let (status, _) = app.api(
+        "DELETE",
+        &format!("/api/v1/tokens/{second_id}"),
+        Some(&other),
+        None,
+    );
+    assert_eq!(status, Status::NotFound, "another account's token");
+    let (status, _) = app.api(
+        "DELETE",
+        &format!("/api/v1/tokens/{second_id}"),
+        Some(&first),
+        None,
+    );
+    assert_eq!(status, Status::NoContent);
+    let (status, _) = app.api("GET", "/api/v1/me", Some(&second), None);
+    assert_eq!(status, Status::Unauthorized);
+
+    let (status, me) = app.api(
+        "PATCH",
+        "/api/v1/me",
+        Some(&first),
+        Some(json!({"locale": "nl"})),
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(me["locale"], "nl");
+    let (status, body) = app.api(
+        "PATCH",
+        "/api/v1/me",
+        Some(&first),
+        Some(json!({"locale": "de"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["locale"].is_array());
+
+    let (_, _) = app.api(
+        "POST",
+        "/api/v1/password-resets",
+        None,
+        Some(json!({"email": HR})),
+    );
+    let (subject, body) = last_mail(&mut app.conn(), HR).unwrap();
+    assert_eq!(
+        subject, "Een nieuw Formation-wachtwoord kiezen",
+        "in the account's language"
+    );
+    let token = link_path(&body)
+        .trim_start_matches("/password/set/")
+        .to_owned();
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/password",
+        None,
+        Some(json!({"token": token, "password": "123456123456"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity, "{body}");
+    assert!(body["error"]["fields"]["password"].is_array());
+    let (status, account) = app.api(
+        "POST",
+        "/api/v1/password",
+        None,
+        Some(json!({"token": token, "password": "a fresh long passphrase"})),
+    );
+    assert_eq!(status, Status::Ok, "{account}");
+    assert_eq!(account["email"], HR);
+    app.token(HR, "a fresh long passphrase");
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/password",
+        None,
+        Some(json!({"token": token, "password": "another long passphrase"})),
+    );
+    assert_eq!(status, Status::Gone);
+});

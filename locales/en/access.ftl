@@ -59,6 +59,8 @@ field-file = CSV file
 field-required-key-users = Key users required
 
 ## Field errors
+field-invalid = This value is not valid here.
+field-json-invalid = The request body is not valid JSON.
 field-required = This field is required.
 field-too-long = At most { $max } characters.
 field-password-common = This password is among the most common ones; choose another.

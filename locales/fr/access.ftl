@@ -59,6 +59,8 @@ field-file = Fichier CSV
 field-required-key-users = Utilisateurs clés requis
 
 ## Erreurs de champ
+field-invalid = Cette valeur n'est pas valable ici.
+field-json-invalid = Le corps de la requête n'est pas du JSON valable.
 field-required = Ce champ est obligatoire.
 field-too-long = { $max } caractères au maximum.
 field-password-common = Ce mot de passe fait partie des plus courants ; choisissez-en un autre.

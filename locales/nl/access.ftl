@@ -59,6 +59,8 @@ field-file = CSV-bestand
 field-required-key-users = Vereiste sleutelgebruikers
 
 ## Veldfouten
+field-invalid = Deze waarde is hier niet geldig.
+field-json-invalid = De inhoud van het verzoek is geen geldige JSON.
 field-required = Dit veld is verplicht.
 field-too-long = Hoogstens { $max } tekens.
 field-password-common = Dit wachtwoord is een van de meest gebruikte; kies een ander.

@@ -17,6 +17,7 @@ use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::i18n::Locale;
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
 
@@ -179,7 +180,7 @@ async fn api_create(
     db: Db,
     user: CurrentUser,
     settings: &State<Settings>,
-    input: Json<AccountInput>,
+    input: JsonBody<AccountInput>,
 ) -> Result<(Status, Json<AccountView>), AppError> {
     let account = create_account(&db, &user, settings, input.into_inner()).await?;
     Ok((Status::Created, Json(account)))
@@ -300,7 +301,7 @@ async fn api_refuse(
     db: Db,
     user: CurrentUser,
     id: i64,
-    body: Option<Json<Decision>>,
+    body: Option<JsonBody<Decision>>,
 ) -> Result<Json<RequestView>, AppError> {
     let actor = user.actor();
     let reason = body.and_then(|b| b.into_inner().reason);

@@ -352,7 +352,10 @@ impl<'r, T: FromForm<'r> + 'r> FromData<'r> for CsrfForm<T> {
         }
         match parsed.inner {
             Ok(value) => data::Outcome::Success(CsrfForm(value)),
-            Err(errors) => data::Outcome::Error((Status::UnprocessableEntity, errors)),
+            Err(errors) => {
+                crate::web::input::remember(request, crate::web::input::from_form_errors(&errors));
+                data::Outcome::Error((Status::UnprocessableEntity, errors))
+            }
         }
     }
 }

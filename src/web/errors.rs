@@ -90,6 +90,10 @@ fn respond(
     let message = locale.message(&message);
     let fields = match error {
         Some(AppError::Validation(errors)) => translated_fields(locale, errors),
+        // A body that could not even be parsed: what the parser found, by field.
+        None => crate::web::input::recalled(request)
+            .map(|errors| translated_fields(locale, errors))
+            .unwrap_or_default(),
         _ => BTreeMap::new(),
     };
     let mut response = if wants_json(request) {

@@ -14,6 +14,7 @@ use crate::domain::PageRequest;
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
 
@@ -95,7 +96,7 @@ async fn api_index(
 async fn api_designate(
     db: Db,
     user: CurrentUser,
-    input: Json<Designation>,
+    input: JsonBody<Designation>,
 ) -> Result<(Status, Json<KeyUserView>), AppError> {
     let actor = user.actor();
     let input = input.into_inner();

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod input;
 pub mod key_users;
 pub mod language;
 pub mod organizations;

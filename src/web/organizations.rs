@@ -13,6 +13,7 @@ use crate::domain::organizations::{self, MembershipInput, MembershipStatus, Orga
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 
 #[derive(Serialize)]
@@ -122,7 +123,7 @@ async fn api_update_membership(
     user: CurrentUser,
     code: String,
     domain: String,
-    input: Json<MembershipInput>,
+    input: JsonBody<MembershipInput>,
 ) -> Result<Json<OrganizationView>, AppError> {
     let actor = user.actor();
     let input = input.into_inner();

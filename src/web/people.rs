@@ -19,6 +19,7 @@ use crate::domain::{PageRequest, Paged};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
 
@@ -112,7 +113,7 @@ async fn api_index(
 async fn api_create(
     db: Db,
     user: CurrentUser,
-    input: Json<PersonInput>,
+    input: JsonBody<PersonInput>,
 ) -> Result<(Status, Json<PersonView>), AppError> {
     let actor = user.actor();
     let input = input.into_inner();
@@ -135,7 +136,7 @@ async fn api_update(
     db: Db,
     user: CurrentUser,
     id: i64,
-    input: Json<PersonInput>,
+    input: JsonBody<PersonInput>,
 ) -> Result<Json<PersonView>, AppError> {
     let actor = user.actor();
     let input = input.into_inner();

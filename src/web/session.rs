@@ -5,7 +5,7 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
-use rocket::{delete, get, post, routes, Either, Route, State};
+use rocket::{delete, get, patch, post, routes, Either, Route, State};
 use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,7 @@ use crate::error::{AppError, Message};
 use crate::web::auth::{AuthVia, CsrfForm, CurrentUser, SessionJar};
 use crate::web::forms::{done, redisplay, safe_next, Errors, FormResponse};
 use crate::web::i18n::Locale;
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 
 #[derive(Debug, Default, FromForm, Serialize)]
@@ -184,7 +185,7 @@ struct Received {
 async fn api_register(
     db: Db,
     settings: &State<Settings>,
-    input: Json<RegistrationInput>,
+    input: JsonBody<RegistrationInput>,
 ) -> Result<(Status, Json<Received>), AppError> {
     let public_url = settings.public_url.clone();
     let input = input.into_inner();
@@ -245,7 +246,7 @@ async fn forgot(
 async fn api_forgot(
     db: Db,
     settings: &State<Settings>,
-    body: Json<ResetRequest>,
+    body: JsonBody<ResetRequest>,
 ) -> Result<(Status, Json<Received>), AppError> {
     let email = body.into_inner().email.unwrap_or_default();
     let public_url = settings.public_url.clone();
@@ -340,7 +341,7 @@ struct TokenCreated {
 #[post("/api/v1/tokens", data = "<body>")]
 async fn create_token(
     db: Db,
-    body: Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> Result<(Status, Json<TokenCreated>), AppError> {
     let body = body.into_inner();
     let (secret, token) = db
@@ -464,10 +465,21 @@ async fn account_revoke_token(
     done("/account", locale, Message::new("token-revoked"))
 }
 
-#[derive(Debug, Default, FromForm)]
+#[derive(Debug, Default, FromForm, Deserialize)]
 pub struct LanguageChoice {
-    /// `fr`, `nl`, `en`, or empty to follow the browser.
+    /// `fr`, `nl`, `en`, or empty (or null) to follow the browser.
     pub locale: Option<String>,
+}
+
+impl LanguageChoice {
+    fn locale(&self) -> Result<Option<Locale>, AppError> {
+        match crate::domain::non_blank(self.locale.as_deref()) {
+            None => Ok(None),
+            Some(code) => Locale::parse(&code)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid("locale", Message::new("field-language-invalid"))),
+        }
+    }
 }
 
 #[post("/account/language", data = "<form>")]
@@ -477,17 +489,7 @@ async fn account_language(
     user: CurrentUser,
     form: CsrfForm<LanguageChoice>,
 ) -> FormResponse {
-    let choice = form.0.locale.unwrap_or_default();
-    let locale = if choice.trim().is_empty() {
-        None
-    } else {
-        Some(Locale::parse(&choice).ok_or_else(|| {
-            AppError::invalid(
-                "locale",
-                crate::error::Message::new("field-language-invalid"),
-            )
-        })?)
-    };
+    let locale = form.0.locale()?;
     let account = user.account.clone();
     db.run(move |conn| accounts::set_locale(conn, &account, locale))
         .await?;
@@ -496,8 +498,82 @@ async fn account_language(
     done("/account", shown, Message::new("account-language-saved"))
 }
 
+/// `PATCH /api/v1/me {locale}`: the account's language (`null` follows the client's).
+#[patch("/api/v1/me", data = "<body>")]
+async fn api_update_me(
+    db: Db,
+    user: CurrentUser,
+    body: JsonBody<LanguageChoice>,
+) -> Result<Json<Me>, AppError> {
+    let locale = body.0.locale()?;
+    let account = user.account.clone();
+    let view = db
+        .run(move |conn| {
+            accounts::set_locale(conn, &account, locale)?;
+            accounts::view(conn, account.id)
+        })
+        .await?;
+    Ok(Json(Me {
+        account: view,
+        authenticated_by: user.via,
+    }))
+}
+
+#[derive(Serialize)]
+struct TokenList {
+    items: Vec<ApiToken>,
+    total: usize,
+}
+
+/// The account's own tokens (never their secrets).
+#[get("/api/v1/tokens")]
+async fn api_tokens(db: Db, user: CurrentUser) -> Result<Json<TokenList>, AppError> {
+    let account_id = user.account.id;
+    let items = db
+        .run(move |conn| tokens::list_api_tokens(conn, account_id))
+        .await?;
+    Ok(Json(TokenList {
+        total: items.len(),
+        items,
+    }))
+}
+
+/// Revokes one of the account's own tokens; another account's answers 404.
+#[delete("/api/v1/tokens/<id>")]
+async fn api_revoke_token(db: Db, user: CurrentUser, id: i64) -> Result<Status, AppError> {
+    db.run(move |conn| tokens::revoke_api_token(conn, &user.account, id))
+        .await?;
+    Ok(Status::NoContent)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub token: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/password {token, password}`: the twin of the set-password page.
+#[post("/api/v1/password", data = "<body>")]
+async fn api_set_password(
+    db: Db,
+    body: JsonBody<PasswordChange>,
+) -> Result<Json<AccountView>, AppError> {
+    let PasswordChange { token, password } = body.into_inner();
+    Ok(Json(
+        db.run(move |conn| {
+            let account = accounts::complete_link(conn, &token, &password)?;
+            accounts::view(conn, account.id)
+        })
+        .await?,
+    ))
+}
+
 pub fn routes() -> Vec<Route> {
     routes![
+        api_update_me,
+        api_tokens,
+        api_revoke_token,
+        api_set_password,
         login_page,
         login,
         logout,
