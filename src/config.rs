@@ -30,6 +30,12 @@ pub struct Settings {
     pub static_dir: PathBuf,
     /// The address users reach the app at, for links in e-mails (no trailing slash).
     pub public_url: String,
+    /// Run the background jobs (outbox sender, reminders).
+    pub jobs: bool,
+    /// `smtp://user:pass@host:587` or `smtps://…`; without it e-mails stay in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of e-mails.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -41,6 +47,9 @@ impl Default for Settings {
             demo: false,
             static_dir: "static".into(),
             public_url: "http://127.0.0.1:8000".into(),
+            jobs: true,
+            smtp_url: None,
+            mail_from: "Formation <noreply@formation.example>".into(),
         }
     }
 }

@@ -52,8 +52,12 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
             engines
                 .tera
                 .register_function("t", web::i18n::tera_function());
+            engines
+                .tera
+                .register_filter("local", web::page::local_time_filter);
         }))
         .attach(web::security::SecurityHeaders)
+        .attach(jobs::fairing())
         .mount("/", web::routes())
         .mount("/static", FileServer::from(static_dir))
         .register("/", web::errors::catchers())

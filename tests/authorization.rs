@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use formation::db::schema::{accounts, key_users, people, registration_requests};
 use formation::domain::accounts::Account;
 use formation::domain::tokens::{self, LinkPurpose, LinkTarget};
+use formation::domain::{calendars, catalogue, enrollments, sessions};
 use rocket::http::Status;
 use serde_json::{json, Value};
 
@@ -52,6 +53,17 @@ struct Fixture {
     link: String,
     /// A token of the calling account, to revoke.
     own_token: i64,
+    /// A finance train-the-trainer module, its venue, and sessions of it: published (in a
+    /// month), draft, and started yesterday with the person holding a seat.
+    module: String,
+    venue: i64,
+    session: i64,
+    draft: i64,
+    past: i64,
+    /// The person's request, waiting for approval, in another published session.
+    pending: i64,
+    /// The admin's calendar feed secret.
+    feed: String,
 }
 
 fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
@@ -117,6 +129,93 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         }
         None => 0,
     };
+    let module = format!("mx-{n}");
+    let module_id = catalogue::insert_module(
+        conn,
+        catalogue::NewModule {
+            domain_id: finance,
+            code: &module,
+            title_fr: "Module matrice",
+            title_nl: "Matrixmodule",
+            description_fr: "",
+            description_nl: "",
+            tier: catalogue::Tier::Trainer,
+            duration_minutes: 60,
+            prerequisite_module_id: None,
+            certifies_trainer: false,
+            assessed: false,
+        },
+    )
+    .unwrap();
+    let venue = catalogue::insert_venue(
+        conn,
+        catalogue::NewVenue {
+            name: "Salle matrice",
+            address: "Rue de la Loi 1",
+            seats: 100,
+        },
+    )
+    .unwrap();
+    let erap = formation::domain::organizations::by_code(conn, "erap")
+        .unwrap()
+        .id;
+    let day = |days: i64, hour: u32| {
+        (chrono::Utc::now().date_naive() + chrono::Duration::days(days))
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+    };
+    let mut session_at = |days: i64, status: sessions::SessionStatus| {
+        sessions::insert(
+            conn,
+            sessions::NewSession {
+                module_id,
+                organizer_id: erap,
+                trainer_person_id: None,
+                venue_id: None,
+                online_url: Some("https://meet.example/matrix"),
+                language: formation::domain::Language::Fr,
+                starts_at: day(days, 9),
+                ends_at: day(days, 12),
+                registration_closes_at: day(days, 8),
+                capacity: 50,
+                seats_taken: 0,
+                status,
+                created_by: None,
+            },
+        )
+        .unwrap()
+    };
+    let session = session_at(30, sessions::SessionStatus::Published);
+    let draft = session_at(31, sessions::SessionStatus::Draft);
+    let past = session_at(-1, sessions::SessionStatus::Published);
+    let other = session_at(32, sessions::SessionStatus::Published);
+    let enrol = |conn: &mut formation::db::DbConn, session_id, status| {
+        enrollments::insert(
+            conn,
+            enrollments::NewEnrollment {
+                session_id,
+                person_id: person,
+                status,
+                passed: None,
+                requested_by: None,
+                created_at: chrono::Utc::now().naive_utc(),
+                decided_at: None,
+            },
+        )
+        .unwrap()
+    };
+    enrol(conn, past, enrollments::EnrollmentStatus::Confirmed);
+    diesel::update(formation::db::schema::training_sessions::table.find(past))
+        .set(formation::db::schema::training_sessions::seats_taken.eq(1))
+        .execute(conn)
+        .unwrap();
+    let pending = enrol(conn, other, enrollments::EnrollmentStatus::PendingApproval);
+    let admin_account: Account = accounts::table
+        .find(admin)
+        .select(Account::as_select())
+        .first(conn)
+        .unwrap();
+    let feed = calendars::create_feed(conn, &admin_account).unwrap();
     Fixture {
         n,
         person,
@@ -124,6 +223,13 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         request,
         link,
         own_token,
+        module,
+        venue,
+        session,
+        draft,
+        past,
+        pending,
+        feed,
     }
 }
 
@@ -208,6 +314,63 @@ fn table() -> Vec<Row> {
         Row { method: "DELETE", route: "/api/v1/key-users/<id>", path: |f| format!("/api/v1/key-users/{}", f.key_user), body: None, expect: [401, 403, 200, 404, 200, 200] },
         Row { method: "POST", route: "/key-users", path: |_| "/key-users".into(), body: Form(|f| vec![("person_id", f.person.to_string()), ("domain", "soft-hr".into())]), expect: [401, 403, 303, 422, 303, 303] },
         Row { method: "POST", route: "/key-users/<id>/withdraw", path: |f| format!("/key-users/{}/withdraw", f.key_user), body: Form(|_| vec![]), expect: [401, 403, 303, 404, 303, 303] },
+        // Catalogue and venues.
+        Row { method: "GET", route: "/catalogue?<filter..>", path: |_| "/catalogue".into(), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/api/v1/modules?<filter..>", path: |_| "/api/v1/modules?domain=finance".into(), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/api/v1/modules/<code>", path: |f| format!("/api/v1/modules/{}", f.module), body: None, expect: [200; 6] },
+        Row { method: "POST", route: "/api/v1/modules", path: |_| "/api/v1/modules".into(), body: Json(|f| json!({"domain": "finance", "code": format!("new-{}", f.n), "title_fr": "Nouveau", "title_nl": "Nieuw", "tier": "end_user", "duration_minutes": 90})), expect: [401, 403, 403, 403, 201, 201] },
+        Row { method: "PATCH", route: "/api/v1/modules/<code>", path: |f| format!("/api/v1/modules/{}", f.module), body: Json(|_| json!({"title_fr": "Titre changé"})), expect: [401, 403, 403, 403, 200, 200] },
+        Row { method: "GET", route: "/modules/new", path: |_| "/modules/new".into(), body: None, expect: [303, 403, 403, 403, 200, 200] },
+        Row { method: "GET", route: "/modules/<code>", path: |f| format!("/modules/{}", f.module), body: None, expect: [200; 6] },
+        Row { method: "POST", route: "/modules", path: |_| "/modules".into(), body: Form(|f| vec![("domain", "finance".into()), ("code", format!("form-{}", f.n)), ("title_fr", "Formulaire".into()), ("title_nl", "Formulier".into()), ("tier", "trainer".into()), ("duration_minutes", "120".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "POST", route: "/modules/<code>", path: |f| format!("/modules/{}", f.module), body: Form(|_| vec![("title_nl", "Nieuwe titel".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "GET", route: "/venues", path: |_| "/venues".into(), body: None, expect: [303, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/venues", path: |_| "/venues".into(), body: Form(|_| vec![("name", "Salle".into()), ("address", "Rue 1".into()), ("seats", "20".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "POST", route: "/venues/<id>", path: |f| format!("/venues/{}", f.venue), body: Form(|_| vec![("seats", "30".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "GET", route: "/api/v1/venues", path: |_| "/api/v1/venues".into(), body: None, expect: [200; 6] },
+        Row { method: "POST", route: "/api/v1/venues", path: |_| "/api/v1/venues".into(), body: Json(|_| json!({"name": "Salle API", "address": "Rue 2", "seats": 12})), expect: [401, 403, 403, 403, 201, 201] },
+        Row { method: "PATCH", route: "/api/v1/venues/<id>", path: |f| format!("/api/v1/venues/{}", f.venue), body: Json(|_| json!({"seats": 40})), expect: [401, 403, 403, 403, 200, 200] },
+        // Sessions and enrolment.
+        Row { method: "GET", route: "/sessions?<page>&<per_page>&<filter..>", path: |_| "/sessions?domain=finance".into(), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/api/v1/sessions?<page>&<per_page>&<filter..>", path: |_| "/api/v1/sessions?has_free_seats=true".into(), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/api/v1/sessions/<id>", path: |f| format!("/api/v1/sessions/{}", f.session), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/sessions/<id>", path: |f| format!("/sessions/{}", f.session), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/sessions/<file>", path: |f| format!("/sessions/{}.ics", f.session), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/sessions/new", path: |_| "/sessions/new".into(), body: None, expect: [303, 403, 403, 403, 200, 200] },
+        Row { method: "GET", route: "/sessions/<id>/edit", path: |f| format!("/sessions/{}/edit", f.session), body: None, expect: [303, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/sessions", path: |_| "/sessions".into(), body: Form(|f| vec![("module", f.module.clone()), ("starts_at", "2031-03-03T09:00".into()), ("ends_at", "2031-03-03T12:00".into()), ("capacity", "12".into()), ("language", "nl".into()), ("online_url", "https://meet.example/x".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "POST", route: "/sessions/<id>", path: |f| format!("/sessions/{}", f.session), body: Form(|_| vec![("capacity", "60".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "POST", route: "/api/v1/sessions", path: |_| "/api/v1/sessions".into(), body: Json(|f| json!({"module": f.module, "starts_at": "2031-03-04T08:00:00Z", "ends_at": "2031-03-04T11:00:00Z", "capacity": 10, "language": "fr", "online_url": "https://meet.example/y"})), expect: [401, 403, 403, 403, 201, 201] },
+        Row { method: "PATCH", route: "/api/v1/sessions/<id>", path: |f| format!("/api/v1/sessions/{}", f.session), body: Json(|_| json!({"capacity": 45})), expect: [401, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/api/v1/sessions/<id>/publish", path: |f| format!("/api/v1/sessions/{}/publish", f.draft), body: None, expect: [401, 404, 404, 404, 200, 200] },
+        Row { method: "POST", route: "/api/v1/sessions/<id>/cancel", path: |f| format!("/api/v1/sessions/{}/cancel", f.session), body: None, expect: [401, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/sessions/<id>/publish", path: |f| format!("/sessions/{}/publish", f.draft), body: Form(|_| vec![]), expect: [401, 404, 404, 404, 303, 303] },
+        Row { method: "POST", route: "/sessions/<id>/cancel", path: |f| format!("/sessions/{}/cancel", f.session), body: Form(|_| vec![]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "POST", route: "/api/v1/sessions/<id>/enrollments", path: |f| format!("/api/v1/sessions/{}/enrollments", f.session), body: Json(|f| json!({"person_id": f.person})), expect: [401, 404, 201, 404, 201, 201] },
+        Row { method: "POST", route: "/sessions/<id>/enrollments", path: |f| format!("/sessions/{}/enrollments", f.session), body: Form(|f| vec![("person_id", f.person.to_string())]), expect: [401, 404, 303, 404, 303, 303] },
+        Row { method: "GET", route: "/api/v1/sessions/<id>/enrollments?<format>", path: |f| format!("/api/v1/sessions/{}/enrollments", f.past), body: None, expect: [401, 200, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/api/v1/sessions/<id>/enrollments/bulk", path: |f| format!("/api/v1/sessions/{}/enrollments/bulk", f.session), body: Json(|f| json!({"person_ids": [f.person]})), expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/sessions/<id>/enrollments/bulk", path: |f| format!("/sessions/{}/enrollments/bulk", f.session), body: Form(|f| vec![("emails", format!("matrix.{}@anderlecht.example", f.n))]), expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/api/v1/enrollments/<id>/<action>", path: |f| format!("/api/v1/enrollments/{}/approve", f.pending), body: None, expect: [401, 403, 200, 404, 200, 200] },
+        Row { method: "POST", route: "/enrollments/<id>/<action>", path: |f| format!("/enrollments/{}/approve", f.pending), body: Form(|_| vec![]), expect: [401, 403, 303, 404, 303, 303] },
+        Row { method: "PUT", route: "/api/v1/sessions/<id>/attendance", path: |f| format!("/api/v1/sessions/{}/attendance", f.past), body: Json(|f| json!([{"person_id": f.person, "attended": true}])), expect: [401, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/sessions/<id>/attendance", path: |f| format!("/sessions/{}/attendance", f.past), body: Form(|f| vec![("lines[0].person_id", f.person.to_string()), ("lines[0].attended", "true".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "GET", route: "/sessions/<id>/sheet", path: |f| format!("/sessions/{}/sheet", f.past), body: None, expect: [303, 200, 200, 200, 200, 200] },
+        // Interests.
+        Row { method: "GET", route: "/interests?<filter..>", path: |_| "/interests".into(), body: None, expect: [303, 200, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/api/v1/interests?<filter..>", path: |_| "/api/v1/interests".into(), body: None, expect: [401, 200, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/api/v1/interests", path: |_| "/api/v1/interests".into(), body: Json(|f| json!({"module": f.module, "person_id": f.person})), expect: [401, 404, 201, 404, 201, 201] },
+        Row { method: "POST", route: "/interests", path: |_| "/interests".into(), body: Form(|f| vec![("module", f.module.clone()), ("person_id", f.person.to_string())]), expect: [401, 404, 303, 404, 303, 303] },
+        // Calendars.
+        Row { method: "GET", route: "/calendar/<file>", path: |f| format!("/calendar/{}.ics", f.feed), body: None, expect: [200; 6] },
+        Row { method: "GET", route: "/api/v1/me/calendar.ics", path: |_| "/api/v1/me/calendar.ics".into(), body: None, expect: [401, 200, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/api/v1/me/calendar", path: |_| "/api/v1/me/calendar".into(), body: None, expect: [401, 201, 201, 201, 201, 201] },
+        Row { method: "DELETE", route: "/api/v1/me/calendar", path: |_| "/api/v1/me/calendar".into(), body: None, expect: [401, 204, 204, 204, 204, 204] },
+        Row { method: "POST", route: "/account/calendar", path: |_| "/account/calendar".into(), body: Form(|_| vec![]), expect: [401, 200, 200, 200, 200, 200] },
+        Row { method: "POST", route: "/account/calendar/revoke", path: |_| "/account/calendar/revoke".into(), body: Form(|_| vec![]), expect: [401, 303, 303, 303, 303, 303] },
+        // The outbox.
+        Row { method: "GET", route: "/outbox", path: |_| "/outbox".into(), body: None, expect: [303, 403, 403, 403, 403, 200] },
+        Row { method: "GET", route: "/api/v1/outbox", path: |_| "/api/v1/outbox".into(), body: None, expect: [401, 403, 403, 403, 403, 200] },
         // Audit.
         Row { method: "GET", route: "/audit?<page>&<per_page>&<filter..>", path: |_| "/audit".into(), body: None, expect: [303, 403, 200, 200, 403, 200] },
         Row { method: "GET", route: "/api/v1/audit?<page>&<per_page>&<filter..>", path: |_| "/api/v1/audit".into(), body: None, expect: [401, 403, 200, 200, 403, 200] },

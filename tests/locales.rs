@@ -113,8 +113,23 @@ fn every_key_used_is_defined() {
     for kind in formation::domain::organizations::OrganizationKind::ALL {
         used.insert(format!("organization-kind-{kind}"));
     }
-    for code in ["fr", "nl", "en"] {
+    for code in ["fr", "nl", "en", "bilingual"] {
         used.insert(format!("language-{code}"));
+    }
+    for status in formation::domain::sessions::SessionStatus::ALL {
+        used.insert(format!("session-status-{status}"));
+    }
+    for status in formation::domain::enrollments::EnrollmentStatus::ALL {
+        used.insert(format!("enrollment-status-{status}"));
+    }
+    for tier in formation::domain::catalogue::Tier::ALL {
+        used.insert(format!("tier-{tier}"));
+    }
+    for change in formation::domain::notifications::Change::ALL {
+        used.insert(format!("email-enrollment-{}", change.code()));
+    }
+    for key in ["module-title", "session-edit-title"] {
+        used.insert(key.to_owned());
     }
     for status in ["active", "inactive", "all"] {
         used.insert(format!("status-{status}"));

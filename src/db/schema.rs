@@ -69,6 +69,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        calendar_token_hash -> Nullable<Text>,
     }
 }
 
@@ -158,6 +159,8 @@ diesel::table! {
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        ics_sequence -> Integer,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -265,6 +268,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    interests (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        module_id -> BigInt,
+        language -> Text,
+        note -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> domains (domain_id));
 diesel::joinable!(people -> organizations (organization_id));
@@ -291,6 +306,9 @@ diesel::joinable!(collective_plan_targets -> modules (module_id));
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(audit_events -> organizations (organization_id));
 diesel::joinable!(email_links -> accounts (account_id));
+diesel::joinable!(interests -> people (person_id));
+diesel::joinable!(interests -> modules (module_id));
+diesel::joinable!(interests -> accounts (created_by));
 diesel::joinable!(email_links -> people (person_id));
 diesel::joinable!(registration_requests -> organizations (organization_id));
 diesel::joinable!(registration_requests -> accounts (decided_by));
@@ -315,5 +333,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     outbox,
     email_links,
-    registration_requests
+    registration_requests,
+    interests
 );

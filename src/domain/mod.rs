@@ -5,10 +5,12 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod calendars;
 pub mod cascade;
 pub mod catalogue;
 pub mod demo;
 pub mod enrollments;
+pub mod interests;
 pub mod notifications;
 pub mod organizations;
 pub mod people;

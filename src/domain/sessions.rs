@@ -1,12 +1,26 @@
 //! Training sessions: a module given at a time and place, with a fixed number of seats.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
+use std::collections::HashMap;
 
-use crate::db::schema::training_sessions;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Europe::Brussels;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::db::schema::{
+    domains, enrollments, modules, organizations, people, training_sessions, venues,
+};
 use crate::db::DbConn;
-use crate::domain::{text_enum, Language};
-use crate::error::AppError;
+use crate::domain::access::{Actor, STAFF};
+use crate::domain::catalogue::{self, Tier};
+use crate::domain::enrollments::{self as enrollment_rules, EnrollmentStatus};
+use crate::domain::organizations::SCHOOL_CODE;
+use crate::domain::{
+    audit, non_blank, notifications, now, resolve_code, text_enum, Language, PageRequest, Paged,
+};
+use crate::error::{AppError, FieldErrors, Message};
+use crate::i18n::Locale;
 
 text_enum! {
     pub enum SessionStatus {
@@ -42,4 +56,736 @@ pub fn insert(conn: &mut DbConn, new: NewSession<'_>) -> Result<i64, AppError> {
         .values(new)
         .returning(training_sessions::id)
         .get_result(conn)?)
+}
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = training_sessions)]
+pub struct Session {
+    pub id: i64,
+    pub module_id: i64,
+    pub organizer_id: i64,
+    pub trainer_person_id: Option<i64>,
+    pub venue_id: Option<i64>,
+    pub online_url: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub language: Language,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub registration_closes_at: NaiveDateTime,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    #[diesel(deserialize_as = String)]
+    pub status: SessionStatus,
+    pub revision: i32,
+    pub created_by: Option<i64>,
+}
+
+/// A session with its module, organiser and place by name or code.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[diesel(table_name = training_sessions)]
+pub struct SessionRow {
+    pub id: i64,
+    #[diesel(select_expression = modules::code)]
+    pub module: String,
+    #[diesel(select_expression = modules::title_fr)]
+    pub module_title_fr: String,
+    #[diesel(select_expression = modules::title_nl)]
+    pub module_title_nl: String,
+    #[diesel(select_expression = domains::code)]
+    pub domain: String,
+    #[diesel(select_expression = modules::tier)]
+    pub tier: String,
+    #[diesel(select_expression = organizations::code)]
+    pub organizer: String,
+    pub trainer_person_id: Option<i64>,
+    #[diesel(select_expression = people::full_name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<people::full_name>)]
+    pub trainer_name: Option<String>,
+    pub venue_id: Option<i64>,
+    #[diesel(select_expression = venues::name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<venues::name>)]
+    pub venue_name: Option<String>,
+    #[diesel(select_expression = venues::address.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<venues::address>)]
+    pub venue_address: Option<String>,
+    pub online_url: Option<String>,
+    pub language: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub registration_closes_at: NaiveDateTime,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub status: String,
+    pub revision: i32,
+}
+
+/// A session as lists, pages and the API show it: its row, free seats and how many wait.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: SessionRow,
+    pub free_seats: i32,
+    pub waitlisted: i64,
+}
+
+impl SessionRow {
+    pub fn title(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Nl => &self.module_title_nl,
+            _ => &self.module_title_fr,
+        }
+    }
+}
+
+/// Sessions with their module, domain, organiser, and (if any) trainer and venue.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn session_rows() -> _ {
+    training_sessions::table
+        .inner_join(modules::table.inner_join(domains::table))
+        .inner_join(organizations::table)
+        .left_join(people::table)
+        .left_join(venues::table)
+}
+
+/// Who may see a session. Staff see all; everyone sees published (or past, or cancelled)
+/// trainer-tier sessions; cascade sessions only their organiser's people; drafts their author.
+fn visible_to(viewer: Option<&Actor>, session: &Session, tier: Tier) -> bool {
+    match viewer {
+        Some(actor) if STAFF.contains(&actor.role) => true,
+        _ if viewer.is_some_and(|a| session.created_by == Some(a.account_id)) => true,
+        _ if session.status == SessionStatus::Draft => false,
+        _ if tier == Tier::Trainer => true,
+        Some(actor) => actor.organization_id == Some(session.organizer_id),
+        None => false,
+    }
+}
+
+/// Filters of the session list (DESIGN §5).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct SessionFilter {
+    /// A module code.
+    pub module: Option<String>,
+    pub domain: Option<String>,
+    pub tier: Option<String>,
+    pub language: Option<String>,
+    pub organizer: Option<String>,
+    /// ISO dates (Brussels days), inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub status: Option<String>,
+    pub has_free_seats: Option<bool>,
+}
+
+/// Midnight of a Brussels day, in UTC.
+fn brussels_midnight(day: NaiveDate) -> NaiveDateTime {
+    brussels_to_utc(day.and_time(NaiveTime::MIN))
+}
+
+/// A Brussels wall-clock time in UTC (the earlier instant when the clock is ambiguous).
+pub fn brussels_to_utc(local: NaiveDateTime) -> NaiveDateTime {
+    Brussels
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            Brussels
+                .from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.naive_utc())
+        .unwrap_or(local)
+}
+
+/// Parses a time as JSON clients (`2026-12-01T09:00:00Z`, any offset) and forms
+/// (`2026-12-01T09:00`, Brussels time) send it; `None` when it is not one.
+pub fn parse_time(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.naive_utc());
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .map(brussels_to_utc)
+}
+
+/// A page of sessions the viewer may see, soonest first.
+pub fn list(
+    conn: &mut DbConn,
+    viewer: Option<&Actor>,
+    filter: &SessionFilter,
+    page: PageRequest,
+) -> Result<Paged<SessionView>, AppError> {
+    let mut errors = FieldErrors::default();
+    let mut day = |field: &'static str, value: &Option<String>| {
+        let value = non_blank(value.as_deref())?;
+        let parsed = NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            errors.add(field, Message::new("field-date-invalid"));
+        }
+        parsed
+    };
+    let from = day("from", &filter.from);
+    let to = day("to", &filter.to);
+    errors.into_result()?;
+    let build = || {
+        let mut query = session_rows().into_boxed();
+        match viewer {
+            Some(actor) if STAFF.contains(&actor.role) => {}
+            _ => {
+                let own = viewer.and_then(|a| a.organization_id).unwrap_or(-1);
+                let me = viewer.map(|a| a.account_id).unwrap_or(-1);
+                query = query.filter(
+                    training_sessions::created_by
+                        .eq(me)
+                        .or(training_sessions::status
+                            .ne(SessionStatus::Draft.as_str())
+                            .and(
+                                modules::tier
+                                    .eq(Tier::Trainer.as_str())
+                                    .or(training_sessions::organizer_id.eq(own)),
+                            )),
+                );
+            }
+        }
+        if let Some(code) = non_blank(filter.module.as_deref()) {
+            query = query.filter(modules::code.eq(code));
+        }
+        if let Some(code) = non_blank(filter.domain.as_deref()) {
+            query = query.filter(domains::code.eq(code));
+        }
+        if let Some(tier) = non_blank(filter.tier.as_deref()) {
+            query = query.filter(modules::tier.eq(tier));
+        }
+        if let Some(language) = non_blank(filter.language.as_deref()) {
+            query = query.filter(training_sessions::language.eq(language));
+        }
+        if let Some(code) = non_blank(filter.organizer.as_deref()) {
+            query = query.filter(organizations::code.eq(code));
+        }
+        if let Some(status) = non_blank(filter.status.as_deref()) {
+            query = query.filter(training_sessions::status.eq(status));
+        }
+        if let Some(from) = from {
+            query = query.filter(training_sessions::starts_at.ge(brussels_midnight(from)));
+        }
+        if let Some(to) = to.and_then(|d| d.succ_opt()) {
+            query = query.filter(training_sessions::starts_at.lt(brussels_midnight(to)));
+        }
+        if filter.has_free_seats == Some(true) {
+            query = query.filter(training_sessions::seats_taken.lt(training_sessions::capacity));
+        }
+        query
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows: Vec<SessionRow> = build()
+        .select(SessionRow::as_select())
+        .order((training_sessions::starts_at, training_sessions::id))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Paged::new(with_waitlists(conn, rows)?, total, page))
+}
+
+/// The views of these rows, with each waitlist's length from one grouped query.
+fn with_waitlists(conn: &mut DbConn, rows: Vec<SessionRow>) -> Result<Vec<SessionView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let counts: HashMap<i64, i64> = enrollments::table
+        .filter(enrollments::session_id.eq_any(&ids))
+        .filter(enrollments::status.eq(EnrollmentStatus::Waitlisted.as_str()))
+        .group_by(enrollments::session_id)
+        .select((enrollments::session_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|session| SessionView {
+            free_seats: (session.capacity - session.seats_taken).max(0),
+            waitlisted: counts.get(&session.id).copied().unwrap_or(0),
+            session,
+        })
+        .collect())
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Session, AppError> {
+    Ok(training_sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)?)
+}
+
+fn tier_of(conn: &mut DbConn, module_id: i64) -> Result<Tier, AppError> {
+    let tier: String = modules::table
+        .find(module_id)
+        .select(modules::tier)
+        .first(conn)?;
+    Tier::parse(&tier).ok_or_else(|| AppError::internal(format!("unknown tier {tier}")))
+}
+
+/// The session if the viewer may see it (404 otherwise).
+pub fn visible(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Result<Session, AppError> {
+    let session = find(conn, id)?;
+    let tier = tier_of(conn, session.module_id)?;
+    if visible_to(viewer, &session, tier) {
+        Ok(session)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// One session's view, if the viewer may see it.
+pub fn view(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Result<SessionView, AppError> {
+    visible(conn, viewer, id)?;
+    let row = session_rows()
+        .filter(training_sessions::id.eq(id))
+        .select(SessionRow::as_select())
+        .first(conn)?;
+    with_waitlists(conn, vec![row])?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether the actor manages this session (staff; issue-5 cascade owners join later).
+pub fn manages(actor: &Actor, _session: &Session) -> bool {
+    STAFF.contains(&actor.role)
+}
+
+/// Takes the session's lock for the rest of the transaction: a row lock on PostgreSQL, the
+/// write lock on SQLite (a write as the transaction's first statement, so that SQLite waits
+/// for the lock instead of failing). Every change to seats starts with it, so that changes to
+/// one session happen one after the other, in arrival order.
+pub fn lock(conn: &mut DbConn, id: i64) -> Result<(), AppError> {
+    let locked = diesel::update(training_sessions::table.find(id))
+        .set(training_sessions::revision.eq(training_sessions::revision))
+        .execute(conn)?;
+    if locked == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The body of `POST /api/v1/sessions`, `PATCH /api/v1/sessions/{id}` and the session form.
+/// Times are ISO 8601: UTC (or with an offset) from JSON clients, Brussels time from forms.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct SessionInput {
+    pub module: Option<String>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub registration_closes_at: Option<String>,
+    pub capacity: Option<i32>,
+    pub language: Option<String>,
+    pub trainer_person_id: Option<i64>,
+    pub venue: Option<i64>,
+    pub online_url: Option<String>,
+    /// An organisation code; the school by default.
+    pub organizer: Option<String>,
+}
+
+/// The most seats an online session may have.
+const MAX_ONLINE_CAPACITY: i32 = 500;
+
+/// A checked session, ready to store.
+struct CheckedSession {
+    module_id: i64,
+    organizer_id: i64,
+    trainer_person_id: Option<i64>,
+    venue_id: Option<i64>,
+    online_url: Option<String>,
+    language: Language,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    registration_closes_at: NaiveDateTime,
+    capacity: i32,
+}
+
+fn overlapping(
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    except: i64,
+) -> training_sessions::BoxedQuery<'static, crate::db::MultiBackend> {
+    training_sessions::table
+        .filter(training_sessions::id.ne(except))
+        .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
+        .filter(training_sessions::starts_at.lt(ends_at))
+        .filter(training_sessions::ends_at.gt(starts_at))
+        .into_boxed()
+}
+
+fn check(
+    conn: &mut DbConn,
+    input: &SessionInput,
+    current: Option<&Session>,
+) -> Result<CheckedSession, AppError> {
+    let mut errors = FieldErrors::default();
+    let module_id = match (non_blank(input.module.as_deref()), current) {
+        (None, Some(c)) => Some(c.module_id),
+        (code, _) => resolve_code(
+            &mut errors,
+            "module",
+            code.as_deref(),
+            Message::new("field-required"),
+            Message::new("field-module-unknown"),
+            |code| catalogue::module_id_by_code(conn, code),
+        )?,
+    };
+    let mut time =
+        |field: &'static str, value: &Option<String>, old: Option<NaiveDateTime>| match non_blank(
+            value.as_deref(),
+        ) {
+            Some(text) => {
+                let parsed = parse_time(&text);
+                if parsed.is_none() {
+                    errors.add(field, Message::new("field-datetime-invalid"));
+                }
+                parsed
+            }
+            None => old,
+        };
+    let starts_at = time("starts_at", &input.starts_at, current.map(|c| c.starts_at));
+    let ends_at = time("ends_at", &input.ends_at, current.map(|c| c.ends_at));
+    let closes_at = time(
+        "registration_closes_at",
+        &input.registration_closes_at,
+        current.map(|c| c.registration_closes_at),
+    );
+    if starts_at.is_none() && input.starts_at.is_none() {
+        errors.add("starts_at", Message::new("field-required"));
+    }
+    if ends_at.is_none() && input.ends_at.is_none() {
+        errors.add("ends_at", Message::new("field-required"));
+    }
+    if let (Some(s), Some(e)) = (starts_at, ends_at) {
+        if e <= s {
+            errors.add("ends_at", Message::new("field-ends-before-start"));
+        }
+    }
+    let registration_closes_at = closes_at.or(starts_at);
+    if let (Some(c), Some(s)) = (registration_closes_at, starts_at) {
+        if c > s {
+            errors.add(
+                "registration_closes_at",
+                Message::new("field-closes-after-start"),
+            );
+        }
+    }
+    let language = match non_blank(input.language.as_deref()) {
+        Some(code) => Language::parse(&code).or_else(|| {
+            errors.add("language", Message::new("field-session-language-invalid"));
+            None
+        }),
+        None => current.map(|c| c.language).or_else(|| {
+            errors.add("language", Message::new("field-required"));
+            None
+        }),
+    };
+    let organizer_id = match (non_blank(input.organizer.as_deref()), current) {
+        (None, Some(c)) => Some(c.organizer_id),
+        (code, _) => resolve_code(
+            &mut errors,
+            "organizer",
+            Some(code.as_deref().unwrap_or(SCHOOL_CODE)),
+            Message::new("field-required"),
+            Message::new("field-organization-unknown"),
+            |code| crate::domain::organizations::id_by_code(conn, code),
+        )?,
+    };
+    let venue_id = input.venue.or(current.and_then(|c| c.venue_id));
+    let venue_seats = match venue_id {
+        Some(id) => {
+            let seats = venues::table
+                .find(id)
+                .select(venues::seats)
+                .first::<i32>(conn)
+                .optional()?;
+            if seats.is_none() {
+                errors.add("venue", Message::new("field-venue-unknown"));
+            }
+            seats
+        }
+        None => None,
+    };
+    let online_url = match &input.online_url {
+        Some(url) => non_blank(Some(url)),
+        None => current.and_then(|c| c.online_url.clone()),
+    };
+    if let Some(url) = &online_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+            errors.add("online_url", Message::new("field-url-invalid"));
+        }
+    }
+    if venue_id.is_none() && online_url.is_none() {
+        errors.add("venue", Message::new("field-venue-or-link"));
+    }
+    let max = venue_seats.unwrap_or(MAX_ONLINE_CAPACITY);
+    let capacity = input.capacity.or(current.map(|c| c.capacity));
+    match capacity {
+        Some(c) if (1..=max).contains(&c) => {}
+        _ => errors.add(
+            "capacity",
+            Message::new("field-number-range")
+                .arg("min", "1")
+                .arg("max", max.to_string()),
+        ),
+    }
+    if let (Some(c), Some(current)) = (capacity, current) {
+        if c < current.seats_taken {
+            errors.add(
+                "capacity",
+                Message::new("field-capacity-below-taken")
+                    .arg("taken", current.seats_taken.to_string()),
+            );
+        }
+    }
+    let trainer_person_id = input
+        .trainer_person_id
+        .or(current.and_then(|c| c.trainer_person_id));
+    if let Some(id) = trainer_person_id {
+        let exists = diesel::select(diesel::dsl::exists(
+            people::table.find(id).filter(people::active.eq(true)),
+        ))
+        .get_result::<bool>(conn)?;
+        if !exists {
+            errors.add("trainer_person_id", Message::new("field-person-unknown"));
+        }
+    }
+    let except = current.map(|c| c.id).unwrap_or(-1);
+    if let (Some(s), Some(e)) = (starts_at, ends_at) {
+        if let Some(trainer) = trainer_person_id {
+            let busy = overlapping(s, e, except)
+                .filter(training_sessions::trainer_person_id.eq(trainer))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if busy {
+                errors.add("trainer_person_id", Message::new("field-trainer-busy"));
+            }
+        }
+        if let Some(venue) = venue_id {
+            let busy = overlapping(s, e, except)
+                .filter(training_sessions::venue_id.eq(venue))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if busy {
+                errors.add("venue", Message::new("field-venue-busy"));
+            }
+        }
+    }
+    errors.into_result()?;
+    match (
+        module_id,
+        organizer_id,
+        language,
+        starts_at,
+        ends_at,
+        registration_closes_at,
+        capacity,
+    ) {
+        (
+            Some(module_id),
+            Some(organizer_id),
+            Some(language),
+            Some(s),
+            Some(e),
+            Some(c),
+            Some(cap),
+        ) => Ok(CheckedSession {
+            module_id,
+            organizer_id,
+            trainer_person_id,
+            venue_id,
+            online_url,
+            language,
+            starts_at: s,
+            ends_at: e,
+            registration_closes_at: c,
+            capacity: cap,
+        }),
+        _ => Err(AppError::internal("validated session missing")),
+    }
+}
+
+fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: &str,
+    session: &Session,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: Some(actor.account_id),
+            organization_id: Some(session.organizer_id),
+            action,
+            entity: "session",
+            entity_id: Some(session.id),
+            detail: json!({ "status": session.status.as_str(), "revision": session.revision }),
+        },
+    )
+}
+
+/// Creates a draft session (planners; sessions in the past are allowed, to record them).
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &SessionInput) -> Result<Session, AppError> {
+    actor.require(STAFF)?;
+    let checked = check(conn, input, None)?;
+    conn.transaction(|conn| {
+        let id = insert(
+            conn,
+            NewSession {
+                module_id: checked.module_id,
+                organizer_id: checked.organizer_id,
+                trainer_person_id: checked.trainer_person_id,
+                venue_id: checked.venue_id,
+                online_url: checked.online_url.as_deref(),
+                language: checked.language,
+                starts_at: checked.starts_at,
+                ends_at: checked.ends_at,
+                registration_closes_at: checked.registration_closes_at,
+                capacity: checked.capacity,
+                seats_taken: 0,
+                status: SessionStatus::Draft,
+                created_by: Some(actor.account_id),
+            },
+        )?;
+        let session = find(conn, id)?;
+        record(conn, actor, "session.created", &session)?;
+        Ok(session)
+    })
+}
+
+/// Changes a session. Raising the capacity promotes the waitlist; a change of time or place
+/// is sent to everyone holding a seat, with the calendar entry updated.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &SessionInput,
+    public_url: &str,
+) -> Result<Session, AppError> {
+    let current = visible(conn, Some(actor), id)?;
+    if !manages(actor, &current) {
+        return Err(AppError::Forbidden);
+    }
+    if current.status == SessionStatus::Cancelled {
+        return Err(AppError::Conflict(Message::new("error-session-cancelled")));
+    }
+    conn.transaction(|conn| {
+        lock(conn, id)?;
+        let current = find(conn, id)?;
+        let checked = check(conn, input, Some(&current))?;
+        let moved = checked.starts_at != current.starts_at
+            || checked.ends_at != current.ends_at
+            || checked.venue_id != current.venue_id
+            || checked.online_url != current.online_url;
+        diesel::update(training_sessions::table.find(id))
+            .set((
+                training_sessions::module_id.eq(checked.module_id),
+                training_sessions::organizer_id.eq(checked.organizer_id),
+                training_sessions::trainer_person_id.eq(checked.trainer_person_id),
+                training_sessions::venue_id.eq(checked.venue_id),
+                training_sessions::online_url.eq(&checked.online_url),
+                training_sessions::language.eq(checked.language.as_str()),
+                training_sessions::starts_at.eq(checked.starts_at),
+                training_sessions::ends_at.eq(checked.ends_at),
+                training_sessions::registration_closes_at.eq(checked.registration_closes_at),
+                training_sessions::capacity.eq(checked.capacity),
+                training_sessions::revision.eq(training_sessions::revision + 1),
+                training_sessions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let session = find(conn, id)?;
+        record(conn, actor, "session.updated", &session)?;
+        if moved && session.status == SessionStatus::Published {
+            for (enrollment_id, _) in enrollment_rules::holders(conn, id)? {
+                notifications::enrollment_changed(
+                    conn,
+                    enrollment_id,
+                    notifications::Change::SessionChanged,
+                    public_url,
+                )?;
+            }
+        }
+        if session.status == SessionStatus::Published {
+            enrollment_rules::promote(conn, id, public_url)?;
+        }
+        find(conn, id)
+    })
+}
+
+/// Publishes a draft: learners can see it and enrol.
+pub fn publish(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, AppError> {
+    let session = visible(conn, Some(actor), id)?;
+    if !manages(actor, &session) {
+        return Err(AppError::Forbidden);
+    }
+    if session.status != SessionStatus::Draft {
+        return Err(AppError::Conflict(Message::new("error-session-not-draft")));
+    }
+    conn.transaction(|conn| {
+        diesel::update(training_sessions::table.find(id))
+            .set((
+                training_sessions::status.eq(SessionStatus::Published.as_str()),
+                training_sessions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let session = find(conn, id)?;
+        record(conn, actor, "session.published", &session)?;
+        Ok(session)
+    })
+}
+
+/// Cancels a session: every live enrolment is cancelled and its person told, with a calendar
+/// cancellation for those who held a seat.
+pub fn cancel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    public_url: &str,
+) -> Result<Session, AppError> {
+    let session = visible(conn, Some(actor), id)?;
+    if !manages(actor, &session) {
+        return Err(AppError::Forbidden);
+    }
+    if session.status == SessionStatus::Cancelled {
+        return Err(AppError::Conflict(Message::new("error-session-cancelled")));
+    }
+    conn.transaction(|conn| {
+        lock(conn, id)?;
+        let live: Vec<i64> = enrollments::table
+            .filter(enrollments::session_id.eq(id))
+            .filter(enrollments::status.eq_any([
+                EnrollmentStatus::Confirmed.as_str(),
+                EnrollmentStatus::Waitlisted.as_str(),
+                EnrollmentStatus::PendingApproval.as_str(),
+            ]))
+            .select(enrollments::id)
+            .load(conn)?;
+        diesel::update(training_sessions::table.find(id))
+            .set((
+                training_sessions::status.eq(SessionStatus::Cancelled.as_str()),
+                training_sessions::seats_taken.eq(0),
+                training_sessions::revision.eq(training_sessions::revision + 1),
+                training_sessions::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        for enrollment_id in live {
+            diesel::update(enrollments::table.find(enrollment_id))
+                .set((
+                    enrollments::status.eq(EnrollmentStatus::Cancelled.as_str()),
+                    enrollments::decided_at.eq(now()),
+                ))
+                .execute(conn)?;
+            notifications::enrollment_changed(
+                conn,
+                enrollment_id,
+                notifications::Change::SessionCancelled,
+                public_url,
+            )?;
+        }
+        let session = find(conn, id)?;
+        record(conn, actor, "session.cancelled", &session)?;
+        Ok(session)
+    })
 }

@@ -4,19 +4,25 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendars;
+pub mod catalogue;
 pub mod errors;
+pub mod exports;
 pub mod forms;
 pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod input;
+pub mod interests;
 pub mod key_users;
 pub mod language;
 pub mod organizations;
+pub mod outbox;
 pub mod page;
 pub mod people;
 pub mod security;
 pub mod session;
+pub mod sessions;
 
 use rocket::Route;
 
@@ -32,6 +38,11 @@ pub fn routes() -> Vec<Route> {
         organizations::routes(),
         key_users::routes(),
         audit::routes(),
+        catalogue::routes(),
+        sessions::routes(),
+        interests::routes(),
+        calendars::routes(),
+        outbox::routes(),
     ]
     .concat()
 }

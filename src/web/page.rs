@@ -64,6 +64,8 @@ enum Audience {
 /// The navigation: label key, path, audience.
 const NAVIGATION: &[(&str, &str, Audience)] = &[
     ("nav-home", "/", Audience::Everyone),
+    ("nav-sessions", "/sessions", Audience::Everyone),
+    ("nav-catalogue", "/catalogue", Audience::Everyone),
     ("nav-organizations", "/organizations", Audience::SignedIn),
     (
         "nav-people",
@@ -179,4 +181,20 @@ impl<'r> FromRequest<'r> for PageContext {
         }
         Outcome::Success(page)
     }
+}
+
+/// The `local` filter for templates: a UTC timestamp shown in Brussels time
+/// (`{{ session.starts_at | local }}` → `01/12/2026 09:00`).
+pub fn local_time_filter(
+    value: &tera::Value,
+    _args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("local: expected a timestamp"))?;
+    let utc = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .map_err(|e| tera::Error::msg(format!("local: {e}")))?;
+    Ok(tera::Value::String(
+        crate::domain::notifications::local_time(utc),
+    ))
 }

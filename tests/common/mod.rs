@@ -163,6 +163,7 @@ impl TestDatabase {
             .merge(("log_level", "off"))
             .merge(("pool_size", 8))
             .merge(("demo", false))
+            .merge(("jobs", false))
     }
 
     /// A migrated database handle, without the web app.
