@@ -282,8 +282,13 @@ pub fn backup_sqlite(conn: &mut DbConn, target: &Path) -> Result<(), DbError> {
 /// comes in time, so a saturated pool never turns into a hung request.
 pub struct Db {
     database: Database,
-    _permit: OwnedSemaphorePermit,
+    _permit: Arc<OwnedSemaphorePermit>,
 }
+
+/// The permit of the request's `Db` guards: one per request, however many guards ask (the
+/// current-user guard and the handler both use the database; two permits per request could
+/// starve the pool under load).
+struct RequestPermit(Option<Arc<OwnedSemaphorePermit>>);
 
 impl Db {
     pub fn backend(&self) -> Backend {
@@ -327,12 +332,18 @@ impl<'r> FromRequest<'r> for Db {
                 AppError::Unavailable("database not initialised".into()),
             ));
         };
-        match database.acquire().await {
-            Ok(permit) => Outcome::Success(Db {
+        let permit = request
+            .local_cache_async(async { RequestPermit(database.acquire().await.ok().map(Arc::new)) })
+            .await;
+        match &permit.0 {
+            Some(permit) => Outcome::Success(Db {
                 database: database.clone(),
-                _permit: permit,
+                _permit: permit.clone(),
             }),
-            Err(error) => Outcome::Error((Status::ServiceUnavailable, error)),
+            None => Outcome::Error((
+                Status::ServiceUnavailable,
+                AppError::Unavailable("no database connection available in time".into()),
+            )),
         }
     }
 }

@@ -1,0 +1,973 @@
+//! Sessions and enrolment: the rules of DESIGN §4 (1, 2, 3), each refusal, real concurrency,
+//! notifications with calendar invitations, the outbox sender and reminders.
+
+mod common;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use common::{count, scalar, Backend, TestApp, DEMO_PASSWORD};
+use diesel::prelude::*;
+use formation::db::schema::{enrollments, key_users, people, training_sessions};
+use rocket::http::{ContentType, Header, Status};
+use serde_json::{json, Value};
+
+const PLANNER: &str = "planner@erap.example";
+const HR: &str = "hr@anderlecht.example";
+
+/// Adds `n` people to an organisation directly (fast), returning their ids.
+fn add_people(app: &TestApp, organization: &str, n: usize, tag: &str) -> Vec<i64> {
+    let mut conn = app.conn();
+    let conn = &mut *conn;
+    let organization_id = formation::domain::organizations::by_code(conn, organization)
+        .unwrap()
+        .id;
+    (0..n)
+        .map(|i| {
+            diesel::insert_into(people::table)
+                .values((
+                    people::organization_id.eq(organization_id),
+                    people::full_name.eq(format!("{tag} {i}")),
+                    people::email.eq(format!("{tag}.{i}@{organization}.example")),
+                    people::language.eq(["fr", "nl", "en"][i % 3]),
+                ))
+                .returning(people::id)
+                .get_result(conn)
+                .unwrap()
+        })
+        .collect()
+}
+
+/// A module, created through the API by the planner.
+fn module(app: &TestApp, token: &str, code: &str, tier: &str, extra: Value) -> Value {
+    let mut body = json!({
+        "domain": "finance", "code": code, "title_fr": format!("Module {code}"),
+        "title_nl": format!("Module {code} NL"), "tier": tier, "duration_minutes": 180,
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let (status, module) = app.api("POST", "/api/v1/modules", Some(token), Some(body));
+    assert_eq!(status, Status::Created, "{module}");
+    module
+}
+
+/// A published session of a module, `days` from now (negative for the past).
+fn session(
+    app: &TestApp,
+    token: &str,
+    module: &str,
+    days: i64,
+    capacity: i64,
+    extra: Value,
+) -> i64 {
+    let start = chrono::Utc::now() + chrono::Duration::days(days);
+    let mut body = json!({
+        "module": module,
+        "starts_at": start.format("%Y-%m-%dT09:00:00Z").to_string(),
+        "ends_at": start.format("%Y-%m-%dT12:00:00Z").to_string(),
+        "registration_closes_at": start.format("%Y-%m-%dT08:00:00Z").to_string(),
+        "capacity": capacity, "language": "fr", "online_url": "https://meet.example/s",
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let (status, created) = app.api("POST", "/api/v1/sessions", Some(token), Some(body));
+    assert_eq!(status, Status::Created, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (status, published) = app.api(
+        "POST",
+        &format!("/api/v1/sessions/{id}/publish"),
+        Some(token),
+        None,
+    );
+    assert_eq!(status, Status::Ok, "{published}");
+    id
+}
+
+fn enrol(app: &TestApp, token: &str, session: i64, person: Option<i64>) -> (Status, Value) {
+    let body = match person {
+        Some(id) => json!({ "person_id": id }),
+        None => json!({}),
+    };
+    app.api(
+        "POST",
+        &format!("/api/v1/sessions/{session}/enrollments"),
+        Some(token),
+        Some(body),
+    )
+}
+
+fn seats_taken(app: &TestApp, session: i64) -> i64 {
+    scalar(
+        &mut app.conn(),
+        &format!(
+            "SELECT CAST(seats_taken AS BIGINT) AS n FROM training_sessions WHERE id = {session}"
+        ),
+    )
+}
+
+fn with_status(app: &TestApp, session: i64, status: &str) -> i64 {
+    scalar(
+        &mut app.conn(),
+        &format!("SELECT COUNT(*) AS n FROM enrollments WHERE session_id = {session} AND status = '{status}'"),
+    )
+}
+
+/// The waitlisted person ids of a session, in FIFO order.
+fn waitlist(app: &TestApp, session: i64) -> Vec<i64> {
+    enrollments::table
+        .filter(enrollments::session_id.eq(session))
+        .filter(enrollments::status.eq("waitlisted"))
+        .order((enrollments::created_at, enrollments::id))
+        .select(enrollments::person_id)
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+/// Runs `requests` (method, path, body) all at once against a second, asynchronous client of
+/// the same app configuration; returns each answer's status and body, in request order, and
+/// how long the requests took.
+fn concurrently(
+    app: &TestApp,
+    token: &str,
+    requests: Vec<(&'static str, String, Value)>,
+) -> (Vec<(Status, Value)>, std::time::Duration) {
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let figment = app.db.figment();
+    runtime.block_on(async move {
+        let client = Arc::new(
+            rocket::local::asynchronous::Client::untracked(formation::build_rocket(figment))
+                .await
+                .unwrap(),
+        );
+        let started = std::time::Instant::now();
+        let mut handles = Vec::new();
+        for (method, path, body) in requests {
+            let client = client.clone();
+            let token = token.to_owned();
+            handles.push(rocket::tokio::spawn(async move {
+                let method = rocket::http::Method::from_str(method).unwrap();
+                let response = client
+                    .req(method, path)
+                    .header(ContentType::JSON)
+                    .header(Header::new("Authorization", format!("Bearer {token}")))
+                    .body(body.to_string())
+                    .dispatch()
+                    .await;
+                let status = response.status();
+                let text = response.into_string().await.unwrap_or_default();
+                (
+                    status,
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                )
+            }));
+        }
+        let mut answers = Vec::new();
+        for handle in handles {
+            answers.push(handle.await.unwrap());
+        }
+        (answers, started.elapsed())
+    })
+}
+
+db_test!(two_hundred_simultaneous_enrolments_for_ten_seats, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    module(&app, &planner, "cascade-basics", "end_user", json!({}));
+    let session = session(
+        &app,
+        &planner,
+        "cascade-basics",
+        20,
+        10,
+        json!({ "organizer": "anderlecht" }),
+    );
+    let people = add_people(&app, "anderlecht", 200, "crowd");
+    let requests = people
+        .iter()
+        .map(|p| {
+            (
+                "POST",
+                format!("/api/v1/sessions/{session}/enrollments"),
+                json!({ "person_id": p }),
+            )
+        })
+        .collect();
+    let (answers, elapsed) = concurrently(&app, &planner, requests);
+    eprintln!(
+        "200 simultaneous enrolments on {:?}: {:?} ({:.0} requests/s)",
+        app.db.backend,
+        elapsed,
+        200.0 / elapsed.as_secs_f64()
+    );
+    for (status, body) in &answers {
+        assert_eq!(*status, Status::Created, "{body}");
+    }
+    let confirmed = answers
+        .iter()
+        .filter(|(_, b)| b["status"] == "confirmed")
+        .count();
+    let waiting: Vec<i64> = answers
+        .iter()
+        .filter(|(_, b)| b["status"] == "waitlisted")
+        .map(|(_, b)| b["waitlist_position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(confirmed, 10);
+    assert_eq!(waiting.len(), 190);
+    let mut positions = waiting.clone();
+    positions.sort();
+    assert_eq!(
+        positions,
+        (1..=190).collect::<Vec<_>>(),
+        "each position given once"
+    );
+    assert_eq!(seats_taken(&app, session), 10);
+    assert_eq!(with_status(&app, session, "confirmed"), 10);
+    // Arrival order: the position each answer got is the person's place in the FIFO order.
+    let order = waitlist(&app, session);
+    for (status, body) in &answers {
+        if body["status"] == "waitlisted" {
+            let position = body["waitlist_position"].as_i64().unwrap() as usize;
+            assert_eq!(
+                order[position - 1],
+                body["person_id"].as_i64().unwrap(),
+                "{status}"
+            );
+        }
+    }
+});
+
+db_test!(
+    cancellations_racing_enrolments_promote_in_order_and_never_overbook,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        module(&app, &planner, "race", "end_user", json!({}));
+        let session = session(
+            &app,
+            &planner,
+            "race",
+            20,
+            10,
+            json!({ "organizer": "anderlecht" }),
+        );
+        let first = add_people(&app, "anderlecht", 30, "first");
+        let mut enrolment_ids = Vec::new();
+        for person in &first {
+            let (status, body) = enrol(&app, &planner, session, Some(*person));
+            assert_eq!(status, Status::Created);
+            enrolment_ids.push(body["id"].as_i64().unwrap());
+        }
+        let original_waitlist = waitlist(&app, session);
+        assert_eq!(original_waitlist, first[10..].to_vec());
+        let late = add_people(&app, "anderlecht", 50, "late");
+        let mut requests: Vec<(&'static str, String, Value)> = Vec::new();
+        for (i, person) in late.iter().enumerate() {
+            requests.push((
+                "POST",
+                format!("/api/v1/sessions/{session}/enrollments"),
+                json!({ "person_id": person }),
+            ));
+            if i % 5 == 0 {
+                let id = enrolment_ids[i / 5];
+                requests.push((
+                    "POST",
+                    format!("/api/v1/enrollments/{id}/cancel"),
+                    json!({}),
+                ));
+            }
+        }
+        let (answers, _) = concurrently(&app, &planner, requests);
+        for (status, body) in &answers {
+            assert!(status.code < 300, "{status} {body}");
+        }
+        assert_eq!(seats_taken(&app, session), 10);
+        assert_eq!(with_status(&app, session, "confirmed"), 10);
+        assert_eq!(with_status(&app, session, "cancelled"), 10);
+        // The ten freed seats went to the first ten who were waiting, none to a late comer.
+        let confirmed: Vec<i64> = enrollments::table
+            .filter(enrollments::session_id.eq(session))
+            .filter(enrollments::status.eq("confirmed"))
+            .order(enrollments::person_id)
+            .select(enrollments::person_id)
+            .load(&mut *app.conn())
+            .unwrap();
+        let mut expected = original_waitlist[..10].to_vec();
+        expected.sort();
+        assert_eq!(confirmed, expected);
+        assert_eq!(with_status(&app, session, "waitlisted"), 10 + 50);
+        let promoted_mails = scalar(&mut app.conn(), "SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '%race%' AND ics IS NOT NULL AND body_text LIKE '%libérée%'")
+        + scalar(&mut app.conn(), "SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '%race%' AND ics IS NOT NULL AND body_text LIKE '%vrijgekomen%'")
+        + scalar(&mut app.conn(), "SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '%race%' AND ics IS NOT NULL AND body_text LIKE '%freed up%'");
+        assert_eq!(promoted_mails, 10, "each promoted person is told");
+    }
+);
+
+db_test!(enrolment_rules_and_refusals, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(
+        &app,
+        &planner,
+        "fin-basics",
+        "trainer",
+        json!({ "assessed": true }),
+    );
+    module(
+        &app,
+        &planner,
+        "fin-advanced",
+        "trainer",
+        json!({ "prerequisite": "fin-basics", "certifies_trainer": true }),
+    );
+    module(&app, &planner, "fin-colleagues", "end_user", json!({}));
+    let staff = add_people(&app, "anderlecht", 3, "staff");
+    let (key, plain, other_key) = (staff[0], staff[1], staff[2]);
+    for person in [key, other_key] {
+        let (status, body) = app.api(
+            "POST",
+            "/api/v1/key-users",
+            Some(&hr),
+            Some(json!({"person_id": person, "domain": "finance"})),
+        );
+        assert_eq!(status, Status::Created, "{body}");
+    }
+    let basics = session(&app, &planner, "fin-basics", 10, 5, json!({}));
+    let conflict = |(status, body): (Status, Value), key: &str| {
+        assert_eq!(status, Status::Conflict, "{body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().len() > 10,
+            "{body}"
+        );
+        let _ = key;
+    };
+    // Wrong tier: not a key user.
+    conflict(enrol(&app, &hr, basics, Some(plain)), "enrol-not-key-user");
+    // A key user gets a seat; twice is refused.
+    let (status, first) = enrol(&app, &hr, basics, Some(key));
+    assert_eq!(status, Status::Created, "{first}");
+    assert_eq!(first["status"], "confirmed");
+    conflict(enrol(&app, &hr, basics, Some(key)), "enrol-already");
+    // Overlap: another session at the same time.
+    module(&app, &planner, "fin-other", "trainer", json!({}));
+    let same_time = session(
+        &app,
+        &planner,
+        "fin-other",
+        10,
+        5,
+        json!({"online_url": "https://meet.example/other"}),
+    );
+    conflict(enrol(&app, &hr, same_time, Some(key)), "enrol-overlap");
+    // Prerequisite missing, then attended and passed.
+    let advanced = session(&app, &planner, "fin-advanced", 12, 5, json!({}));
+    conflict(
+        enrol(&app, &hr, advanced, Some(other_key)),
+        "enrol-prerequisite-missing",
+    );
+    let past_basics = session(&app, &planner, "fin-basics", -3, 5, json!({}));
+    for person in [other_key, key] {
+        let (status, body) = enrol(&app, &planner, past_basics, Some(person));
+        assert_eq!(
+            status,
+            Status::Created,
+            "planners may record the past: {body}"
+        );
+    }
+    let (status, body) = app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{past_basics}/attendance"),
+        Some(&planner),
+        Some(json!([{"person_id": other_key, "attended": true, "passed": false}])),
+    );
+    assert_eq!(status, Status::Ok, "{body}");
+    conflict(
+        enrol(&app, &hr, advanced, Some(other_key)),
+        "enrol-prerequisite-missing",
+    );
+    let (status, body) = app.api("PUT", &format!("/api/v1/sessions/{past_basics}/attendance"), Some(&planner), Some(json!([{"person_id": other_key, "attended": true, "passed": true}, {"person_id": key, "attended": true, "passed": true}])));
+    assert_eq!(status, Status::Ok, "{body}");
+    let (status, body) = enrol(&app, &hr, advanced, Some(other_key));
+    assert_eq!(status, Status::Created, "{body}");
+    // Attending and passing the certifying module certifies the key user.
+    let past_advanced = session(&app, &planner, "fin-advanced", -1, 5, json!({}));
+    let (status, body) = enrol(&app, &planner, past_advanced, Some(key));
+    assert_eq!(status, Status::Created, "{body}");
+    let (status, body) = app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{past_advanced}/attendance"),
+        Some(&planner),
+        Some(json!([{"person_id": key, "attended": true, "passed": true}])),
+    );
+    assert_eq!(status, Status::Ok, "{body}");
+    let certified: String = key_users::table
+        .filter(key_users::person_id.eq(key))
+        .select(key_users::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(certified, "certified");
+    // Attendance before the start is refused; someone without a seat is named.
+    let (status, _) = app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{basics}/attendance"),
+        Some(&planner),
+        Some(json!([{"person_id": key, "attended": true}])),
+    );
+    assert_eq!(status, Status::Conflict);
+    let (status, body) = app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{past_advanced}/attendance"),
+        Some(&planner),
+        Some(json!([{"person_id": plain, "attended": true}])),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["0.person_id"].is_array(), "{body}");
+
+    // Cascade sessions: only the organiser's people, and invisible to other organisations.
+    let cascade = session(
+        &app,
+        &planner,
+        "fin-colleagues",
+        15,
+        2,
+        json!({"organizer": "anderlecht"}),
+    );
+    let (status, _) = enrol(&app, &hr, cascade, Some(plain));
+    assert_eq!(status, Status::Created);
+    let jette = add_people(&app, "cpas-jette", 1, "jette")[0];
+    conflict(
+        enrol(&app, &planner, cascade, Some(jette)),
+        "enrol-other-organization",
+    );
+    let other_hr = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
+    let (status, _) = app.api(
+        "GET",
+        &format!("/api/v1/sessions/{cascade}"),
+        Some(&other_hr),
+        None,
+    );
+    assert_eq!(status, Status::NotFound);
+    let (status, _) = app.api("GET", &format!("/api/v1/sessions/{cascade}"), None, None);
+    assert_eq!(status, Status::NotFound, "cascade sessions are not public");
+
+    // Registration deadline: refused to HR, planners may override.
+    let closed = session(
+        &app,
+        &planner,
+        "fin-colleagues",
+        20,
+        5,
+        json!({"organizer": "anderlecht"}),
+    );
+    diesel::update(training_sessions::table.find(closed))
+        .set(
+            training_sessions::registration_closes_at
+                .eq(chrono::Utc::now().naive_utc() - chrono::Duration::hours(1)),
+        )
+        .execute(&mut *app.conn())
+        .unwrap();
+    conflict(
+        enrol(&app, &hr, closed, Some(staff[1])),
+        "enrol-registration-closed",
+    );
+    let (status, _) = enrol(&app, &planner, closed, Some(staff[1]));
+    assert_eq!(status, Status::Created);
+
+    // Full: waitlisted; raising the capacity promotes in the same change.
+    let more = add_people(&app, "anderlecht", 2, "more");
+    let (_, waiting) = enrol(&app, &hr, cascade, Some(more[0]));
+    assert_eq!(waiting["status"], "confirmed");
+    let (_, waiting) = enrol(&app, &hr, cascade, Some(more[1]));
+    assert_eq!(waiting["status"], "waitlisted");
+    assert_eq!(waiting["waitlist_position"], 1);
+    let (status, updated) = app.api(
+        "PATCH",
+        &format!("/api/v1/sessions/{cascade}"),
+        Some(&planner),
+        Some(json!({"capacity": 3})),
+    );
+    assert_eq!(status, Status::Ok, "{updated}");
+    assert_eq!(updated["seats_taken"], 3);
+    assert_eq!(updated["waitlisted"], 0);
+    // The capacity cannot go below the seats taken.
+    let (status, body) = app.api(
+        "PATCH",
+        &format!("/api/v1/sessions/{cascade}"),
+        Some(&planner),
+        Some(json!({"capacity": 1})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["capacity"].is_array());
+
+    // Cancelled session: refused; everyone's enrolment cancelled, seats back to 0.
+    let (status, _) = app.api(
+        "POST",
+        &format!("/api/v1/sessions/{cascade}/cancel"),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(with_status(&app, cascade, "cancelled"), 3);
+    assert_eq!(seats_taken(&app, cascade), 0);
+    let late = add_people(&app, "anderlecht", 1, "late")[0];
+    conflict(
+        enrol(&app, &hr, cascade, Some(late)),
+        "enrol-session-cancelled",
+    );
+});
+
+db_test!(approval_where_the_organisation_requires_it, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let admin = app.token("admin@formation.example", DEMO_PASSWORD);
+    module(&app, &planner, "approval", "end_user", json!({}));
+    let session = session(
+        &app,
+        &planner,
+        "approval",
+        9,
+        1,
+        json!({"organizer": "schaerbeek"}),
+    );
+    let people = add_people(&app, "schaerbeek", 3, "schaerbeek");
+    let mut tokens = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let (status, body) = app.api(
+            "POST",
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"person_id": person, "password": format!("une phrase de passe {i}")})),
+        );
+        assert_eq!(status, Status::Created, "{body}");
+        tokens.push(app.token(
+            &format!("schaerbeek.{i}@schaerbeek.example"),
+            &format!("une phrase de passe {i}"),
+        ));
+    }
+    // A member asks: pending, no seat held.
+    let (status, pending) = enrol(&app, &tokens[0], session, None);
+    assert_eq!(status, Status::Created, "{pending}");
+    assert_eq!(pending["status"], "pending_approval");
+    assert_eq!(seats_taken(&app, session), 0);
+    // A member cannot enrol someone else.
+    let (status, _) = enrol(&app, &tokens[0], session, Some(people[1]));
+    assert_eq!(status, Status::NotFound);
+    let (_, second) = enrol(&app, &tokens[1], session, None);
+    let (_, third) = enrol(&app, &tokens[2], session, None);
+    // Approval by a planner takes the seat; the next approval waitlists; refusal tells why.
+    let (status, approved) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/approve", pending["id"]),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok, "{approved}");
+    assert_eq!(approved["status"], "confirmed");
+    let (_, waits) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/approve", second["id"]),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(waits["status"], "waitlisted");
+    let (status, refused) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/refuse", third["id"]),
+        Some(&planner),
+        Some(json!({"reason": "Pas de budget cette année"})),
+    );
+    assert_eq!(status, Status::Ok, "{refused}");
+    assert_eq!(refused["status"], "cancelled");
+    let (_, body) = common::last_mail(&mut app.conn(), "schaerbeek.2@schaerbeek.example").unwrap();
+    assert!(body.contains("Pas de budget cette année"), "{body}");
+    let (status, _) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/approve", third["id"]),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Conflict, "already decided");
+    // The member cancels its own seat: the waitlisted one is promoted.
+    let (status, _) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/cancel", pending["id"]),
+        Some(&tokens[0]),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(seats_taken(&app, session), 1);
+    let promoted: String = enrollments::table
+        .find(second["id"].as_i64().unwrap())
+        .select(enrollments::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(promoted, "confirmed");
+    // Someone else's enrolment is out of reach.
+    let (status, _) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/cancel", second["id"]),
+        Some(&tokens[0]),
+        None,
+    );
+    assert_eq!(status, Status::NotFound);
+});
+
+db_test!(session_checks_name_the_field, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    module(&app, &planner, "checks", "trainer", json!({}));
+    let (_, venues) = app.api("GET", "/api/v1/venues", None, None);
+    let venue = &venues["items"][0];
+    let seats = venue["seats"].as_i64().unwrap();
+    let post = |body: Value| app.api("POST", "/api/v1/sessions", Some(&planner), Some(body));
+    let (status, body) = post(
+        json!({"module": "checks", "starts_at": "2030-01-10T10:00:00Z", "ends_at": "2030-01-10T09:00:00Z", "capacity": 0, "language": "xx"}),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    for field in ["ends_at", "capacity", "language", "venue"] {
+        assert!(body["error"]["fields"][field].is_array(), "{field}: {body}");
+    }
+    let (status, body) = post(
+        json!({"module": "checks", "starts_at": "2030-01-10T08:00:00Z", "ends_at": "2030-01-10T11:00:00Z", "capacity": seats + 1, "language": "fr", "venue": venue["id"]}),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        body["error"]["fields"]["capacity"].is_array(),
+        "more seats than the venue: {body}"
+    );
+    let trainer = add_people(&app, "erap", 1, "trainer")[0];
+    let ok = json!({"module": "checks", "starts_at": "2030-01-10T08:00:00Z", "ends_at": "2030-01-10T11:00:00Z", "capacity": seats, "language": "bilingual", "venue": venue["id"], "trainer_person_id": trainer});
+    let (status, body) = post(ok.clone());
+    assert_eq!(status, Status::Created, "{body}");
+    let (status, body) = post(
+        json!({"module": "checks", "starts_at": "2030-01-10T10:00:00Z", "ends_at": "2030-01-10T12:00:00Z", "capacity": 5, "language": "fr", "venue": venue["id"], "trainer_person_id": trainer}),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        body["error"]["fields"]["venue"].is_array()
+            && body["error"]["fields"]["trainer_person_id"].is_array(),
+        "{body}"
+    );
+    // Drafts are invisible to learners.
+    let draft = body_id(&post(
+        json!({"module": "checks", "starts_at": "2030-02-10T08:00:00Z", "ends_at": "2030-02-10T11:00:00Z", "capacity": 5, "language": "fr", "online_url": "https://meet.example/d"}),
+    ));
+    let (status, _) = app.api("GET", &format!("/api/v1/sessions/{draft}"), None, None);
+    assert_eq!(status, Status::NotFound);
+    let (status, _) = app.api(
+        "GET",
+        &format!("/api/v1/sessions/{draft}"),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    // Forms take Brussels time: 09:00 in Brussels in January is 08:00 UTC.
+    assert_eq!(
+        formation::domain::sessions::parse_time("2030-01-10T09:00"),
+        chrono::NaiveDate::from_ymd_opt(2030, 1, 10)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+    );
+    let _ = Backend::Sqlite;
+});
+
+fn body_id((status, body): &(Status, Value)) -> i64 {
+    assert_eq!(*status, Status::Created, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+db_test!(
+    calendar_invitations_keep_their_uid_and_raise_their_sequence,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        module(&app, &planner, "ics", "end_user", json!({}));
+        let session = session(
+            &app,
+            &planner,
+            "ics",
+            5,
+            4,
+            json!({"organizer": "anderlecht"}),
+        );
+        let person = add_people(&app, "anderlecht", 1, "calendar")[0];
+        let email = "calendar.0@anderlecht.example";
+        let (status, _) = enrol(&app, &planner, session, Some(person));
+        assert_eq!(status, Status::Created);
+        let ics = |n: usize| -> icalendar::Calendar {
+            let text: Vec<Option<String>> = formation::db::schema::outbox::table
+                .filter(formation::db::schema::outbox::recipient.eq(email))
+                .order(formation::db::schema::outbox::id)
+                .select(formation::db::schema::outbox::ics)
+                .load(&mut *app.conn())
+                .unwrap();
+            text[n].clone().expect("an invitation").parse().unwrap()
+        };
+        let event_of = |calendar: &icalendar::Calendar| {
+            use icalendar::Component;
+            let event = calendar.events().next().expect("an event").clone();
+            (
+                event.get_uid().unwrap().to_owned(),
+                event.get_sequence().unwrap(),
+                calendar.property_value("METHOD").unwrap().to_owned(),
+            )
+        };
+        let first = event_of(&ics(0));
+        assert_eq!(
+            first,
+            (
+                format!("session-{session}-person-{person}@formation"),
+                1,
+                "REQUEST".to_owned()
+            )
+        );
+        let (status, _) = app.api(
+            "PATCH",
+            &format!("/api/v1/sessions/{session}"),
+            Some(&planner),
+            Some(json!({"online_url": "https://meet.example/moved"})),
+        );
+        assert_eq!(status, Status::Ok);
+        let second = event_of(&ics(1));
+        assert_eq!(
+            (second.0.as_str(), second.1, second.2.as_str()),
+            (first.0.as_str(), 2, "REQUEST")
+        );
+        let (status, _) = app.api(
+            "POST",
+            &format!("/api/v1/sessions/{session}/cancel"),
+            Some(&planner),
+            None,
+        );
+        assert_eq!(status, Status::Ok);
+        let third = event_of(&ics(2));
+        assert_eq!(
+            (third.0.as_str(), third.1, third.2.as_str()),
+            (first.0.as_str(), 3, "CANCEL")
+        );
+        // The session's own file and the personal feed parse too.
+        let response = app
+            .client
+            .get(format!("/sessions/{session}.ics"))
+            .dispatch();
+        assert_eq!(
+            response.status(),
+            Status::NotFound,
+            "a cascade session is not public"
+        );
+        let response = app
+            .client
+            .get(format!("/sessions/{session}.ics"))
+            .header(Header::new("Authorization", format!("Bearer {planner}")))
+            .dispatch();
+        assert_eq!(response.status(), Status::Ok);
+        assert_eq!(response.content_type(), Some(ContentType::Calendar));
+        let calendar: icalendar::Calendar = response.into_string().unwrap().parse().unwrap();
+        assert_eq!(calendar.property_value("METHOD"), Some("PUBLISH"));
+        let (status, feed) = app.api("POST", "/api/v1/me/calendar", Some(&planner), None);
+        assert_eq!(status, Status::Created);
+        let path = feed["url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("http://127.0.0.1:8000")
+            .to_owned();
+        let response = app.client.get(path.clone()).dispatch();
+        assert_eq!(response.status(), Status::Ok);
+        let (status, _) = app.api("DELETE", "/api/v1/me/calendar", Some(&planner), None);
+        assert_eq!(status, Status::NoContent);
+        assert_eq!(
+            app.client.get(path).dispatch().status(),
+            Status::NotFound,
+            "a revoked feed is gone"
+        );
+    }
+);
+
+/// A mailer that records what it sends, or fails.
+struct FakeMailer {
+    sent: std::sync::Mutex<Vec<String>>,
+    fail: bool,
+}
+
+impl formation::jobs::outbox::Mailer for FakeMailer {
+    fn send(&self, message: &formation::jobs::outbox::OutboxMessage) -> Result<(), String> {
+        if self.fail {
+            return Err("connection refused".into());
+        }
+        self.sent.lock().unwrap().push(message.recipient.clone());
+        Ok(())
+    }
+}
+
+db_test!(
+    the_outbox_is_sent_once_retried_with_backoff_and_reminders_go_once,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        module(&app, &planner, "reminded", "end_user", json!({}));
+        let session = session(
+            &app,
+            &planner,
+            "reminded",
+            1,
+            5,
+            json!({"organizer": "anderlecht"}),
+        );
+        let person = add_people(&app, "anderlecht", 1, "reminded")[0];
+        enrol(&app, &planner, session, Some(person));
+        let mut conn = app.conn();
+        let queued = formation::jobs::reminders::queue_due(&mut conn, "http://x").unwrap();
+        assert_eq!(queued, 1);
+        assert_eq!(
+            formation::jobs::reminders::queue_due(&mut conn, "http://x").unwrap(),
+            0,
+            "once"
+        );
+        let waiting = count(&mut conn, "outbox");
+        assert!(waiting >= 2);
+        let failing = FakeMailer {
+            sent: Default::default(),
+            fail: true,
+        };
+        let report = formation::jobs::outbox::send_due(&mut conn, &failing, 1000).unwrap();
+        assert_eq!(report.failed as i64, waiting);
+        assert_eq!(scalar(&mut conn, "SELECT COUNT(*) AS n FROM outbox WHERE last_error IS NOT NULL AND attempts = 1 AND sent_at IS NULL"), waiting);
+        // Backoff: nothing is due right after a failure.
+        let working = FakeMailer {
+            sent: Default::default(),
+            fail: false,
+        };
+        assert_eq!(
+            formation::jobs::outbox::send_due(&mut conn, &working, 1000)
+                .unwrap()
+                .sent,
+            0
+        );
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("UPDATE outbox SET next_attempt_at = created_at"),
+            &mut *conn,
+        )
+        .unwrap();
+        assert_eq!(
+            formation::jobs::outbox::send_due(&mut conn, &working, 1000)
+                .unwrap()
+                .sent as i64,
+            waiting
+        );
+        assert_eq!(
+            formation::jobs::outbox::send_due(&mut conn, &working, 1000)
+                .unwrap()
+                .sent,
+            0,
+            "never twice"
+        );
+        assert_eq!(working.sent.lock().unwrap().len() as i64, waiting);
+    }
+);
+
+db_test!(interest_is_declared_listed_and_met_by_a_seat, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(&app, &planner, "wished", "end_user", json!({}));
+    let person = add_people(&app, "anderlecht", 1, "wish")[0];
+    let (status, interest) = app.api(
+        "POST",
+        "/api/v1/interests",
+        Some(&hr),
+        Some(json!({"module": "wished", "person_id": person, "language": "nl"})),
+    );
+    assert_eq!(status, Status::Created, "{interest}");
+    let (_, list) = app.api(
+        "GET",
+        "/api/v1/interests?module=wished&language=nl",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(list["total"], 1);
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/interests",
+        Some(&hr),
+        Some(json!({"module": "nope", "person_id": person})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["module"].is_array());
+    let session = session(
+        &app,
+        &planner,
+        "wished",
+        7,
+        3,
+        json!({"organizer": "anderlecht"}),
+    );
+    enrol(&app, &hr, session, Some(person));
+    let (_, list) = app.api(
+        "GET",
+        "/api/v1/interests?module=wished",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(list["total"], 0, "a seat meets the interest");
+});
+
+db_test!(participants_export_and_bulk_enrolment, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(&app, &planner, "bulk", "end_user", json!({}));
+    let session = session(
+        &app,
+        &planner,
+        "bulk",
+        8,
+        2,
+        json!({"organizer": "anderlecht"}),
+    );
+    add_people(&app, "anderlecht", 3, "bulk");
+    let jette = add_people(&app, "cpas-jette", 1, "outsider");
+    let (status, body) = app.api(
+        "POST",
+        &format!("/api/v1/sessions/{session}/enrollments/bulk"),
+        Some(&hr),
+        Some(json!({"emails": ["bulk.0@anderlecht.example", "bulk.1@anderlecht.example", "bulk.2@anderlecht.example", "nobody@nowhere.example"], "person_ids": jette})),
+    );
+    assert_eq!(status, Status::Ok, "{body}");
+    let items = body["items"].as_array().unwrap();
+    let statuses: Vec<&str> = items
+        .iter()
+        .map(|i| i["status"].as_str().unwrap_or("refused"))
+        .collect();
+    assert_eq!(
+        statuses,
+        ["refused", "confirmed", "confirmed", "waitlisted", "refused"]
+    );
+    assert!(items[0]["refused"].as_str().unwrap().len() > 5);
+    let response = app
+        .client
+        .get(format!("/api/v1/sessions/{session}/enrollments?format=csv"))
+        .header(Header::new("Authorization", format!("Bearer {hr}")))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let csv = response.into_string().unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.starts_with("id,person_id,full_name"));
+    let response = app
+        .client
+        .get(format!(
+            "/api/v1/sessions/{session}/enrollments?format=xlsx"
+        ))
+        .header(Header::new("Authorization", format!("Bearer {hr}")))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    assert!(
+        response.into_bytes().unwrap().starts_with(b"PK"),
+        "an xlsx file is a zip"
+    );
+});
