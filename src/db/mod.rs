@@ -162,6 +162,9 @@ pub struct Database {
     pool: Pool<ConnectionManager>,
     permits: Arc<Semaphore>,
     backend: Backend,
+    /// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying;
+    /// writers queue here instead, in-process, which is fairer and much faster under load.
+    write_gate: Arc<std::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -184,6 +187,7 @@ impl Database {
             pool,
             permits: Arc::new(Semaphore::new(pool_size as usize)),
             backend,
+            write_gate: Arc::new(std::sync::Mutex::new(())),
         };
         let mut conn = db.get()?;
         with_startup_lock(&mut conn, run_migrations)?;
@@ -303,6 +307,24 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
         run_blocking(self.database.pool.clone(), work).await
+    }
+
+    /// Like `run`, for work that writes: on SQLite the writers of this process take turns
+    /// (see `Database::write_gate`); on PostgreSQL it is `run`.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        if self.database.backend != Backend::Sqlite {
+            return self.run(work).await;
+        }
+        let gate = self.database.write_gate.clone();
+        self.run(move |conn| {
+            let _turn = gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(conn)
+        })
+        .await
     }
 }
 

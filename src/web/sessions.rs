@@ -358,7 +358,7 @@ async fn update(
     let public_url = settings.public_url.clone();
     let result = {
         let actor = actor.clone();
-        db.run(move |conn| sessions::update(conn, &actor, id, &submitted, &public_url))
+        db.write(move |conn| sessions::update(conn, &actor, id, &submitted, &public_url))
             .await
     };
     match result {
@@ -418,7 +418,7 @@ async fn api_update(
     let public_url = settings.public_url.clone();
     {
         let actor = actor.clone();
-        db.run(move |conn| sessions::update(conn, &actor, id, &input, &public_url))
+        db.write(move |conn| sessions::update(conn, &actor, id, &input, &public_url))
             .await?;
     }
     Ok(Json(created_view(&db, actor, id).await?))
@@ -446,7 +446,7 @@ async fn api_cancel(
     let public_url = settings.public_url.clone();
     {
         let actor = actor.clone();
-        db.run(move |conn| sessions::cancel(conn, &actor, id, &public_url))
+        db.write(move |conn| sessions::cancel(conn, &actor, id, &public_url))
             .await?;
     }
     Ok(Json(created_view(&db, actor, id).await?))
@@ -481,7 +481,7 @@ async fn cancel(
 ) -> FormResponse {
     let actor = user.actor();
     let public_url = settings.public_url.clone();
-    db.run(move |conn| sessions::cancel(conn, &actor, id, &public_url))
+    db.write(move |conn| sessions::cancel(conn, &actor, id, &public_url))
         .await?;
     done(
         format!("/sessions/{id}"),
@@ -507,7 +507,7 @@ async fn api_enrol(
     let person_id = body.and_then(|b| b.0.person_id);
     let public_url = settings.public_url.clone();
     let outcome = db
-        .run(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
+        .write(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
         .await?;
     Ok((Status::Created, Json(outcome)))
 }
@@ -525,7 +525,7 @@ async fn enrol(
     let person_id = form.0.person_id;
     let public_url = settings.public_url.clone();
     let outcome = db
-        .run(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
+        .write(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
         .await?;
     let key = match outcome.status {
         enrollments::EnrollmentStatus::Confirmed => Message::new("enrolment-confirmed"),
@@ -609,7 +609,7 @@ async fn api_bulk(
     let body = body.into_inner();
     let public_url = settings.public_url.clone();
     let items = db
-        .run(move |conn| {
+        .write(move |conn| {
             enrollments::enrol_many(
                 conn,
                 &actor,
@@ -651,7 +651,7 @@ async fn bulk(
         .collect();
     let public_url = settings.public_url.clone();
     let results = db
-        .run(move |conn| {
+        .write(move |conn| {
             enrollments::enrol_many(conn, &actor, id, &person_ids, &emails, locale, &public_url)
         })
         .await?;
@@ -678,7 +678,7 @@ async fn api_decide(
     let public_url = settings.public_url.clone();
     let action = action.to_owned();
     Ok(Json(
-        db.run(move |conn| decide(conn, &actor, id, &action, reason.as_deref(), &public_url))
+        db.write(move |conn| decide(conn, &actor, id, &action, reason.as_deref(), &public_url))
             .await?,
     ))
 }
@@ -714,7 +714,7 @@ async fn decide_form(
     let public_url = settings.public_url.clone();
     let action = action.to_owned();
     let outcome = db
-        .run(move |conn| decide(conn, &actor, id, &action, reason.as_deref(), &public_url))
+        .write(move |conn| decide(conn, &actor, id, &action, reason.as_deref(), &public_url))
         .await?;
     done(
         format!("/sessions/{}", outcome.session_id),
@@ -733,7 +733,7 @@ async fn api_attendance(
     let actor = user.actor();
     let lines = body.into_inner();
     let items = db
-        .run(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
+        .write(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
         .await?;
     Ok(Json(ParticipantList {
         total: items.len(),
@@ -756,7 +756,7 @@ async fn attendance(
 ) -> FormResponse {
     let actor = user.actor();
     let lines = form.0.lines;
-    db.run(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
+    db.write(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
         .await?;
     done(
         format!("/sessions/{id}"),
