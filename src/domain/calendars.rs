@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::domain::access::Actor;
 use crate::domain::accounts::Account;
 use crate::domain::enrollments::EnrollmentStatus;
-use crate::domain::notifications::{calendar, Appointment};
+use crate::domain::notifications::{calendar, place, Appointment};
 use crate::domain::sessions::{self, SessionStatus};
 use crate::domain::{audit, tokens};
 use crate::error::AppError;
@@ -24,11 +24,11 @@ pub fn session_file(
 ) -> Result<String, AppError> {
     let view = sessions::view(conn, viewer, id)?;
     let s = &view.session;
-    let place = match (&s.venue_name, &s.venue_address, &s.online_url) {
-        (Some(name), Some(address), _) => format!("{name}, {address}"),
-        (_, _, Some(url)) => url.clone(),
-        _ => String::new(),
-    };
+    let place = place(
+        s.venue_name.as_deref(),
+        s.venue_address.as_deref(),
+        s.online_url.as_deref(),
+    );
     let event = Appointment {
         session_id: s.id,
         person_id: None,
@@ -85,11 +85,7 @@ pub fn person_feed(conn: &mut DbConn, person_id: i64, locale: Locale) -> Result<
         .into_iter()
         .map(
             |(id, fr, nl, starts_at, ends_at, venue, address, url, sequence)| {
-                let place = match (venue, address, url) {
-                    (Some(v), Some(a), _) => format!("{v}, {a}"),
-                    (_, _, Some(u)) => u,
-                    _ => String::new(),
-                };
+                let place = place(venue.as_deref(), address.as_deref(), url.as_deref());
                 let title = if locale == Locale::Nl { nl } else { fr };
                 Appointment {
                     session_id: id,

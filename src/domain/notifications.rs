@@ -139,6 +139,15 @@ fn emails() -> &'static tera::Tera {
     })
 }
 
+/// Where a session takes place, in words: the venue and its address, or the online link.
+pub fn place(venue: Option<&str>, address: Option<&str>, online_url: Option<&str>) -> String {
+    match (venue, address, online_url) {
+        (Some(venue), Some(address), _) => format!("{venue}, {address}"),
+        (_, _, Some(url)) => url.to_owned(),
+        _ => String::new(),
+    }
+}
+
 /// Brussels wall-clock time, as e-mails and pages show it.
 pub fn local_time(utc: NaiveDateTime) -> String {
     Utc.from_utc_datetime(&utc)
@@ -218,11 +227,7 @@ fn context(conn: &mut DbConn, enrollment_id: i64) -> Result<Context, AppError> {
         .and_then(Locale::parse)
         .or_else(|| Locale::parse(&language))
         .unwrap_or(Locale::DEFAULT);
-    let place = match (row.9, row.10, row.11) {
-        (Some(venue), Some(address), _) => format!("{venue}, {address}"),
-        (_, _, Some(url)) => url,
-        _ => String::new(),
-    };
+    let place = place(row.9.as_deref(), row.10.as_deref(), row.11.as_deref());
     Ok(Context {
         session_id,
         person_id,

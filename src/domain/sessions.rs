@@ -351,6 +351,16 @@ pub fn manages(actor: &Actor, _session: &Session) -> bool {
     STAFF.contains(&actor.role)
 }
 
+/// The session if the actor may change it: 404 when it cannot even see it, 403 otherwise.
+fn managed(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, AppError> {
+    let session = visible(conn, Some(actor), id)?;
+    if manages(actor, &session) {
+        Ok(session)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Takes the session's lock for the rest of the transaction: a row lock on PostgreSQL, the
 /// write lock on SQLite (a write as the transaction's first statement, so that SQLite waits
 /// for the lock instead of failing). Every change to seats starts with it, so that changes to
@@ -664,10 +674,7 @@ pub fn update(
     input: &SessionInput,
     public_url: &str,
 ) -> Result<Session, AppError> {
-    let current = visible(conn, Some(actor), id)?;
-    if !manages(actor, &current) {
-        return Err(AppError::Forbidden);
-    }
+    let current = managed(conn, actor, id)?;
     if current.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
@@ -716,10 +723,7 @@ pub fn update(
 
 /// Publishes a draft: learners can see it and enrol.
 pub fn publish(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, AppError> {
-    let session = visible(conn, Some(actor), id)?;
-    if !manages(actor, &session) {
-        return Err(AppError::Forbidden);
-    }
+    let session = managed(conn, actor, id)?;
     if session.status != SessionStatus::Draft {
         return Err(AppError::Conflict(Message::new("error-session-not-draft")));
     }
@@ -744,10 +748,7 @@ pub fn cancel(
     id: i64,
     public_url: &str,
 ) -> Result<Session, AppError> {
-    let session = visible(conn, Some(actor), id)?;
-    if !manages(actor, &session) {
-        return Err(AppError::Forbidden);
-    }
+    let session = managed(conn, actor, id)?;
     if session.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
