@@ -68,6 +68,9 @@ pub enum AppError {
     SignInFailed,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, with the reason the user should read.
+    #[error("denied: {0:?}")]
+    Denied(Message),
     #[error("conflict: {0:?}")]
     Conflict(Message),
     /// A link that was used or has expired.
@@ -97,7 +100,7 @@ impl AppError {
         match self {
             AppError::NotFound => Status::NotFound,
             AppError::Unauthorized | AppError::SignInFailed => Status::Unauthorized,
-            AppError::Forbidden => Status::Forbidden,
+            AppError::Forbidden | AppError::Denied(_) => Status::Forbidden,
             AppError::Conflict(_) => Status::Conflict,
             AppError::Gone(_) => Status::Gone,
             AppError::Validation(_) => Status::UnprocessableEntity,

@@ -313,6 +313,8 @@ fn table() -> Vec<Row> {
         Row { method: "POST", route: "/api/v1/key-users", path: |_| "/api/v1/key-users".into(), body: Json(|f| json!({"person_id": f.person, "domain": "soft-hr"})), expect: [401, 403, 201, 422, 201, 201] },
         Row { method: "DELETE", route: "/api/v1/key-users/<id>", path: |f| format!("/api/v1/key-users/{}", f.key_user), body: None, expect: [401, 403, 200, 404, 200, 200] },
         Row { method: "POST", route: "/key-users", path: |_| "/key-users".into(), body: Form(|f| vec![("person_id", f.person.to_string()), ("domain", "soft-hr".into())]), expect: [401, 403, 303, 422, 303, 303] },
+        Row { method: "POST", route: "/api/v1/key-users/<id>/certify", path: |f| format!("/api/v1/key-users/{}/certify", f.key_user), body: Json(|_| json!({"reason": "Formé par l'intégrateur"})), expect: [401, 403, 403, 403, 200, 200] },
+        Row { method: "POST", route: "/key-users/<id>/certify", path: |f| format!("/key-users/{}/certify", f.key_user), body: Form(|_| vec![("reason", "Formé ailleurs".into())]), expect: [401, 403, 403, 403, 303, 303] },
         Row { method: "POST", route: "/key-users/<id>/withdraw", path: |f| format!("/key-users/{}/withdraw", f.key_user), body: Form(|_| vec![]), expect: [401, 403, 303, 404, 303, 303] },
         // Catalogue and venues.
         Row { method: "GET", route: "/catalogue?<filter..>", path: |_| "/catalogue".into(), body: None, expect: [200; 6] },
@@ -336,7 +338,7 @@ fn table() -> Vec<Row> {
         Row { method: "GET", route: "/api/v1/sessions/<id>", path: |f| format!("/api/v1/sessions/{}", f.session), body: None, expect: [200; 6] },
         Row { method: "GET", route: "/sessions/<id>", path: |f| format!("/sessions/{}", f.session), body: None, expect: [200; 6] },
         Row { method: "GET", route: "/sessions/<file>", path: |f| format!("/sessions/{}.ics", f.session), body: None, expect: [200; 6] },
-        Row { method: "GET", route: "/sessions/new", path: |_| "/sessions/new".into(), body: None, expect: [303, 403, 403, 403, 200, 200] },
+        Row { method: "GET", route: "/sessions/new", path: |_| "/sessions/new".into(), body: None, expect: [303, 200, 200, 200, 200, 200] },
         Row { method: "GET", route: "/sessions/<id>/edit", path: |f| format!("/sessions/{}/edit", f.session), body: None, expect: [303, 403, 403, 403, 200, 200] },
         Row { method: "POST", route: "/sessions", path: |_| "/sessions".into(), body: Form(|f| vec![("module", f.module.clone()), ("starts_at", "2031-03-03T09:00".into()), ("ends_at", "2031-03-03T12:00".into()), ("capacity", "12".into()), ("language", "nl".into()), ("online_url", "https://meet.example/x".into())]), expect: [401, 403, 403, 403, 303, 303] },
         Row { method: "POST", route: "/sessions/<id>", path: |f| format!("/sessions/{}", f.session), body: Form(|_| vec![("capacity", "60".into())]), expect: [401, 403, 403, 403, 303, 303] },

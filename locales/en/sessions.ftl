@@ -177,3 +177,10 @@ email-enrollment-session_cancelled = The session “{ $module }” is cancelled.
 email-enrollment-session_cancelled-subject = Session cancelled: { $module }
 email-enrollment-reminder = A reminder: your session “{ $module }” is in two days.
 email-enrollment-reminder-subject = Reminder: { $module }
+
+## Cascade
+key-user-certify = Certify
+key-user-certified = The key user is certified.
+error-key-user-certified = This key user is already certified.
+cascade-end-user-only = Key users give end-user sessions; train-the-trainer sessions are scheduled by the school's planners.
+cascade-not-certified = Only key users certified in this module's domain may give its sessions to their colleagues.

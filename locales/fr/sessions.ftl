@@ -177,3 +177,10 @@ email-enrollment-session_cancelled = La session « { $module } » est annulée. 
 email-enrollment-session_cancelled-subject = Session annulée : { $module }
 email-enrollment-reminder = Un rappel : votre session « { $module } » a lieu dans deux jours.
 email-enrollment-reminder-subject = Rappel : { $module }
+
+## Cascade
+key-user-certify = Certifier
+key-user-certified = L'utilisateur clé est certifié.
+error-key-user-certified = Cet utilisateur clé est déjà certifié.
+cascade-end-user-only = Les utilisateurs clés donnent des sessions pour utilisateurs finaux ; les formations de formateurs sont programmées par les planificateurs de l'école.
+cascade-not-certified = Seuls les utilisateurs clés certifiés dans le domaine de ce module peuvent en donner les sessions à leurs collègues.

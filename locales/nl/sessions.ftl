@@ -177,3 +177,10 @@ email-enrollment-session_cancelled = De sessie ‘{ $module }’ is geannuleerd.
 email-enrollment-session_cancelled-subject = Sessie geannuleerd: { $module }
 email-enrollment-reminder = Een herinnering: uw sessie ‘{ $module }’ vindt over twee dagen plaats.
 email-enrollment-reminder-subject = Herinnering: { $module }
+
+## Cascade
+key-user-certify = Certificeren
+key-user-certified = De sleutelgebruiker is gecertificeerd.
+error-key-user-certified = Deze sleutelgebruiker is al gecertificeerd.
+cascade-end-user-only = Sleutelgebruikers geven sessies voor eindgebruikers; opleidingen van opleiders worden door de planners van de school gepland.
+cascade-not-certified = Alleen sleutelgebruikers die in het domein van deze module gecertificeerd zijn, mogen de sessies ervan aan hun collega's geven.

@@ -215,8 +215,15 @@ pub fn designate(
     })
 }
 
-/// Withdraws a key user (the row stays, for the history); 409 if already withdrawn.
-pub fn withdraw(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<KeyUserView, AppError> {
+/// Withdraws a key user (the row stays, for the history), with an optional reason; 409 if
+/// already withdrawn.
+pub fn withdraw(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<KeyUserView, AppError> {
+    let reason = non_blank(reason);
     actor.require(KEY_USER_MANAGERS)?;
     conn.transaction(|conn| {
         let (status, organization_id) = key_users::table
@@ -242,7 +249,76 @@ pub fn withdraw(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<KeyUserView
                 action: "key_user.withdrawn",
                 entity: "key_user",
                 entity_id: Some(id),
-                detail: json!({ "previous_status": status }),
+                detail: json!({ "previous_status": status, "reason": reason }),
+            },
+        )?;
+        key_user_view(conn, id)
+    })
+}
+
+/// A nominated key user who takes a seat in a train-the-trainer session of the domain is in
+/// training from then on.
+pub fn start_training(conn: &mut DbConn, person_id: i64, domain_id: i64) -> Result<(), AppError> {
+    diesel::update(
+        key_users::table
+            .filter(key_users::person_id.eq(person_id))
+            .filter(key_users::domain_id.eq(domain_id))
+            .filter(key_users::status.eq(KeyUserStatus::Nominated.as_str())),
+    )
+    .set((
+        key_users::status.eq(KeyUserStatus::InTraining.as_str()),
+        key_users::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the person is a certified key user of the domain.
+pub fn is_certified(conn: &mut DbConn, person_id: i64, domain_id: i64) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        key_users::table
+            .filter(key_users::person_id.eq(person_id))
+            .filter(key_users::domain_id.eq(domain_id))
+            .filter(key_users::status.eq(KeyUserStatus::Certified.as_str())),
+    ))
+    .get_result(conn)?)
+}
+
+/// A planner certifies a key user by hand (trained elsewhere, say), with the reason, audited.
+pub fn certify(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<KeyUserView, AppError> {
+    actor.require(crate::domain::access::STAFF)?;
+    let reason = non_blank(reason)
+        .ok_or_else(|| AppError::invalid("reason", Message::new("field-required")))?;
+    conn.transaction(|conn| {
+        let (status, organization_id) = key_users::table
+            .inner_join(people::table)
+            .filter(key_users::id.eq(id))
+            .select((key_users::status, people::organization_id))
+            .first::<(String, i64)>(conn)?;
+        if status == KeyUserStatus::Certified.as_str() {
+            return Err(AppError::Conflict(Message::new("error-key-user-certified")));
+        }
+        diesel::update(key_users::table.find(id))
+            .set((
+                key_users::status.eq(KeyUserStatus::Certified.as_str()),
+                key_users::certified_on.eq(now().date()),
+                key_users::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(actor.account_id),
+                organization_id: Some(organization_id),
+                action: "key_user.certified",
+                entity: "key_user",
+                entity_id: Some(id),
+                detail: json!({ "previous_status": status, "reason": reason }),
             },
         )?;
         key_user_view(conn, id)

@@ -184,19 +184,25 @@ pub fn promote(conn: &mut DbConn, session_id: i64, public_url: &str) -> Result<u
             break;
         }
         set_status(conn, id, EnrollmentStatus::Confirmed)?;
-        forget_interest(conn, session_id, person_id)?;
+        seat_given(conn, session_id, person_id)?;
         notifications::enrollment_changed(conn, id, Change::Promoted, public_url)?;
         promoted += 1;
     }
     Ok(promoted)
 }
 
-/// Once a person holds a seat for a module, their interest in it is met.
-fn forget_interest(conn: &mut DbConn, session_id: i64, person_id: i64) -> Result<(), AppError> {
-    let module_id: i64 = training_sessions::table
-        .find(session_id)
-        .select(training_sessions::module_id)
+/// What follows from a person getting a seat: their interest in the module is met, and a
+/// nominated key user who takes a seat in a train-the-trainer session of their domain is now
+/// in training.
+fn seat_given(conn: &mut DbConn, session_id: i64, person_id: i64) -> Result<(), AppError> {
+    let (module_id, tier, domain_id): (i64, String, i64) = training_sessions::table
+        .inner_join(modules::table)
+        .filter(training_sessions::id.eq(session_id))
+        .select((modules::id, modules::tier, modules::domain_id))
         .first(conn)?;
+    if tier == Tier::Trainer.as_str() {
+        crate::domain::cascade::start_training(conn, person_id, domain_id)?;
+    }
     diesel::delete(
         interests::table
             .filter(interests::person_id.eq(person_id))
@@ -354,7 +360,7 @@ pub fn enrol(
             },
         )?;
         if status == EnrollmentStatus::Confirmed {
-            forget_interest(conn, session_id, person_id)?;
+            seat_given(conn, session_id, person_id)?;
         }
         audit::record(
             conn,
@@ -468,7 +474,7 @@ pub fn approve(
             return Err(AppError::Conflict(Message::new("enrol-not-pending")));
         }
         let (status, change) = if take_seat(conn, enrollment.session_id)? {
-            forget_interest(conn, enrollment.session_id, enrollment.person_id)?;
+            seat_given(conn, enrollment.session_id, enrollment.person_id)?;
             (EnrollmentStatus::Confirmed, Change::Confirmed)
         } else {
             (EnrollmentStatus::Waitlisted, Change::Waitlisted)

@@ -346,15 +346,77 @@ pub fn view(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Result<Sessio
         .ok_or(AppError::NotFound)
 }
 
-/// Whether the actor manages this session (staff; issue-5 cascade owners join later).
-pub fn manages(actor: &Actor, _session: &Session) -> bool {
-    STAFF.contains(&actor.role)
+/// Whether the actor manages this session: staff any; its author (a certified key user's
+/// cascade session); HR of the organiser for cascade sessions.
+pub fn manages(conn: &mut DbConn, actor: &Actor, session: &Session) -> Result<bool, AppError> {
+    if STAFF.contains(&actor.role) || session.created_by == Some(actor.account_id) {
+        return Ok(true);
+    }
+    Ok(actor.role == crate::domain::accounts::Role::Hr
+        && actor.organization_id == Some(session.organizer_id)
+        && tier_of(conn, session.module_id)? == Tier::EndUser)
+}
+
+/// What a non-staff actor may schedule: a certified key user gives end-user sessions of its
+/// domain, for its own organisation, as the trainer (DESIGN §4 rule 4). Returns the input with
+/// the organiser and trainer set accordingly; staff inputs pass unchanged.
+fn constrain(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &SessionInput,
+    current: Option<&Session>,
+) -> Result<SessionInput, AppError> {
+    if STAFF.contains(&actor.role) {
+        return Ok(input.clone());
+    }
+    let module_id = match (non_blank(input.module.as_deref()), current) {
+        (Some(code), _) => catalogue::module_id_by_code(conn, &code)?,
+        (None, Some(current)) => Some(current.module_id),
+        (None, None) => None,
+    };
+    let mut constrained = input.clone();
+    if let Some(current) = current {
+        // Its HR or author keeps the session's organiser and trainer.
+        constrained.organizer = None;
+        constrained.trainer_person_id = current.trainer_person_id;
+        if input.module.is_none() {
+            return Ok(constrained);
+        }
+    }
+    let Some(module_id) = module_id else {
+        // An unknown or missing module: `check` names the field.
+        return Ok(constrained);
+    };
+    let (tier, domain_id): (String, i64) = modules::table
+        .find(module_id)
+        .select((modules::tier, modules::domain_id))
+        .first(conn)?;
+    if tier != Tier::EndUser.as_str() {
+        return Err(AppError::Denied(Message::new("cascade-end-user-only")));
+    }
+    if current.is_none() {
+        let person_id = actor
+            .person_id
+            .ok_or(AppError::Denied(Message::new("cascade-not-certified")))?;
+        if !crate::domain::cascade::is_certified(conn, person_id, domain_id)? {
+            return Err(AppError::Denied(Message::new("cascade-not-certified")));
+        }
+        let organization_id = actor.organization_id.unwrap_or(-1);
+        constrained.organizer = Some(
+            organizations::table
+                .find(organization_id)
+                .select(organizations::code)
+                .first(conn)?,
+        );
+        constrained.trainer_person_id = Some(person_id);
+    }
+    Ok(constrained)
 }
 
 /// The session if the actor may change it: 404 when it cannot even see it, 403 otherwise.
 fn managed(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, AppError> {
     let session = visible(conn, Some(actor), id)?;
-    if manages(actor, &session) {
+    if manages(conn, actor, &session)? {
         Ok(session)
     } else {
         Err(AppError::Forbidden)
@@ -636,10 +698,11 @@ fn record(
     )
 }
 
-/// Creates a draft session (planners; sessions in the past are allowed, to record them).
+/// Creates a draft session: planners any (sessions in the past too, to record them); a
+/// certified key user an end-user session of its domain for its own organisation.
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &SessionInput) -> Result<Session, AppError> {
-    actor.require(STAFF)?;
-    let checked = check(conn, input, None)?;
+    let input = constrain(conn, actor, input, None)?;
+    let checked = check(conn, &input, None)?;
     conn.transaction(|conn| {
         let id = insert(
             conn,
@@ -681,7 +744,8 @@ pub fn update(
     conn.transaction(|conn| {
         lock(conn, id)?;
         let current = find(conn, id)?;
-        let checked = check(conn, input, Some(&current))?;
+        let input = constrain(conn, actor, input, Some(&current))?;
+        let checked = check(conn, &input, Some(&current))?;
         let moved = checked.starts_at != current.starts_at
             || checked.ends_at != current.ends_at
             || checked.venue_id != current.venue_id

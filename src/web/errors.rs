@@ -50,6 +50,7 @@ fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, 
     match error {
         Some(AppError::Conflict(message)) => ("conflict", message.clone()),
         Some(AppError::Gone(message)) => ("gone", message.clone()),
+        Some(AppError::Denied(message)) => ("forbidden", message.clone()),
         Some(AppError::SignInFailed) => ("sign_in_failed", Message::new("login-failed")),
         Some(AppError::Validation(_)) => ("validation_failed", Message::new("error-validation")),
         _ => match status.code {

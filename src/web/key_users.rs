@@ -26,6 +26,7 @@ struct KeyUsersPage {
     people: Vec<PersonView>,
     statuses: Vec<&'static str>,
     filter: KeyUserFilter,
+    can_certify: bool,
 }
 
 #[derive(Serialize)]
@@ -72,6 +73,7 @@ async fn index(
             people,
             statuses: KeyUserStatus::ALL.iter().map(|s| s.as_str()).collect(),
             filter: shown,
+            can_certify: crate::domain::access::STAFF.contains(&user.role()),
         },
     ))
 }
@@ -106,13 +108,59 @@ async fn api_designate(
     Ok((Status::Created, Json(key_user)))
 }
 
-#[delete("/api/v1/key-users/<id>")]
-async fn api_withdraw(db: Db, user: CurrentUser, id: i64) -> Result<Json<KeyUserView>, AppError> {
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Reason {
+    pub reason: Option<String>,
+}
+
+#[delete("/api/v1/key-users/<id>", data = "<body>")]
+async fn api_withdraw(
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    body: Option<JsonBody<Reason>>,
+) -> Result<Json<KeyUserView>, AppError> {
     let actor = user.actor();
+    let reason = body.and_then(|b| b.0.reason);
     Ok(Json(
-        db.run(move |conn| cascade::withdraw(conn, &actor, id))
+        db.run(move |conn| cascade::withdraw(conn, &actor, id, reason.as_deref()))
             .await?,
     ))
+}
+
+/// A planner certifies a key user by hand, with the reason (e.g. trained elsewhere).
+#[post("/api/v1/key-users/<id>/certify", data = "<body>")]
+async fn api_certify(
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    body: JsonBody<Reason>,
+) -> Result<Json<KeyUserView>, AppError> {
+    let actor = user.actor();
+    let reason = body.0.reason;
+    Ok(Json(
+        db.run(move |conn| cascade::certify(conn, &actor, id, reason.as_deref()))
+            .await?,
+    ))
+}
+
+#[post("/key-users/<id>/certify", data = "<form>")]
+async fn certify(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    form: CsrfForm<Confirm>,
+) -> FormResponse {
+    let actor = user.actor();
+    let reason = form.0.reason;
+    db.run(move |conn| cascade::certify(conn, &actor, id, reason.as_deref()))
+        .await?;
+    done(
+        "/key-users",
+        page.locale(),
+        Message::new("key-user-certified"),
+    )
 }
 
 #[post("/key-users", data = "<form>")]
@@ -133,16 +181,17 @@ async fn designate(
     )
 }
 
-#[post("/key-users/<id>/withdraw", data = "<_form>")]
+#[post("/key-users/<id>/withdraw", data = "<form>")]
 async fn withdraw(
     page: PageContext,
     db: Db,
     user: CurrentUser,
     id: i64,
-    _form: CsrfForm<Confirm>,
+    form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let actor = user.actor();
-    db.run(move |conn| cascade::withdraw(conn, &actor, id))
+    let reason = form.0.reason;
+    db.run(move |conn| cascade::withdraw(conn, &actor, id, reason.as_deref()))
         .await?;
     done(
         "/key-users",
@@ -157,7 +206,9 @@ pub fn routes() -> Vec<Route> {
         api_index,
         api_designate,
         api_withdraw,
+        api_certify,
         designate,
-        withdraw
+        withdraw,
+        certify
     ]
 }
