@@ -370,6 +370,10 @@ fn table() -> Vec<Row> {
         Row { method: "DELETE", route: "/api/v1/me/calendar", path: |_| "/api/v1/me/calendar".into(), body: None, expect: [401, 204, 204, 204, 204, 204] },
         Row { method: "POST", route: "/account/calendar", path: |_| "/account/calendar".into(), body: Form(|_| vec![]), expect: [401, 200, 200, 200, 200, 200] },
         Row { method: "POST", route: "/account/calendar/revoke", path: |_| "/account/calendar/revoke".into(), body: Form(|_| vec![]), expect: [401, 303, 303, 303, 303, 303] },
+        // Cascade coverage.
+        Row { method: "GET", route: "/api/v1/cascade/coverage?<format>&<filter..>", path: |_| "/api/v1/cascade/coverage?domain=finance".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/api/v1/cascade/at-risk", path: |_| "/api/v1/cascade/at-risk".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/cascade/coverage?<filter..>", path: |_| "/cascade/coverage".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
         // The outbox.
         Row { method: "GET", route: "/outbox", path: |_| "/outbox".into(), body: None, expect: [303, 403, 403, 403, 403, 200] },
         Row { method: "GET", route: "/api/v1/outbox", path: |_| "/api/v1/outbox".into(), body: None, expect: [401, 403, 403, 403, 403, 200] },

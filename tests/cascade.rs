@@ -272,3 +272,247 @@ db_test!(key_users_train_certify_and_give_cascade_sessions, |db| {
     );
     assert_eq!(status, Status::Created, "certified now");
 });
+
+// A fresh world (reference data only), so that every coverage number is known.
+db_test!(
+    coverage_numbers_are_exact_and_the_at_risk_list_follows,
+    |db| {
+        use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
+        let app = TestApp::start(db);
+        {
+            let mut conn = app.conn();
+            for (email, role, organization) in [
+                ("planner@erap.example", Role::Planner, None),
+                ("admin@formation.example", Role::Admin, None),
+                ("hr@koekelberg.example", Role::Hr, Some("koekelberg")),
+            ] {
+                accounts::create(
+                    &mut conn,
+                    None,
+                    &AccountRequest {
+                        email: Some(email.into()),
+                        role,
+                        organization_code: organization.map(str::to_owned),
+                        person_id: None,
+                        password: FirstPassword::Given("coverage passphrase".into()),
+                        locale: None,
+                    },
+                    "",
+                )
+                .unwrap();
+            }
+        }
+        let planner = app.token("planner@erap.example", "coverage passphrase");
+        let admin = app.token("admin@formation.example", "coverage passphrase");
+        let hr = app.token("hr@koekelberg.example", "coverage passphrase");
+        create_module(&app, &planner, "fin-train", "finance", "trainer", true);
+        create_module(&app, &planner, "fin-use", "finance", "end_user", false);
+        let go_live = |days: i64| {
+            (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+        };
+        let (status, body) = app.api(
+            "PUT",
+            "/api/v1/organizations/koekelberg/memberships/finance",
+            Some(&planner),
+            Some(json!({"status": "joined", "go_live_on": go_live(60), "required_key_users": "2"})),
+        );
+        assert_eq!(status, Status::Ok, "{body}");
+        let staff: Vec<i64> = (0..6)
+            .map(|i| person(&app, "koekelberg", &format!("Staff {i}")))
+            .collect();
+        {
+            // The year's collective plan targets 4 end users of the domain.
+            use formation::db::schema::{collective_plan_targets, collective_plans, modules};
+            let mut conn = app.conn();
+            let organization_id =
+                formation::domain::organizations::by_code(&mut conn, "koekelberg")
+                    .unwrap()
+                    .id;
+            let year: i32 = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+            let plan: i64 = diesel::insert_into(collective_plans::table)
+                .values((
+                    collective_plans::organization_id.eq(organization_id),
+                    collective_plans::year.eq(year),
+                    collective_plans::status.eq("agreed"),
+                ))
+                .returning(collective_plans::id)
+                .get_result(&mut *conn)
+                .unwrap();
+            let module: i64 = modules::table
+                .filter(modules::code.eq("fin-use"))
+                .select(modules::id)
+                .first(&mut *conn)
+                .unwrap();
+            diesel::insert_into(collective_plan_targets::table)
+                .values((
+                    collective_plan_targets::plan_id.eq(plan),
+                    collective_plan_targets::module_id.eq(module),
+                    collective_plan_targets::headcount.eq(4),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        for key in &staff[..2] {
+            let (status, body) = app.api(
+                "POST",
+                "/api/v1/key-users",
+                Some(&hr),
+                Some(json!({"person_id": key, "domain": "finance"})),
+            );
+            assert_eq!(status, Status::Created, "{body}");
+        }
+        let row = |token: &str| -> Value {
+            let (status, body) = app.api(
+                "GET",
+                "/api/v1/cascade/coverage?organization=koekelberg&domain=finance",
+                Some(token),
+                None,
+            );
+            assert_eq!(status, Status::Ok, "{body}");
+            assert_eq!(body["total"], 1, "{body}");
+            body["items"][0].clone()
+        };
+        let numbers = |row: &Value| -> Vec<i64> {
+            [
+                "key_users_designated",
+                "key_users_trained",
+                "key_users_certified",
+                "required_key_users",
+                "end_users_targeted",
+                "end_users_trained",
+            ]
+            .iter()
+            .map(|k| row[*k].as_i64().unwrap())
+            .collect()
+        };
+        let risks = || -> Vec<(String, i64, i64)> {
+            let (_, body) = app.api("GET", "/api/v1/cascade/at-risk", Some(&planner), None);
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["organization"] == "koekelberg")
+                .map(|r| {
+                    (
+                        r["domain"].as_str().unwrap().to_owned(),
+                        r["key_users_missing"].as_i64().unwrap(),
+                        r["end_users_missing"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(numbers(&row(&planner)), [2, 0, 0, 2, 4, 0]);
+        assert_eq!(
+            row(&hr),
+            row(&planner),
+            "HR sees its own organisation the same"
+        );
+        assert_eq!(risks(), [("finance".to_owned(), 2, 0)]);
+
+        // The first key user attends the train-the-trainer session and passes.
+        let (_, training) = app.api(
+            "POST",
+            "/api/v1/sessions",
+            Some(&planner),
+            Some(session_body("fin-train", -5)),
+        );
+        let training = training["id"].as_i64().unwrap();
+        app.api(
+            "POST",
+            &format!("/api/v1/sessions/{training}/publish"),
+            Some(&planner),
+            None,
+        );
+        app.api(
+            "POST",
+            &format!("/api/v1/sessions/{training}/enrollments"),
+            Some(&planner),
+            Some(json!({"person_id": staff[0]})),
+        );
+        let (status, _) = app.api(
+            "PUT",
+            &format!("/api/v1/sessions/{training}/attendance"),
+            Some(&planner),
+            Some(json!([{"person_id": staff[0], "attended": true, "passed": true}])),
+        );
+        assert_eq!(status, Status::Ok);
+        assert_eq!(numbers(&row(&planner)), [2, 1, 1, 2, 4, 0]);
+        assert_eq!(risks(), [("finance".to_owned(), 1, 0)]);
+        // The second is certified by hand (trained elsewhere): no longer at risk.
+        let (_, list) = app.api(
+            "GET",
+            "/api/v1/key-users?organization=koekelberg&status=nominated",
+            Some(&planner),
+            None,
+        );
+        let second = list["items"][0]["id"].as_i64().unwrap();
+        let (status, _) = app.api(
+            "POST",
+            &format!("/api/v1/key-users/{second}/certify"),
+            Some(&planner),
+            Some(json!({"reason": "Formé chez l'intégrateur"})),
+        );
+        assert_eq!(status, Status::Ok);
+        assert_eq!(numbers(&row(&planner)), [2, 1, 2, 2, 4, 0]);
+        assert!(risks().is_empty());
+
+        // The certified key user trains colleagues: one attends, one is absent.
+        let key_token = member_token(&app, &admin, staff[0], "staff.0@koekelberg.example");
+        let (status, cascade) = app.api(
+            "POST",
+            "/api/v1/sessions",
+            Some(&key_token),
+            Some(session_body("fin-use", -1)),
+        );
+        assert_eq!(status, Status::Created, "{cascade}");
+        let cascade = cascade["id"].as_i64().unwrap();
+        app.api(
+            "POST",
+            &format!("/api/v1/sessions/{cascade}/publish"),
+            Some(&key_token),
+            None,
+        );
+        for colleague in &staff[2..4] {
+            let (status, body) = app.api(
+                "POST",
+                &format!("/api/v1/sessions/{cascade}/enrollments"),
+                Some(&planner),
+                Some(json!({"person_id": colleague})),
+            );
+            assert_eq!(status, Status::Created, "{body}");
+        }
+        let (status, body) = app.api("PUT", &format!("/api/v1/sessions/{cascade}/attendance"), Some(&key_token), Some(json!([{"person_id": staff[2], "attended": true}, {"person_id": staff[3], "attended": false}])));
+        assert_eq!(
+            status,
+            Status::Ok,
+            "the key user records attendance: {body}"
+        );
+        let now = row(&planner);
+        assert_eq!(numbers(&now), [2, 1, 2, 2, 4, 1]);
+        assert_eq!(now["coverage"], 25.0);
+        // Within 30 days of go-live, under half the end users trained is a risk: one more to go.
+        app.api(
+            "PUT",
+            "/api/v1/organizations/koekelberg/memberships/finance",
+            Some(&planner),
+            Some(json!({"status": "joined", "go_live_on": go_live(20)})),
+        );
+        assert_eq!(risks(), [("finance".to_owned(), 0, 1)]);
+        // The same rows as a file.
+        let response = app
+            .client
+            .get("/api/v1/cascade/coverage?organization=koekelberg&format=csv")
+            .header(rocket::http::Header::new(
+                "Authorization",
+                format!("Bearer {planner}"),
+            ))
+            .dispatch();
+        let csv = response.into_string().unwrap();
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("koekelberg,finance,joined,")
+                    && l.ends_with(",2,1,2,2,4,1,25")),
+            "{csv}"
+        );
+    }
+);

@@ -184,3 +184,17 @@ key-user-certified = The key user is certified.
 error-key-user-certified = This key user is already certified.
 cascade-end-user-only = Key users give end-user sessions; train-the-trainer sessions are scheduled by the school's planners.
 cascade-not-certified = Only key users certified in this module's domain may give its sessions to their colleagues.
+
+## Coverage
+nav-coverage = Coverage
+coverage-title = Cascade coverage
+coverage-intro = For each organisation and domain: key users designated, trained and certified against those required, and the end users trained against those targeted (the year's collective plan, or the staff concerned).
+coverage-designated = Key users designated
+coverage-trained = Key users trained
+coverage-targeted = End users targeted
+coverage-end-users-trained = End users trained
+coverage-percent = Coverage
+at-risk-title = At risk
+at-risk-go-live = go-live on { $date }, in { $days } days
+at-risk-key-users = { $count } certified key users missing
+at-risk-end-users = { $count } end users to train to reach half

@@ -184,3 +184,17 @@ key-user-certified = L'utilisateur clé est certifié.
 error-key-user-certified = Cet utilisateur clé est déjà certifié.
 cascade-end-user-only = Les utilisateurs clés donnent des sessions pour utilisateurs finaux ; les formations de formateurs sont programmées par les planificateurs de l'école.
 cascade-not-certified = Seuls les utilisateurs clés certifiés dans le domaine de ce module peuvent en donner les sessions à leurs collègues.
+
+## Coverage
+nav-coverage = Couverture
+coverage-title = Couverture de la cascade
+coverage-intro = Pour chaque organisation et domaine : les utilisateurs clés désignés, formés et certifiés par rapport au nombre requis, et les utilisateurs finaux formés par rapport à ceux visés (plan collectif de l'année, ou le personnel concerné).
+coverage-designated = Utilisateurs clés désignés
+coverage-trained = Utilisateurs clés formés
+coverage-targeted = Utilisateurs finaux visés
+coverage-end-users-trained = Utilisateurs finaux formés
+coverage-percent = Couverture
+at-risk-title = À risque
+at-risk-go-live = démarrage le { $date }, dans { $days } jours
+at-risk-key-users = { $count } utilisateurs clés certifiés manquants
+at-risk-end-users = { $count } utilisateurs finaux à former pour atteindre la moitié

@@ -184,3 +184,17 @@ key-user-certified = De sleutelgebruiker is gecertificeerd.
 error-key-user-certified = Deze sleutelgebruiker is al gecertificeerd.
 cascade-end-user-only = Sleutelgebruikers geven sessies voor eindgebruikers; opleidingen van opleiders worden door de planners van de school gepland.
 cascade-not-certified = Alleen sleutelgebruikers die in het domein van deze module gecertificeerd zijn, mogen de sessies ervan aan hun collega's geven.
+
+## Coverage
+nav-coverage = Dekking
+coverage-title = Dekking van de cascade
+coverage-intro = Per organisatie en domein: de aangewezen, opgeleide en gecertificeerde sleutelgebruikers tegenover het vereiste aantal, en de opgeleide eindgebruikers tegenover de beoogde (collectief plan van het jaar, of het betrokken personeel).
+coverage-designated = Aangewezen sleutelgebruikers
+coverage-trained = Opgeleide sleutelgebruikers
+coverage-targeted = Beoogde eindgebruikers
+coverage-end-users-trained = Opgeleide eindgebruikers
+coverage-percent = Dekking
+at-risk-title = Risico
+at-risk-go-live = opstart op { $date }, over { $days } dagen
+at-risk-key-users = { $count } gecertificeerde sleutelgebruikers ontbreken
+at-risk-end-users = nog { $count } eindgebruikers op te leiden om de helft te halen

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendars;
 pub mod cascade;
 pub mod catalogue;
+pub mod coverage;
 pub mod demo;
 pub mod enrollments;
 pub mod interests;

@@ -10,8 +10,11 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::PEOPLE_READERS;
+use crate::domain::coverage::{self, AtRisk};
 use crate::domain::{catalogue, organizations};
 use crate::error::AppError;
+use crate::web::auth::CurrentUser;
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
 
@@ -62,15 +65,24 @@ struct HomePage {
     page: PageContext,
     domains: Vec<DomainView>,
     statuses: Vec<&'static str>,
+    /// For planners (all) and HR (its organisation): memberships at risk.
+    at_risk: Vec<AtRisk>,
 }
 
 #[get("/")]
-async fn index(page: PageContext, db: Db) -> Result<Template, AppError> {
+async fn index(page: PageContext, db: Db, user: Option<CurrentUser>) -> Result<Template, AppError> {
     let domains = domain_views(&db, page.locale()).await?;
+    let at_risk = match user.map(|u| u.actor()) {
+        Some(actor) if PEOPLE_READERS.contains(&actor.role) => {
+            db.run(move |conn| coverage::at_risk(conn, &actor)).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(Template::render(
         "home/index",
         HomePage {
             page: page.titled("home-title"),
+            at_risk,
             domains,
             statuses: organizations::MembershipStatus::ALL
                 .iter()

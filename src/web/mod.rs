@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod cascade;
 pub mod catalogue;
 pub mod errors;
 pub mod exports;
@@ -43,6 +44,7 @@ pub fn routes() -> Vec<Route> {
         interests::routes(),
         calendars::routes(),
         outbox::routes(),
+        cascade::routes(),
     ]
     .concat()
 }
