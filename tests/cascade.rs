@@ -409,12 +409,15 @@ db_test!(
         );
         assert_eq!(risks(), [("finance".to_owned(), 2, 0)]);
 
-        // The first key user attends the train-the-trainer session and passes.
+        // The first key user attends the school trainer's session and passes.
+        let school_trainer = person(&app, "erap", "School Trainer");
+        let mut training_body = session_body("fin-train", -5);
+        training_body["trainer_person_id"] = json!(school_trainer);
         let (_, training) = app.api(
             "POST",
             "/api/v1/sessions",
             Some(&planner),
-            Some(session_body("fin-train", -5)),
+            Some(training_body),
         );
         let training = training["id"].as_i64().unwrap();
         app.api(
@@ -498,6 +501,59 @@ db_test!(
             Some(json!({"status": "joined", "go_live_on": go_live(20)})),
         );
         assert_eq!(risks(), [("finance".to_owned(), 0, 1)]);
+        // Who trained whom: school trainer → key user → end users, with the key user's reach.
+        let (status, tree) = app.api(
+            "GET",
+            "/api/v1/cascade/tree?domain=finance&organization=koekelberg",
+            Some(&planner),
+            None,
+        );
+        assert_eq!(status, Status::Ok, "{tree}");
+        let roots = tree["items"].as_array().unwrap();
+        assert_eq!(roots.len(), 1, "{tree}");
+        assert_eq!(roots[0]["trainer"], "School Trainer");
+        let key_users = roots[0]["key_users"].as_array().unwrap();
+        assert_eq!(key_users.len(), 1, "{tree}");
+        assert_eq!(key_users[0]["full_name"], "Staff 0");
+        let trained: Vec<&str> = key_users[0]["trained"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["full_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(trained, ["Staff 2"]);
+        assert_eq!(
+            key_users[0]["reach"],
+            json!({"end_users_trained": 1, "sessions_given": 1, "attended": 1, "absent": 1, "no_show_rate": 50.0})
+        );
+        let (status, _) = app.api("GET", "/api/v1/cascade/tree", Some(&planner), None);
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "the domain is required"
+        );
+        let response = app
+            .client
+            .get("/api/v1/cascade/tree?domain=finance&format=csv")
+            .header(rocket::http::Header::new(
+                "Authorization",
+                format!("Bearer {hr}"),
+            ))
+            .dispatch();
+        let csv = response.into_string().unwrap();
+        assert_eq!(
+            csv.lines().count(),
+            3,
+            "header, trainer → key user, key user → end user: {csv}"
+        );
+        assert!(
+            csv.contains("School Trainer,erap,Staff 0,koekelberg,trainer,"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("Staff 0,koekelberg,Staff 2,koekelberg,end_user,"),
+            "{csv}"
+        );
         // The same rows as a file.
         let response = app
             .client

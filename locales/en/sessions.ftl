@@ -198,3 +198,14 @@ at-risk-title = At risk
 at-risk-go-live = go-live on { $date }, in { $days } days
 at-risk-key-users = { $count } certified key users missing
 at-risk-end-users = { $count } end users to train to reach half
+
+## Tree
+nav-tree = Who trained whom
+tree-title = Who trained whom
+tree-intro = For a domain: the trainers of the school and integrators, the key users they trained, and the colleagues each key user trained in turn, with each key user's reach.
+tree-reach = Reach
+tree-trained-elsewhere = Key users trained elsewhere
+tree-key-users = { $count } key users
+tree-reach-line = { $trained } end users trained, { $sessions } sessions given, { $noshow } % no-shows
+tree-none-yet = No colleagues trained yet.
+tree-empty = Nobody trained in this domain yet.

@@ -198,3 +198,14 @@ at-risk-title = À risque
 at-risk-go-live = démarrage le { $date }, dans { $days } jours
 at-risk-key-users = { $count } utilisateurs clés certifiés manquants
 at-risk-end-users = { $count } utilisateurs finaux à former pour atteindre la moitié
+
+## Tree
+nav-tree = Qui a formé qui
+tree-title = Qui a formé qui
+tree-intro = Pour un domaine : les formateurs de l'école et des intégrateurs, les utilisateurs clés qu'ils ont formés, et les collègues que chaque utilisateur clé a formés à son tour, avec la portée de chacun.
+tree-reach = Portée
+tree-trained-elsewhere = Utilisateurs clés formés ailleurs
+tree-key-users = { $count } utilisateurs clés
+tree-reach-line = { $trained } utilisateurs finaux formés, { $sessions } sessions données, { $noshow } % d'absents
+tree-none-yet = Pas encore de collègues formés.
+tree-empty = Personne n'a encore été formé dans ce domaine.

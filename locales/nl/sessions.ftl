@@ -198,3 +198,14 @@ at-risk-title = Risico
 at-risk-go-live = opstart op { $date }, over { $days } dagen
 at-risk-key-users = { $count } gecertificeerde sleutelgebruikers ontbreken
 at-risk-end-users = nog { $count } eindgebruikers op te leiden om de helft te halen
+
+## Tree
+nav-tree = Wie leidde wie op
+tree-title = Wie leidde wie op
+tree-intro = Per domein: de opleiders van de school en de integratoren, de sleutelgebruikers die zij opleidden, en de collega's die elke sleutelgebruiker op zijn beurt opleidde, met ieders bereik.
+tree-reach = Bereik
+tree-trained-elsewhere = Elders opgeleide sleutelgebruikers
+tree-key-users = { $count } sleutelgebruikers
+tree-reach-line = { $trained } eindgebruikers opgeleid, { $sessions } sessies gegeven, { $noshow } % afwezigen
+tree-none-yet = Nog geen collega's opgeleid.
+tree-empty = In dit domein werd nog niemand opgeleid.

@@ -305,3 +305,235 @@ pub fn at_risk(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AtRisk>, AppError
     risks.sort_by_key(|r| (r.go_live_on, -(r.key_users_missing + r.end_users_missing)));
     Ok(risks)
 }
+
+/// One trainee under a trainer, with when they first attended and how many sessions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trainee {
+    pub person_id: i64,
+    pub full_name: String,
+    pub organization: String,
+    pub first_attended: Option<chrono::NaiveDateTime>,
+    pub sessions: i64,
+    /// For key users: the end users they trained in turn.
+    pub trained: Vec<Trainee>,
+    pub reach: Option<Reach>,
+}
+
+/// What a key user's own sessions achieved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reach {
+    pub end_users_trained: i64,
+    pub sessions_given: i64,
+    pub attended: i64,
+    pub absent: i64,
+    /// Absent over attended + absent, in percent.
+    pub no_show_rate: f64,
+}
+
+/// A school or integrator trainer (or `None`: key users trained elsewhere) and whom they trained.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeRoot {
+    pub trainer_person_id: Option<i64>,
+    pub trainer: Option<String>,
+    pub organization: Option<String>,
+    pub key_users: Vec<Trainee>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct TreeFilter {
+    pub domain: Option<String>,
+    pub organization: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct Edge {
+    #[diesel(sql_type = BigInt)]
+    trainer: i64,
+    #[diesel(sql_type = BigInt)]
+    trainee: i64,
+    #[diesel(sql_type = Text)]
+    tier: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    first_at: chrono::NaiveDateTime,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct ReachRow {
+    #[diesel(sql_type = BigInt)]
+    trainer: i64,
+    #[diesel(sql_type = BigInt)]
+    sessions: i64,
+    #[diesel(sql_type = BigInt)]
+    attended: i64,
+    #[diesel(sql_type = BigInt)]
+    absent: i64,
+}
+
+/// Who attended whose sessions, per tier, in one domain.
+const EDGES: &str = "\
+SELECT s.trainer_person_id AS trainer, e.person_id AS trainee, m.tier,
+       MIN(s.starts_at) AS first_at, COUNT(*) AS n
+FROM enrollments e
+JOIN training_sessions s ON s.id = e.session_id
+JOIN modules m ON m.id = s.module_id
+JOIN domains d ON d.id = m.domain_id
+WHERE e.status = 'attended' AND s.trainer_person_id IS NOT NULL AND d.code = $1
+GROUP BY s.trainer_person_id, e.person_id, m.tier";
+
+/// Each trainer's end-user sessions in the domain: how many, who came, who did not.
+const REACH: &str = "\
+SELECT s.trainer_person_id AS trainer, COUNT(DISTINCT s.id) AS sessions,
+       SUM(CASE WHEN e.status = 'attended' THEN 1 ELSE 0 END) AS attended,
+       SUM(CASE WHEN e.status = 'absent' THEN 1 ELSE 0 END) AS absent
+FROM training_sessions s
+JOIN modules m ON m.id = s.module_id
+JOIN domains d ON d.id = m.domain_id
+LEFT JOIN enrollments e ON e.session_id = s.id
+WHERE m.tier = 'end_user' AND s.status <> 'cancelled' AND s.trainer_person_id IS NOT NULL
+  AND d.code = $1
+GROUP BY s.trainer_person_id";
+
+/// Who trained whom in a domain (DESIGN §4 rule 4): trainers → key users → end users, from
+/// attended enrolments and session trainers; HR sees its own organisation's key users.
+pub fn tree(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &TreeFilter,
+) -> Result<Vec<TreeRoot>, AppError> {
+    use crate::db::schema::people;
+    actor.require(PEOPLE_READERS)?;
+    let domain = non_blank(filter.domain.as_deref())
+        .ok_or_else(|| AppError::invalid("domain", crate::error::Message::new("field-required")))?;
+    let edges: Vec<Edge> = diesel::sql_query(EDGES)
+        .bind::<Text, _>(&domain)
+        .load(conn)?;
+    let reach: HashMap<i64, ReachRow> = diesel::sql_query(REACH)
+        .bind::<Text, _>(&domain)
+        .load::<ReachRow>(conn)?
+        .into_iter()
+        .map(|r| (r.trainer, r))
+        .collect();
+    let mut ids: BTreeSet<i64> = edges.iter().flat_map(|e| [e.trainer, e.trainee]).collect();
+    ids.extend(reach.keys());
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let mut names: HashMap<i64, (String, String, i64)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for (id, name, code, organization_id) in people::table
+            .inner_join(organizations::table)
+            .filter(people::id.eq_any(chunk))
+            .select((
+                people::id,
+                people::full_name,
+                organizations::code,
+                organizations::id,
+            ))
+            .load::<(i64, String, String, i64)>(conn)?
+        {
+            names.insert(id, (name, code, organization_id));
+        }
+    }
+    let scope = actor.scope();
+    let wanted_organization = non_blank(filter.organization.as_deref());
+    let keep = |person: i64| {
+        names
+            .get(&person)
+            .is_some_and(|(_, code, organization_id)| {
+                scope.allows(*organization_id)
+                    && wanted_organization.as_deref().is_none_or(|w| w == code)
+            })
+    };
+    let trainee = |edge: &Edge| -> Trainee {
+        let (full_name, organization, _) = names.get(&edge.trainee).cloned().unwrap_or_default();
+        Trainee {
+            person_id: edge.trainee,
+            full_name,
+            organization,
+            first_attended: Some(edge.first_at),
+            sessions: edge.n,
+            trained: Vec::new(),
+            reach: None,
+        }
+    };
+    // Key users: whoever gave end-user sessions, or attended a train-the-trainer one.
+    let mut key_user_ids: BTreeSet<i64> = edges
+        .iter()
+        .filter(|e| e.tier == "trainer")
+        .map(|e| e.trainee)
+        .collect();
+    key_user_ids.extend(reach.keys().copied());
+    key_user_ids.retain(|id| keep(*id));
+    let key_user = |id: i64, first: Option<&Edge>| -> Trainee {
+        let mut node = match first {
+            Some(edge) => trainee(edge),
+            None => {
+                let (full_name, organization, _) = names.get(&id).cloned().unwrap_or_default();
+                Trainee {
+                    person_id: id,
+                    full_name,
+                    organization,
+                    first_attended: None,
+                    sessions: 0,
+                    trained: Vec::new(),
+                    reach: None,
+                }
+            }
+        };
+        node.trained = edges
+            .iter()
+            .filter(|e| e.tier == "end_user" && e.trainer == id)
+            .map(&trainee)
+            .collect();
+        node.trained.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        let r = reach.get(&id);
+        let (attended, absent) = r.map(|r| (r.attended, r.absent)).unwrap_or((0, 0));
+        node.reach = Some(Reach {
+            end_users_trained: node.trained.len() as i64,
+            sessions_given: r.map(|r| r.sessions).unwrap_or(0),
+            attended,
+            absent,
+            no_show_rate: percent(absent, attended + absent),
+        });
+        node
+    };
+    let mut roots: Vec<TreeRoot> = Vec::new();
+    let mut placed: BTreeSet<i64> = BTreeSet::new();
+    let trainers: BTreeSet<i64> = edges
+        .iter()
+        .filter(|e| e.tier == "trainer" && key_user_ids.contains(&e.trainee))
+        .map(|e| e.trainer)
+        .collect();
+    for trainer in trainers {
+        let mut key_users: Vec<Trainee> = edges
+            .iter()
+            .filter(|e| {
+                e.tier == "trainer" && e.trainer == trainer && key_user_ids.contains(&e.trainee)
+            })
+            .map(|e| key_user(e.trainee, Some(e)))
+            .collect();
+        key_users.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        placed.extend(key_users.iter().map(|k| k.person_id));
+        let (name, organization, _) = names.get(&trainer).cloned().unwrap_or_default();
+        roots.push(TreeRoot {
+            trainer_person_id: Some(trainer),
+            trainer: Some(name),
+            organization: Some(organization),
+            key_users,
+        });
+    }
+    let elsewhere: Vec<Trainee> = key_user_ids
+        .iter()
+        .filter(|id| !placed.contains(id))
+        .map(|id| key_user(*id, None))
+        .collect();
+    if !elsewhere.is_empty() {
+        roots.push(TreeRoot {
+            trainer_person_id: None,
+            trainer: None,
+            organization: None,
+            key_users: elsewhere,
+        });
+    }
+    Ok(roots)
+}
