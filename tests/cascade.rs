@@ -526,6 +526,25 @@ db_test!(
             key_users[0]["reach"],
             json!({"end_users_trained": 1, "sessions_given": 1, "attended": 1, "absent": 1, "no_show_rate": 50.0})
         );
+        let (_, found) = app.api(
+            "GET",
+            "/api/v1/cascade/tree?domain=finance&q=staff%202",
+            Some(&planner),
+            None,
+        );
+        let found = &found["items"][0]["key_users"][0];
+        assert_eq!(
+            found["full_name"], "Staff 0",
+            "the key user who trained the one searched for"
+        );
+        assert_eq!(found["trained"].as_array().unwrap().len(), 1);
+        let (_, none) = app.api(
+            "GET",
+            "/api/v1/cascade/tree?domain=finance&q=nobody",
+            Some(&planner),
+            None,
+        );
+        assert_eq!(none["items"].as_array().unwrap().len(), 0);
         let (status, _) = app.api("GET", "/api/v1/cascade/tree", Some(&planner), None);
         assert_eq!(
             status,

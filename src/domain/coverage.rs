@@ -343,6 +343,36 @@ pub struct TreeRoot {
 pub struct TreeFilter {
     pub domain: Option<String>,
     pub organization: Option<String>,
+    /// Part of a name: keeps the key users named so, and those who trained someone named so.
+    pub q: Option<String>,
+}
+
+/// Narrows a tree to the people whose name contains `q` (case-insensitive).
+fn search(roots: Vec<TreeRoot>, q: &str) -> Vec<TreeRoot> {
+    let q = q.to_lowercase();
+    let matches = |name: &str| name.to_lowercase().contains(&q);
+    roots
+        .into_iter()
+        .filter_map(|mut root| {
+            let trainer_matches = root.trainer.as_deref().is_some_and(matches);
+            if !trainer_matches {
+                root.key_users = root
+                    .key_users
+                    .into_iter()
+                    .filter_map(|mut key_user| {
+                        if !matches(&key_user.full_name) {
+                            key_user.trained.retain(|e| matches(&e.full_name));
+                            if key_user.trained.is_empty() {
+                                return None;
+                            }
+                        }
+                        Some(key_user)
+                    })
+                    .collect();
+            }
+            (trainer_matches || !root.key_users.is_empty()).then_some(root)
+        })
+        .collect()
 }
 
 #[derive(QueryableByName)]
@@ -535,5 +565,8 @@ pub fn tree(
             key_users: elsewhere,
         });
     }
-    Ok(roots)
+    Ok(match non_blank(filter.q.as_deref()) {
+        Some(q) => search(roots, &q),
+        None => roots,
+    })
 }
