@@ -829,6 +829,38 @@ db_test!(
             0,
             "once"
         );
+        // Sessions that have ended are completed; the one starting tomorrow is not.
+        let ended = || {
+            training_sessions::table
+                .filter(training_sessions::status.eq("published"))
+                .filter(training_sessions::ends_at.lt(chrono::Utc::now().naive_utc()))
+                .count()
+        };
+        let past = self::session(
+            &app,
+            &planner,
+            "reminded",
+            -2,
+            5,
+            json!({"organizer": "anderlecht"}),
+        );
+        let before: i64 = ended().get_result(&mut *conn).unwrap();
+        assert!(before > 0, "at least the one that ended two days ago");
+        let completed = formation::jobs::reminders::complete_past_sessions(&mut conn).unwrap();
+        assert_eq!(completed as i64, before);
+        assert_eq!(ended().get_result::<i64>(&mut *conn).unwrap(), 0);
+        let past_status: String = training_sessions::table
+            .find(past)
+            .select(training_sessions::status)
+            .first(&mut *conn)
+            .unwrap();
+        assert_eq!(past_status, "completed");
+        let status: String = training_sessions::table
+            .find(session)
+            .select(training_sessions::status)
+            .first(&mut *conn)
+            .unwrap();
+        assert_eq!(status, "published");
         let waiting = count(&mut conn, "outbox");
         assert!(waiting >= 2);
         let failing = FakeMailer {

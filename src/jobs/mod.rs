@@ -47,6 +47,7 @@ pub fn fairing() -> AdHoc {
                     let run = rocket::tokio::task::spawn_blocking(move || {
                         let mut conn = database.get()?;
                         reminders::queue_due(&mut conn, &settings.public_url)?;
+                        reminders::complete_past_sessions(&mut conn)?;
                         if let Some(mailer) = &mailer {
                             outbox::send_due(&mut conn, mailer, 100)?;
                         }

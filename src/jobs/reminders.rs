@@ -1,5 +1,6 @@
-//! Reminders two days before a session: each confirmed enrolment is claimed once (by setting
-//! `reminded_at`), then its person is e-mailed.
+//! The schedule's clock: reminders two days before a session (each confirmed enrolment is
+//! claimed once, by setting `reminded_at`, then its person is e-mailed), and sessions that
+//! have ended become `completed`.
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -45,4 +46,18 @@ pub fn queue_due(conn: &mut DbConn, public_url: &str) -> Result<usize, AppError>
         })?;
     }
     Ok(queued)
+}
+
+/// Marks published sessions that have ended as completed; returns how many.
+pub fn complete_past_sessions(conn: &mut DbConn) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        training_sessions::table
+            .filter(training_sessions::status.eq(SessionStatus::Published.as_str()))
+            .filter(training_sessions::ends_at.lt(now())),
+    )
+    .set((
+        training_sessions::status.eq(SessionStatus::Completed.as_str()),
+        training_sessions::updated_at.eq(now()),
+    ))
+    .execute(conn)?)
 }
