@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use formation::config::{self, Settings};
 use formation::db::{self, Backend, Database, DatabaseUrl};
 use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
-use formation::domain::demo;
+use formation::domain::{demo, scale};
 use formation::error::AppError;
 use formation::web::i18n::Locale;
 
@@ -37,6 +37,10 @@ enum Command {
     Seed {
         #[arg(long)]
         demo: bool,
+        /// Fill an empty database with N times a Brussels-sized data set (for load tests):
+        /// 30,000 people, 4,000 sessions and 120,000 enrolments at N = 1.
+        #[arg(long, value_name = "N", conflicts_with = "demo")]
+        scale: Option<f64>,
     },
     /// Create an account; the password is read from standard input.
     CreateUser {
@@ -118,15 +122,20 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("Migrations are up to date ({}).", settings.database_url);
             Ok(())
         }
-        Command::Seed { demo } => {
+        Command::Seed { demo, scale } => {
             let settings = Settings {
                 demo,
                 ..settings()?
             };
-            formation::prepare_database(&settings).map_err(describe)?;
+            let database = formation::prepare_database(&settings).map_err(describe)?;
             println!("Reference data loaded.");
             if demo {
                 print_demo_sign_ins();
+            }
+            if let Some(scale) = scale {
+                let mut conn = database.get().map_err(|e| e.to_string())?;
+                scale::generate(&mut conn, scale, &mut |line| println!("{line}"))
+                    .map_err(describe)?;
             }
             Ok(())
         }

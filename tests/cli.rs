@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::{count, Backend, TestDatabase};
+use common::{count, scalar, Backend, TestDatabase};
 
 fn formation(db: &TestDatabase, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_formation"))
@@ -137,3 +137,94 @@ db_test!(backup_copies_sqlite_and_points_postgres_to_pg_dump, |db| {
         }
     }
 });
+
+db_test!(
+    seed_scale_generates_the_expected_world_within_the_rules,
+    |db| {
+        let refused = formation(&db, &["seed", "--scale", "0"], "");
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(stderr(&refused).contains("scale:"), "{}", stderr(&refused));
+
+        // A tenth of Brussels.
+        let output = formation(&db, &["seed", "--scale", "0.1"], "");
+        assert!(output.status.success(), "{}", stderr(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            stdout.contains("people: 3000"),
+            "progress is reported: {stdout}"
+        );
+        assert!(stdout.contains("done in"), "{stdout}");
+        let database = db.open();
+        let mut conn = database.get().unwrap();
+        for (table, expected) in [
+            ("people", 3000),
+            ("key_users", 150),
+            ("modules", 80),
+            ("training_sessions", 400),
+            ("enrollments", 12_000),
+            ("individual_plan_items", 2000),
+            ("collective_plans", 38 * 4),
+        ] {
+            assert_eq!(count(&mut conn, table), expected, "{table}");
+        }
+        common::assert_data_keeps_the_rules(&mut conn);
+        // Cascade sessions are given by a key user of the organiser, certified in the domain
+        // before the session.
+        assert_eq!(
+        scalar(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM training_sessions s JOIN modules m ON m.id = s.module_id \
+             WHERE m.tier = 'end_user' AND NOT EXISTS (SELECT 1 FROM key_users k \
+                 JOIN people p ON p.id = k.person_id \
+                 WHERE k.person_id = s.trainer_person_id AND k.domain_id = m.domain_id \
+                   AND p.organization_id = s.organizer_id AND k.status = 'certified' \
+                   AND k.certified_on < s.starts_at)"
+        ),
+        0
+    );
+        // Languages: about 55 % French, 35 % Dutch, 10 % English.
+        let french = scalar(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM people WHERE language = 'fr'",
+        );
+        let dutch = scalar(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM people WHERE language = 'nl'",
+        );
+        assert!((1500..1800).contains(&french), "{french}");
+        assert!((900..1200).contains(&dutch), "{dutch}");
+        for status in ["certified", "in_training", "nominated"] {
+            let n = scalar(
+                &mut conn,
+                &format!("SELECT COUNT(*) AS n FROM key_users WHERE status = '{status}'"),
+            );
+            assert!(n > 0, "{status}");
+        }
+        // New rows after the generator get fresh ids (PostgreSQL sequences were moved on).
+        formation::domain::people::insert(
+            &mut conn,
+            formation::domain::people::NewPerson {
+                organization_id: 1,
+                full_name: "After the seed",
+                email: None,
+                job_title: None,
+                profile: None,
+                language: formation::domain::people::PersonLanguage::Fr,
+            },
+        )
+        .expect("ids do not collide");
+
+        let again = formation(&db, &["seed", "--scale", "0.1"], "");
+        assert_eq!(again.status.code(), Some(1));
+        assert!(
+            stderr(&again).contains("empty database"),
+            "{}",
+            stderr(&again)
+        );
+        assert_eq!(
+            count(&mut conn, "people"),
+            3001,
+            "a refused run changes nothing"
+        );
+    }
+);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{count, TestApp};
+use common::{count, scalar, TestApp};
 use diesel::prelude::*;
 use formation::db::schema::{memberships, organizations};
 use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
@@ -365,79 +365,11 @@ db_test!(secret_key_is_generated_once_and_kept_private, |db| {
     assert!(!key_file.exists());
 });
 
-/// A count from raw SQL, for rule checks over the whole demo data set.
-fn scalar(conn: &mut formation::db::PooledConn, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<Row>(&mut **conn)
-        .unwrap()
-        .n
-}
-
 db_test!(demo_data_keeps_the_rules, |db| {
     let figment = db.figment().merge(("demo", true));
     let app = TestApp::start_with(db, figment);
     let mut conn = app.conn();
-    let holding = "('confirmed', 'attended', 'absent')";
-    assert_eq!(
-        scalar(
-            &mut conn,
-            "SELECT COUNT(*) AS n FROM training_sessions WHERE seats_taken > capacity"
-        ),
-        0
-    );
-    assert_eq!(
-        scalar(&mut conn, &format!(
-            "SELECT COUNT(*) AS n FROM training_sessions s WHERE s.seats_taken <> \
-             (SELECT COUNT(*) FROM enrollments e WHERE e.session_id = s.id AND e.status IN {holding})"
-        )),
-        0,
-        "seats_taken counts the seats held"
-    );
-    // Cascade (end-user) sessions take their own organisation's people only.
-    assert_eq!(
-        scalar(&mut conn,
-            "SELECT COUNT(*) AS n FROM enrollments e JOIN training_sessions s ON s.id = e.session_id \
-             JOIN modules m ON m.id = s.module_id JOIN people p ON p.id = e.person_id \
-             WHERE m.tier = 'end_user' AND p.organization_id <> s.organizer_id"),
-        0
-    );
-    // Trainer-tier sessions take designated key users of the module's domain only.
-    assert_eq!(
-        scalar(&mut conn,
-            "SELECT COUNT(*) AS n FROM enrollments e JOIN training_sessions s ON s.id = e.session_id \
-             JOIN modules m ON m.id = s.module_id \
-             WHERE m.tier = 'trainer' AND NOT EXISTS (SELECT 1 FROM key_users k \
-                 WHERE k.person_id = e.person_id AND k.domain_id = m.domain_id)"),
-        0
-    );
-    // Nobody holds two seats, or trains, at overlapping times.
-    assert_eq!(
-        scalar(&mut conn, &format!(
-            "SELECT COUNT(*) AS n FROM enrollments a JOIN training_sessions sa ON sa.id = a.session_id \
-             JOIN enrollments b ON b.person_id = a.person_id AND b.id < a.id \
-             JOIN training_sessions sb ON sb.id = b.session_id \
-             WHERE a.status IN {holding} AND b.status IN {holding} \
-               AND sa.starts_at < sb.ends_at AND sb.starts_at < sa.ends_at"
-        )),
-        0
-    );
-    // Certified key users attended and passed a certifying module of their domain.
-    assert_eq!(
-        scalar(
-            &mut conn,
-            "SELECT COUNT(*) AS n FROM key_users k WHERE k.status = 'certified' AND NOT EXISTS ( \
-                 SELECT 1 FROM enrollments e JOIN training_sessions s ON s.id = e.session_id \
-                 JOIN modules m ON m.id = s.module_id \
-                 WHERE e.person_id = k.person_id AND m.domain_id = k.domain_id \
-                   AND m.certifies_trainer AND e.status = 'attended' AND e.passed)"
-        ),
-        0
-    );
+    common::assert_data_keeps_the_rules(&mut conn);
     // Every kind of situation appears somewhere.
     for status in [
         "confirmed",

@@ -40,3 +40,5 @@ field-email-taken = An account with this email address already exists.
 field-password-too-short = The password must have at least { $min } characters.
 field-organization-unknown = Unknown organisation.
 field-organization-required = This role needs an organisation.
+seed-scale-range = The scale must be a number above 0 and at most 100.
+seed-not-empty = This database already holds people or sessions: the scaled data set fills an empty database only.

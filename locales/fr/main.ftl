@@ -40,3 +40,5 @@ field-email-taken = Un compte existe déjà avec cette adresse e-mail.
 field-password-too-short = Le mot de passe doit compter au moins { $min } caractères.
 field-organization-unknown = Organisation inconnue.
 field-organization-required = Ce rôle requiert une organisation.
+seed-scale-range = L'échelle doit être un nombre supérieur à 0 et au plus 100.
+seed-not-empty = Cette base contient déjà des personnes ou des sessions : le jeu de données à l'échelle ne remplit qu'une base vide.

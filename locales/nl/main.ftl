@@ -40,3 +40,5 @@ field-email-taken = Er bestaat al een account met dit e-mailadres.
 field-password-too-short = Het wachtwoord moet minstens { $min } tekens tellen.
 field-organization-unknown = Onbekende organisatie.
 field-organization-required = Deze rol vereist een organisatie.
+seed-scale-range = De schaal moet een getal groter dan 0 en hoogstens 100 zijn.
+seed-not-empty = Deze databank bevat al personen of sessies: de geschaalde dataset vult alleen een lege databank.

@@ -83,10 +83,10 @@ pub struct DemoSummary {
 }
 
 /// A small deterministic generator (splitmix64), so the demo is the same on every machine.
-struct Dice(u64);
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -94,11 +94,11 @@ impl Dice {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 }
@@ -119,12 +119,12 @@ impl Calendar {
     }
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 
 /// A Brussels wall-clock time on `day`, in UTC as stored.
-fn brussels(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
+pub(crate) fn brussels(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time"));
     Brussels
         .from_local_datetime(&local)
@@ -133,15 +133,15 @@ fn brussels(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
         .naive_utc()
 }
 
-const FIRST_NAMES_FR: &[&str] = &[
+pub(crate) const FIRST_NAMES_FR: &[&str] = &[
     "Sophie", "Marc", "Julie", "Thomas", "Nathalie", "Karim", "Fatima", "Claire", "Luc", "Amina",
     "Youssef", "Sarah", "Kevin", "Ines", "Olivier", "Camille",
 ];
-const FIRST_NAMES_NL: &[&str] = &[
+pub(crate) const FIRST_NAMES_NL: &[&str] = &[
     "Pieter", "Lotte", "Jan", "Els", "Bram", "Wim", "An", "Koen", "Sofie", "Joris", "Hanne", "Tom",
 ];
-const FIRST_NAMES_EN: &[&str] = &["Anna", "David", "Maria", "John", "Elena", "Paul"];
-const LAST_NAMES: &[&str] = &[
+pub(crate) const FIRST_NAMES_EN: &[&str] = &["Anna", "David", "Maria", "John", "Elena", "Paul"];
+pub(crate) const LAST_NAMES: &[&str] = &[
     "Dubois",
     "Peeters",
     "Janssens",
@@ -171,7 +171,7 @@ const LAST_NAMES: &[&str] = &[
 ];
 
 /// Staff profiles, each with its job title in French and Dutch.
-const PROFILES: &[(&str, &str, &str)] = &[
+pub(crate) const PROFILES: &[(&str, &str, &str)] = &[
     ("finance", "Agent comptable", "Boekhouder"),
     ("hr", "Gestionnaire RH", "HR-medewerker"),
     ("social", "Assistant social", "Maatschappelijk werker"),
@@ -181,7 +181,7 @@ const PROFILES: &[(&str, &str, &str)] = &[
 ];
 
 /// The communes that go live with CRM early in 2027.
-const CRM_PIONEERS: [&str; 6] = [
+pub(crate) const CRM_PIONEERS: [&str; 6] = [
     "anderlecht",
     "bruxelles",
     "ixelles",
@@ -191,7 +191,7 @@ const CRM_PIONEERS: [&str; 6] = [
 ];
 
 /// The profile whose people make the best key users for each domain.
-fn key_user_profile(domain: &str) -> &'static str {
+pub(crate) fn key_user_profile(domain: &str) -> &'static str {
     match domain {
         "finance" => "finance",
         "soft-hr" | "hard-hr" => "hr",

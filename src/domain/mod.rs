@@ -18,6 +18,7 @@ pub mod people;
 pub mod plans;
 pub mod reference;
 pub mod registrations;
+pub mod scale;
 pub mod sessions;
 pub mod tokens;
 
