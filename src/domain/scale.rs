@@ -318,6 +318,14 @@ impl Generator {
         items[self.dice.below(items.len())]
     }
 
+    /// How many people to draw for a session: in proportion to its capacity around the mean
+    /// the total asks for, plus what earlier sessions could not place.
+    fn quota(&mut self, mean: f64, capacity: i32, carry: f64) -> usize {
+        let mean_capacity = CAPACITIES.iter().sum::<i32>() as f64 / CAPACITIES.len() as f64;
+        let spread = 0.85 + self.dice.below(25) as f64 / 100.0;
+        (mean * capacity as f64 / mean_capacity * spread + carry).round() as usize
+    }
+
     /// One of `people` who is free on `day`, if a few draws find one.
     fn free_person(&mut self, people: &[i64], day: NaiveDate) -> Option<i64> {
         if people.is_empty() {
@@ -825,7 +833,7 @@ fn fill(
     for (d, count) in trainer_counts.iter().enumerate() {
         for _ in 0..*count {
             let day = g.day_between(first_day, last_day);
-            let module = if g.dice.chance(35) {
+            let module = if g.dice.chance(22) {
                 CERTIFYING_MODULE
             } else {
                 g.pick(&[0, 2, 3])
@@ -867,8 +875,7 @@ fn fill(
             assessed,
             certifying: module == CERTIFYING_MODULE,
         };
-        let quota =
-            (per_session_quota * (0.75 + g.dice.below(40) as f64 / 100.0) + carry).round() as usize;
+        let quota = g.quota(per_session_quota, capacity, carry);
         let placed = fill_trainer_session(
             &mut g,
             &slot,
@@ -980,8 +987,7 @@ fn fill(
         };
         // The trainer is busy that day, so never among the trainees.
         let pool = &staff_pools[org];
-        let quota =
-            (per_session_quota * (0.75 + g.dice.below(40) as f64 / 100.0) + carry).round() as usize;
+        let quota = g.quota(per_session_quota, capacity, carry);
         let placed = g.fill(&slot, pool, quota);
         carry = (quota - placed) as f64;
         placed_total += placed;
