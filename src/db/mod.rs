@@ -135,9 +135,12 @@ impl ManageConnection for ConnectionManager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout first: the WAL switch itself may wait for another writer.
+                // mmap: a connection whose page cache another connection's write invalidated
+                // reads the pages back from the mapping instead of copying them in with read().
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA mmap_size = 1073741824;",
                 )?;
                 Ok(DbConn::Sqlite(conn))
             }

@@ -98,15 +98,16 @@ FROM key_users k JOIN people p ON p.id = k.person_id
 WHERE k.status <> 'withdrawn'
 GROUP BY p.organization_id, k.domain_id";
 
-/// Distinct people who attended an end-user session of the domain, per organisation.
+/// Distinct people who attended an end-user session of the domain, per organisation. End-user
+/// sessions take their organiser's people only (DESIGN §4 rule 3), so the organiser is the
+/// people's organisation and `people` need not be read.
 const END_USERS_TRAINED: &str = "\
-SELECT p.organization_id, m.domain_id, COUNT(DISTINCT e.person_id) AS n
+SELECT s.organizer_id AS organization_id, m.domain_id, COUNT(DISTINCT e.person_id) AS n
 FROM enrollments e
 JOIN training_sessions s ON s.id = e.session_id
 JOIN modules m ON m.id = s.module_id
-JOIN people p ON p.id = e.person_id
 WHERE e.status = 'attended' AND m.tier = 'end_user'
-GROUP BY p.organization_id, m.domain_id";
+GROUP BY s.organizer_id, m.domain_id";
 
 /// Headcounts of the year's collective plan targets on end-user modules.
 const END_USERS_TARGETED: &str = "\
@@ -276,8 +277,38 @@ pub const MIN_COVERAGE: f64 = 50.0;
 /// Memberships going live within 90 days with too few certified key users, or within 30
 /// days with under half their end users trained; soonest first.
 pub fn at_risk(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AtRisk>, AppError> {
+    Ok(risks_among(coverage(
+        conn,
+        actor,
+        &CoverageFilter::default(),
+    )?))
+}
+
+/// The coverage rows for `filter` and the memberships at risk, from one computation.
+pub fn coverage_and_risks(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CoverageFilter,
+) -> Result<(Vec<CoverageRow>, Vec<AtRisk>), AppError> {
+    let all = coverage(conn, actor, &CoverageFilter::default())?;
+    let organization = non_blank(filter.organization.as_deref());
+    let domain = non_blank(filter.domain.as_deref());
+    let rows = all
+        .iter()
+        .filter(|r| {
+            organization
+                .as_deref()
+                .is_none_or(|code| r.organization == code)
+        })
+        .filter(|r| domain.as_deref().is_none_or(|code| r.domain == code))
+        .cloned()
+        .collect();
+    Ok((rows, risks_among(all)))
+}
+
+fn risks_among(rows: Vec<CoverageRow>) -> Vec<AtRisk> {
     let today = now().date();
-    let mut risks: Vec<AtRisk> = coverage(conn, actor, &CoverageFilter::default())?
+    let mut risks: Vec<AtRisk> = rows
         .into_iter()
         .filter_map(|row| {
             let go_live_on = row.go_live_on?;
@@ -303,7 +334,7 @@ pub fn at_risk(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AtRisk>, AppError
         })
         .collect();
     risks.sort_by_key(|r| (r.go_live_on, -(r.key_users_missing + r.end_users_missing)));
-    Ok(risks)
+    risks
 }
 
 /// One trainee under a trainer, with when they first attended and how many sessions.

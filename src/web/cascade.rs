@@ -107,11 +107,10 @@ async fn coverage_page(
 ) -> Result<Template, AppError> {
     let actor = user.actor();
     let shown = filter.clone();
-    let (rows, at_risk, domains) = db
+    let ((rows, at_risk), domains) = db
         .run(move |conn| {
             Ok((
-                coverage::coverage(conn, &actor, &filter)?,
-                coverage::at_risk(conn, &actor)?,
+                coverage::coverage_and_risks(conn, &actor, &filter)?,
                 catalogue::all_domains(conn)?,
             ))
         })
