@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod calendars;
+pub mod capacity;
 pub mod cascade;
 pub mod catalogue;
 pub mod coverage;

@@ -178,7 +178,7 @@ pub struct SessionFilter {
 }
 
 /// Midnight of a Brussels day, in UTC.
-fn brussels_midnight(day: NaiveDate) -> NaiveDateTime {
+pub fn brussels_midnight(day: NaiveDate) -> NaiveDateTime {
     brussels_to_utc(day.and_time(NaiveTime::MIN))
 }
 

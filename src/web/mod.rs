@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod capacity;
 pub mod cascade;
 pub mod catalogue;
 pub mod errors;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
         calendars::routes(),
         outbox::routes(),
         cascade::routes(),
+        capacity::routes(),
     ]
     .concat()
 }

@@ -1,0 +1,748 @@
+//! Training capacity against demand (DESIGN §4 rule 6), by period × domain × tier × language.
+//!
+//! Demand counts each (person, module) need once, from four sources:
+//! 1. individual plan items targeted in the period whose person has neither attended the module
+//!    nor holds a seat for it;
+//! 2. waiting and pending enrolments in sessions of the period, unless 1. counted the pair;
+//! 3. collective shortfall: per target due in the period, `headcount` minus the organisation's
+//!    people (of the target's profile) who attended or hold a seat, minus those 1. and 2. counted;
+//! 4. key users missing for go-lives within 90 days after the period's end, on trainer-tier
+//!    modules.
+//!
+//! A person's need is in the person's language; needs without a person (3. and 4.) are spread
+//! over the languages of the organisation's active staff (of the target's profile), largest
+//! remainder first. Capacity is the seats of published (or completed) sessions starting in the
+//! period, in the session's language: a bilingual session's free seats serve everyone, so they
+//! are a row of their own and count in the totals, not in the French or Dutch gap.
+//!
+//! Every source is one grouped query over the whole year; periods come from a `CASE` over
+//! boundaries computed here (Brussels midnights, so a session at 00:30 on 1 April in Brussels
+//! belongs to the second quarter although it starts on 31 March in UTC).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::domain::access::{Actor, PEOPLE_READERS};
+use crate::domain::catalogue::{self, Tier};
+use crate::domain::coverage::{self, AtRisk};
+use crate::domain::sessions::brussels_midnight;
+use crate::domain::{non_blank, now, organizations as orgs, Language};
+use crate::error::{AppError, FieldErrors, Message};
+
+/// How far ahead of a go-live its key users count as needed.
+pub const GO_LIVE_HORIZON_DAYS: i64 = 90;
+/// Person languages, in the order used for spreading needs without a person.
+const PERSON_LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
+
+/// Filters of `GET /api/v1/capacity` and `/capacity`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct CapacityFilter {
+    pub year: Option<i32>,
+    pub granularity: Option<String>,
+    pub domain: Option<String>,
+    pub tier: Option<String>,
+    pub language: Option<String>,
+    pub organization: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    Month,
+    Quarter,
+    Year,
+}
+
+/// One row of the view (DESIGN §5).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CapacityRow {
+    pub period: String,
+    pub domain: String,
+    pub tier: String,
+    pub language: String,
+    pub demand: i64,
+    pub capacity: i64,
+    pub seats_taken: i64,
+    pub free_seats: i64,
+    /// Demand minus free seats: positive when seats are missing.
+    pub gap: i64,
+    /// Seats taken over capacity, in percent (0 without capacity).
+    pub fill_rate: f64,
+}
+
+impl CapacityRow {
+    fn finish(mut self) -> Self {
+        self.free_seats = self.capacity - self.seats_taken;
+        self.gap = self.demand - self.free_seats;
+        self.fill_rate = if self.capacity > 0 {
+            (self.seats_taken as f64 * 1000.0 / self.capacity as f64).round() / 10.0
+        } else {
+            0.0
+        };
+        self
+    }
+}
+
+/// Where one cell's demand comes from, per organisation (the drill-down).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DemandSource {
+    pub organization: String,
+    pub planned: i64,
+    pub waiting: i64,
+    pub collective_shortfall: i64,
+    pub key_users_for_go_live: i64,
+}
+
+impl DemandSource {
+    pub fn total(&self) -> i64 {
+        self.planned + self.waiting + self.collective_shortfall + self.key_users_for_go_live
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacityReport {
+    pub year: i32,
+    pub granularity: Granularity,
+    pub periods: Vec<String>,
+    pub items: Vec<CapacityRow>,
+    /// One row per period (domain, tier and language empty), then the year's.
+    pub totals: Vec<CapacityRow>,
+    pub at_risk: Vec<AtRisk>,
+    /// Per row of `items` (same index): the organisations behind its demand.
+    #[serde(skip)]
+    pub sources: Vec<Vec<DemandSource>>,
+}
+
+/// The year's periods: labels and boundaries (each period is `[start, next start)`).
+fn periods(year: i32, granularity: Granularity) -> Vec<(String, NaiveDate)> {
+    let start = |month: u32| NaiveDate::from_ymd_opt(year, month, 1).expect("valid month");
+    match granularity {
+        Granularity::Year => vec![(year.to_string(), start(1))],
+        Granularity::Quarter => (0..4)
+            .map(|q| (format!("{year}-Q{}", q + 1), start(q * 3 + 1)))
+            .collect(),
+        Granularity::Month => (1..=12)
+            .map(|m| (format!("{year}-{m:02}"), start(m)))
+            .collect(),
+    }
+}
+
+/// `CASE` numbering the period of `column` (already limited to the year), 0-based. The
+/// boundaries are dates or timestamps this module formats, never user input.
+fn period_case(column: &str, boundaries: &[String]) -> String {
+    let mut sql = String::from("CASE");
+    for (index, boundary) in boundaries.iter().enumerate().skip(1) {
+        sql.push_str(&format!(" WHEN {column} < '{boundary}' THEN {}", index - 1));
+    }
+    sql.push_str(&format!(" ELSE {} END", boundaries.len() - 1));
+    sql
+}
+
+#[derive(QueryableByName)]
+struct NeedGroup {
+    #[diesel(sql_type = Integer)]
+    period: i32,
+    #[diesel(sql_type = BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = Text)]
+    tier: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = BigInt)]
+    module_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    profile: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct TargetGroup {
+    #[diesel(sql_type = Integer)]
+    period: i32,
+    #[diesel(sql_type = BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = Text)]
+    tier: String,
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = BigInt)]
+    module_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    profile: Option<String>,
+    #[diesel(sql_type = Integer)]
+    headcount: i32,
+    #[diesel(sql_type = BigInt)]
+    done: i64,
+}
+
+#[derive(QueryableByName)]
+struct GoLive {
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    go_live_on: NaiveDate,
+    #[diesel(sql_type = Integer)]
+    required_key_users: i32,
+    #[diesel(sql_type = BigInt)]
+    ready: i64,
+}
+
+#[derive(QueryableByName)]
+struct SeatGroup {
+    #[diesel(sql_type = Integer)]
+    period: i32,
+    #[diesel(sql_type = BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = Text)]
+    tier: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = BigInt)]
+    capacity: i64,
+    #[diesel(sql_type = BigInt)]
+    seats_taken: i64,
+}
+
+#[derive(QueryableByName)]
+struct StaffGroup {
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    profile: Option<String>,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Checked filters, ready to be written into SQL (ids and fixed codes only).
+struct Checked {
+    year: i32,
+    granularity: Granularity,
+    domain_id: Option<i64>,
+    tier: Option<Tier>,
+    language: Option<Language>,
+    organization_id: Option<i64>,
+}
+
+fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Checked, AppError> {
+    actor.require(PEOPLE_READERS)?;
+    let mut errors = FieldErrors::default();
+    let year = filter.year.unwrap_or_else(|| now().date().year());
+    if !(2000..=2100).contains(&year) {
+        errors.add("year", Message::new("field-number-range"));
+    }
+    let granularity = match non_blank(filter.granularity.as_deref()).as_deref() {
+        None | Some("quarter") => Granularity::Quarter,
+        Some("month") => Granularity::Month,
+        Some("year") => Granularity::Year,
+        Some(_) => {
+            errors.add("granularity", Message::new("field-granularity-invalid"));
+            Granularity::Quarter
+        }
+    };
+    let domain_id = match non_blank(filter.domain.as_deref()) {
+        Some(code) => {
+            let id = catalogue::domain_id_by_code(conn, &code)?;
+            if id.is_none() {
+                errors.add("domain", Message::new("field-domain-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    let tier = non_blank(filter.tier.as_deref()).and_then(|code| {
+        let tier = Tier::parse(&code);
+        if tier.is_none() {
+            errors.add("tier", Message::new("field-tier-invalid"));
+        }
+        tier
+    });
+    let language = non_blank(filter.language.as_deref()).and_then(|code| {
+        let language = Language::parse(&code);
+        if language.is_none() {
+            errors.add("language", Message::new("field-session-language-invalid"));
+        }
+        language
+    });
+    let mut organization_id = match non_blank(filter.organization.as_deref()) {
+        Some(code) => {
+            let id = orgs::id_by_code(conn, &code)?;
+            if id.is_none() {
+                errors.add("organization", Message::new("field-organization-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    // HR sees its own organisation only; another one's figures do not exist for it.
+    if let Some(own) = actor.scope().organization_id() {
+        if organization_id.is_some_and(|id| id != own) {
+            return Err(AppError::NotFound);
+        }
+        organization_id = Some(own);
+    }
+    Ok(Checked {
+        year,
+        granularity,
+        domain_id,
+        tier,
+        language,
+        organization_id,
+    })
+}
+
+/// Splits `total` over the languages in proportion to `weights` (largest remainder; ties to the
+/// first language). Without weights, everything goes to French.
+fn spread(total: i64, weights: [i64; 3]) -> [i64; 3] {
+    let sum: i64 = weights.iter().sum();
+    if total <= 0 {
+        return [0; 3];
+    }
+    if sum <= 0 {
+        return [total, 0, 0];
+    }
+    let mut parts = [0i64; 3];
+    let mut remainders = [(0i64, 0usize); 3];
+    for (i, w) in weights.iter().enumerate() {
+        parts[i] = total * w / sum;
+        remainders[i] = (total * w % sum, i);
+    }
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let missing = total - parts.iter().sum::<i64>();
+    for (_, i) in remainders.iter().take(missing as usize) {
+        parts[*i] += 1;
+    }
+    parts
+}
+
+fn language_index(language: &str) -> Option<usize> {
+    PERSON_LANGUAGES.iter().position(|l| *l == language)
+}
+
+/// The capacity view for `filter`, in the actor's scope.
+pub fn report(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CapacityFilter,
+) -> Result<CapacityReport, AppError> {
+    let checked = check(conn, actor, filter)?;
+    let year = checked.year;
+    let periods = periods(year, checked.granularity);
+    let next_year = NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("valid year");
+    let mut day_bounds: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
+    day_bounds.push(next_year);
+    let date_text: Vec<String> = day_bounds.iter().map(|d| d.to_string()).collect();
+    let time_text: Vec<String> = day_bounds
+        .iter()
+        .map(|d| {
+            brussels_midnight(*d)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .collect();
+    let (y0, y1) = (&date_text[0], &date_text[date_text.len() - 1]);
+    let (t0, t1) = (&time_text[0], &time_text[time_text.len() - 1]);
+    let date_bounds = &date_text[..date_text.len() - 1];
+    let time_bounds = &time_text[..time_text.len() - 1];
+
+    // Filters, from checked ids and fixed codes.
+    let mut module_filter = String::new();
+    if let Some(id) = checked.domain_id {
+        module_filter.push_str(&format!(" AND m.domain_id = {id}"));
+    }
+    if let Some(tier) = checked.tier {
+        module_filter.push_str(&format!(" AND m.tier = '{}'", tier.as_str()));
+    }
+    let mut person_filter = String::new();
+    if let Some(id) = checked.organization_id {
+        person_filter.push_str(&format!(" AND p.organization_id = {id}"));
+    }
+
+    // 1. Planned: plan items of the period, not attended and no seat held.
+    let item_period = period_case("i.target_on", date_bounds);
+    let planned: Vec<NeedGroup> = diesel::sql_query(format!(
+        "SELECT {item_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
+                i.module_id, p.profile, COUNT(*) AS n
+         FROM individual_plan_items i
+         JOIN individual_plans ip ON ip.id = i.plan_id
+         JOIN people p ON p.id = ip.person_id
+         JOIN modules m ON m.id = i.module_id
+         WHERE i.target_on >= '{y0}' AND i.target_on < '{y1}' AND p.active = TRUE
+           AND NOT EXISTS (SELECT 1 FROM enrollments e
+                 JOIN training_sessions s ON s.id = e.session_id
+                 WHERE e.person_id = p.id AND s.module_id = i.module_id
+                   AND e.status IN ('attended', 'confirmed'))
+           {module_filter} {person_filter}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    ))
+    .load(conn)?;
+
+    // 2. Waiting: waitlisted and pending enrolments in sessions of the period, unless a plan
+    //    item of the same period counted the pair.
+    let session_period = period_case("s.starts_at", time_bounds);
+    let waiting: Vec<NeedGroup> = diesel::sql_query(format!(
+        "SELECT {session_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
+                s.module_id, p.profile, COUNT(DISTINCT e.person_id) AS n
+         FROM enrollments e
+         JOIN training_sessions s ON s.id = e.session_id
+         JOIN modules m ON m.id = s.module_id
+         JOIN people p ON p.id = e.person_id
+         WHERE e.status IN ('waitlisted', 'pending_approval') AND p.active = TRUE
+           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
+           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
+                 JOIN individual_plans ip ON ip.id = i.plan_id
+                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
+                   AND i.target_on >= '{y0}' AND i.target_on < '{y1}'
+                   AND {item_period} = {session_period}
+                   AND NOT EXISTS (SELECT 1 FROM enrollments e2
+                         JOIN training_sessions s2 ON s2.id = e2.session_id
+                         WHERE e2.person_id = e.person_id AND s2.module_id = s.module_id
+                           AND e2.status IN ('attended', 'confirmed')))
+           {module_filter} {person_filter}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    ))
+    .load(conn)?;
+
+    // 3. Collective targets due in the period, with the people already trained or seated.
+    let target_period = period_case("t.due_on", date_bounds);
+    let organization_filter = checked
+        .organization_id
+        .map(|id| format!(" AND c.organization_id = {id}"))
+        .unwrap_or_default();
+    let targets: Vec<TargetGroup> = diesel::sql_query(format!(
+        "SELECT {target_period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
+                t.profile, t.headcount,
+                (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e
+                   JOIN training_sessions s ON s.id = e.session_id
+                   JOIN people p ON p.id = e.person_id
+                   WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
+                     AND (t.profile IS NULL OR p.profile = t.profile)
+                     AND e.status IN ('attended', 'confirmed')) AS done
+         FROM collective_plan_targets t
+         JOIN collective_plans c ON c.id = t.plan_id
+         JOIN modules m ON m.id = t.module_id
+         WHERE t.due_on >= '{y0}' AND t.due_on < '{y1}' {module_filter} {organization_filter}"
+    ))
+    .load(conn)?;
+
+    // 4. Go-lives up to 90 days after the year, with key users certified or seated.
+    let horizon = next_year + Duration::days(GO_LIVE_HORIZON_DAYS);
+    let membership_filter = format!(
+        "{}{}",
+        checked
+            .domain_id
+            .map(|id| format!(" AND mb.domain_id = {id}"))
+            .unwrap_or_default(),
+        checked
+            .organization_id
+            .map(|id| format!(" AND mb.organization_id = {id}"))
+            .unwrap_or_default()
+    );
+    let go_lives: Vec<GoLive> = if checked.tier == Some(Tier::EndUser) {
+        Vec::new()
+    } else {
+        diesel::sql_query(format!(
+            "SELECT mb.organization_id, mb.domain_id, mb.go_live_on, mb.required_key_users,
+                    (SELECT COUNT(*) FROM key_users k JOIN people p ON p.id = k.person_id
+                       WHERE k.domain_id = mb.domain_id AND p.organization_id = mb.organization_id
+                         AND (k.status = 'certified' OR EXISTS (SELECT 1 FROM enrollments e
+                               JOIN training_sessions s ON s.id = e.session_id
+                               JOIN modules m ON m.id = s.module_id
+                               WHERE e.person_id = k.person_id AND e.status = 'confirmed'
+                                 AND m.tier = 'trainer' AND m.domain_id = k.domain_id))) AS ready
+             FROM memberships mb
+             WHERE mb.status IN ('joined', 'intended') AND mb.go_live_on > '{y0}'
+               AND mb.go_live_on <= '{horizon}' {membership_filter}"
+        ))
+        .load(conn)?
+    };
+
+    // Capacity: seats of published (or completed) sessions starting in the period. With an
+    // organisation, the sessions its people may attend: its own and the trainer-tier ones.
+    let mut seat_filter = module_filter.clone();
+    if let Some(language) = checked.language {
+        seat_filter.push_str(&format!(" AND s.language = '{}'", language.as_str()));
+    }
+    if let Some(id) = checked.organization_id {
+        seat_filter.push_str(&format!(
+            " AND (s.organizer_id = {id} OR m.tier = 'trainer')"
+        ));
+    }
+    let seats: Vec<SeatGroup> = diesel::sql_query(format!(
+        "SELECT {session_period} AS period, m.domain_id, m.tier, s.language,
+                SUM(s.capacity) AS capacity, SUM(s.seats_taken) AS seats_taken
+         FROM training_sessions s JOIN modules m ON m.id = s.module_id
+         WHERE s.status IN ('published', 'completed')
+           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}' {seat_filter}
+         GROUP BY 1, 2, 3, 4"
+    ))
+    .load(conn)?;
+
+    // Active staff by organisation, profile and language: how needs without a person divide.
+    let staff: Vec<StaffGroup> = diesel::sql_query(
+        "SELECT organization_id, profile, language, COUNT(*) AS n FROM people
+         WHERE active = TRUE GROUP BY organization_id, profile, language",
+    )
+    .load(conn)?;
+    let mut staff_languages: HashMap<(i64, Option<String>), [i64; 3]> = HashMap::new();
+    for s in staff {
+        let Some(index) = language_index(&s.language) else {
+            continue;
+        };
+        staff_languages
+            .entry((s.organization_id, s.profile.clone()))
+            .or_default()[index] += s.n;
+        staff_languages
+            .entry((s.organization_id, None))
+            .or_default()[index] += s.n;
+    }
+    let languages_of = |organization_id: i64, profile: &Option<String>| {
+        staff_languages
+            .get(&(organization_id, profile.clone()))
+            .copied()
+            .unwrap_or_default()
+    };
+
+    // Assemble: cells keyed by (period, domain, tier, language), each with its sources.
+    type Cell = (usize, i64, String, String);
+    let mut demand: BTreeMap<Cell, BTreeMap<i64, DemandSource>> = BTreeMap::new();
+    // People counted by 1. and 2., per (period, organisation, module, profile).
+    let mut counted: HashMap<(usize, i64, i64, Option<String>), i64> = HashMap::new();
+    let mut add = |cell: Cell, organization_id: i64, part: &dyn Fn(&mut DemandSource)| {
+        let source = demand
+            .entry(cell)
+            .or_default()
+            .entry(organization_id)
+            .or_default();
+        part(source);
+    };
+    for (group, is_planned) in planned
+        .iter()
+        .map(|g| (g, true))
+        .chain(waiting.iter().map(|g| (g, false)))
+    {
+        let period = group.period as usize;
+        *counted
+            .entry((
+                period,
+                group.organization_id,
+                group.module_id,
+                group.profile.clone(),
+            ))
+            .or_default() += group.n;
+        let n = group.n;
+        add(
+            (
+                period,
+                group.domain_id,
+                group.tier.clone(),
+                group.language.clone(),
+            ),
+            group.organization_id,
+            &|s: &mut DemandSource| {
+                if is_planned {
+                    s.planned += n
+                } else {
+                    s.waiting += n
+                }
+            },
+        );
+    }
+    for target in &targets {
+        let period = target.period as usize;
+        let already: i64 = counted
+            .iter()
+            .filter(|((p, org, module, profile), _)| {
+                *p == period
+                    && *org == target.organization_id
+                    && *module == target.module_id
+                    && (target.profile.is_none() || *profile == target.profile)
+            })
+            .map(|(_, n)| *n)
+            .sum();
+        let shortfall = (i64::from(target.headcount) - target.done - already).max(0);
+        let parts = spread(
+            shortfall,
+            languages_of(target.organization_id, &target.profile),
+        );
+        for (index, n) in parts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            let cell = (
+                period,
+                target.domain_id,
+                target.tier.clone(),
+                PERSON_LANGUAGES[index].to_owned(),
+            );
+            add(cell, target.organization_id, &|s: &mut DemandSource| {
+                s.collective_shortfall += n
+            });
+        }
+    }
+    for go_live in &go_lives {
+        let missing = (i64::from(go_live.required_key_users) - go_live.ready).max(0);
+        if missing == 0 {
+            continue;
+        }
+        for (period, end) in day_bounds.iter().skip(1).enumerate() {
+            let last_day = *end - Duration::days(1);
+            let days = (go_live.go_live_on - last_day).num_days();
+            if !(1..=GO_LIVE_HORIZON_DAYS).contains(&days) {
+                continue;
+            }
+            let parts = spread(missing, languages_of(go_live.organization_id, &None));
+            for (index, n) in parts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                let cell = (
+                    period,
+                    go_live.domain_id,
+                    Tier::Trainer.as_str().to_owned(),
+                    PERSON_LANGUAGES[index].to_owned(),
+                );
+                add(cell, go_live.organization_id, &|s: &mut DemandSource| {
+                    s.key_users_for_go_live += n
+                });
+            }
+        }
+    }
+    let mut cells: BTreeMap<Cell, (CapacityRow, Vec<DemandSource>)> = BTreeMap::new();
+    let domains: HashMap<i64, String> = catalogue::all_domains(conn)?
+        .into_iter()
+        .map(|d| (d.id, d.code))
+        .collect();
+    let organizations: HashMap<i64, String> = orgs::all(conn)?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect();
+    let blank = |cell: &Cell| CapacityRow {
+        period: periods[cell.0].0.clone(),
+        domain: domains.get(&cell.1).cloned().unwrap_or_default(),
+        tier: cell.2.clone(),
+        language: cell.3.clone(),
+        ..CapacityRow::default()
+    };
+    for (cell, by_organization) in demand {
+        if checked
+            .language
+            .is_some_and(|l| l.as_str() != cell.3.as_str())
+        {
+            continue;
+        }
+        let mut sources: Vec<DemandSource> = by_organization
+            .into_iter()
+            .map(|(id, mut source)| {
+                source.organization = organizations.get(&id).cloned().unwrap_or_default();
+                source
+            })
+            .collect();
+        sources.sort_by(|a, b| {
+            b.total()
+                .cmp(&a.total())
+                .then(a.organization.cmp(&b.organization))
+        });
+        let mut row = blank(&cell);
+        row.demand = sources.iter().map(DemandSource::total).sum();
+        cells.insert(cell, (row, sources));
+    }
+    for group in seats {
+        let cell = (
+            group.period as usize,
+            group.domain_id,
+            group.tier,
+            group.language,
+        );
+        let entry = cells
+            .entry(cell.clone())
+            .or_insert_with(|| (blank(&cell), Vec::new()));
+        entry.0.capacity += group.capacity;
+        entry.0.seats_taken += group.seats_taken;
+    }
+
+    let mut items = Vec::with_capacity(cells.len());
+    let mut sources = Vec::with_capacity(cells.len());
+    let mut totals: Vec<CapacityRow> = periods
+        .iter()
+        .map(|(label, _)| CapacityRow {
+            period: label.clone(),
+            ..CapacityRow::default()
+        })
+        .collect();
+    let mut year_total = CapacityRow {
+        period: year.to_string(),
+        ..CapacityRow::default()
+    };
+    for ((period, ..), (row, cell_sources)) in cells {
+        for total in [&mut totals[period], &mut year_total] {
+            total.demand += row.demand;
+            total.capacity += row.capacity;
+            total.seats_taken += row.seats_taken;
+        }
+        items.push(row.finish());
+        sources.push(cell_sources);
+    }
+    totals.push(year_total);
+    let totals = totals.into_iter().map(CapacityRow::finish).collect();
+    let at_risk = coverage::at_risk(conn, actor)?
+        .into_iter()
+        .filter(|r| {
+            checked
+                .domain_id
+                .is_none_or(|id| domains.get(&id) == Some(&r.domain))
+                && checked
+                    .organization_id
+                    .is_none_or(|id| organizations.get(&id) == Some(&r.organization))
+        })
+        .collect();
+    Ok(CapacityReport {
+        year,
+        granularity: checked.granularity,
+        periods: periods.into_iter().map(|p| p.0).collect(),
+        items,
+        totals,
+        at_risk,
+        sources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_divides_exactly_by_largest_remainder() {
+        assert_eq!(spread(10, [55, 35, 10]), [6, 3, 1]);
+        assert_eq!(spread(1, [1, 1, 0]), [1, 0, 0]);
+        assert_eq!(spread(3, [0, 0, 0]), [3, 0, 0]);
+        assert_eq!(spread(0, [5, 5, 5]), [0, 0, 0]);
+        assert_eq!(spread(7, [2, 2, 3]).iter().sum::<i64>(), 7);
+    }
+
+    #[test]
+    fn quarters_start_on_brussels_midnights() {
+        let q = periods(2026, Granularity::Quarter);
+        assert_eq!(q.len(), 4);
+        assert_eq!(
+            q[1],
+            (
+                "2026-Q2".to_owned(),
+                NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+            )
+        );
+        // Summer time: midnight in Brussels on 1 April is 22:00 UTC the day before.
+        assert_eq!(brussels_midnight(q[1].1).to_string(), "2026-03-31 22:00:00");
+        let case = period_case("x", &["a".into(), "b".into(), "c".into()]);
+        assert_eq!(
+            case,
+            "CASE WHEN x < 'b' THEN 0 WHEN x < 'c' THEN 1 ELSE 2 END"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! The capacity-versus-demand view: `/capacity` and `GET /api/v1/capacity`.
+
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::db::Db;
+use crate::domain::capacity::{self, CapacityFilter, CapacityReport, CapacityRow, DemandSource};
+use crate::domain::catalogue::{self, Domain};
+use crate::domain::coverage::AtRisk;
+use crate::error::AppError;
+use crate::web::auth::CurrentUser;
+use crate::web::exports::{self, Download};
+use crate::web::page::PageContext;
+
+/// The JSON answer: the rows (DESIGN §5), the totals per period and for the year, at-risk
+/// memberships.
+#[derive(Serialize)]
+struct CapacityList {
+    year: i32,
+    granularity: capacity::Granularity,
+    periods: Vec<String>,
+    items: Vec<CapacityRow>,
+    total: usize,
+    totals: Vec<CapacityRow>,
+    at_risk: Vec<AtRisk>,
+}
+
+const COLUMNS: [&str; 10] = [
+    "period",
+    "domain",
+    "tier",
+    "language",
+    "demand",
+    "capacity",
+    "seats_taken",
+    "free_seats",
+    "gap",
+    "fill_rate",
+];
+
+fn cells(row: &CapacityRow) -> Vec<String> {
+    vec![
+        row.period.clone(),
+        row.domain.clone(),
+        row.tier.clone(),
+        row.language.clone(),
+        row.demand.to_string(),
+        row.capacity.to_string(),
+        row.seats_taken.to_string(),
+        row.free_seats.to_string(),
+        row.gap.to_string(),
+        row.fill_rate.to_string(),
+    ]
+}
+
+/// `GET /api/v1/capacity?year=&granularity=&domain=&tier=&language=&organization=&format=`.
+#[get("/api/v1/capacity?<format>&<filter..>")]
+async fn api_capacity(
+    db: Db,
+    user: CurrentUser,
+    format: Option<String>,
+    filter: CapacityFilter,
+) -> Result<Download<CapacityList>, AppError> {
+    let actor = user.actor();
+    let report = db
+        .run(move |conn| capacity::report(conn, &actor, &filter))
+        .await?;
+    exports::respond(
+        format.as_deref(),
+        "capacity",
+        &COLUMNS,
+        report.items.iter().map(cells),
+        || CapacityList {
+            year: report.year,
+            granularity: report.granularity,
+            periods: report.periods.clone(),
+            total: report.items.len(),
+            items: report.items.clone(),
+            totals: report.totals.clone(),
+            at_risk: report.at_risk.clone(),
+        },
+    )
+}
+
+/// One period's bars in the chart, in SVG units.
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    demand: i64,
+    capacity: i64,
+    x: i64,
+    demand_y: i64,
+    demand_height: i64,
+    capacity_y: i64,
+    capacity_height: i64,
+}
+
+const CHART_HEIGHT: i64 = 160;
+const BAR_WIDTH: i64 = 18;
+const PERIOD_WIDTH: i64 = 56;
+
+/// Demand and capacity per period, scaled to the tallest bar.
+fn chart(totals: &[CapacityRow]) -> Vec<Bar> {
+    let periods = &totals[..totals.len().saturating_sub(1)];
+    let top = periods
+        .iter()
+        .map(|t| t.demand.max(t.capacity))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    periods
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let height = |n: i64| n * CHART_HEIGHT / top;
+            Bar {
+                label: t.period.clone(),
+                demand: t.demand,
+                capacity: t.capacity,
+                x: 40 + i as i64 * PERIOD_WIDTH,
+                demand_y: 10 + CHART_HEIGHT - height(t.demand),
+                demand_height: height(t.demand),
+                capacity_y: 10 + CHART_HEIGHT - height(t.capacity),
+                capacity_height: height(t.capacity),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Line {
+    row: CapacityRow,
+    sources: Vec<DemandSource>,
+}
+
+#[derive(Serialize)]
+struct CapacityPage {
+    page: PageContext,
+    report: CapacityReport,
+    lines: Vec<Line>,
+    bars: Vec<Bar>,
+    chart_width: i64,
+    bar_width: i64,
+    domains: Vec<Domain>,
+    filter: CapacityFilter,
+}
+
+#[get("/capacity?<filter..>")]
+async fn capacity_page(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    filter: CapacityFilter,
+) -> Result<Template, AppError> {
+    let actor = user.actor();
+    let asked = filter.clone();
+    let (mut report, domains) = db
+        .run(move |conn| {
+            Ok((
+                capacity::report(conn, &actor, &asked)?,
+                catalogue::all_domains(conn)?,
+            ))
+        })
+        .await?;
+    let lines = report
+        .items
+        .iter()
+        .cloned()
+        .zip(std::mem::take(&mut report.sources))
+        .map(|(row, sources)| Line { row, sources })
+        .collect();
+    let bars = chart(&report.totals);
+    Ok(Template::render(
+        "capacity/index",
+        CapacityPage {
+            page: page.titled("capacity-title"),
+            chart_width: 40 + bars.len() as i64 * PERIOD_WIDTH,
+            bar_width: BAR_WIDTH,
+            bars,
+            report,
+            lines,
+            domains,
+            filter,
+        },
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![api_capacity, capacity_page]
+}
