@@ -1,0 +1,499 @@
+//! The capacity view against numbers worked out by hand (DESIGN §4 rule 6): a small world in
+//! 2031 with plan items, waiting lists, a collective target, go-lives, sessions in several
+//! languages, and sessions whose Brussels day differs from their UTC day.
+
+mod common;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use common::TestApp;
+use formation::db::DbConn;
+use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
+use formation::domain::cascade::{self, KeyUserStatus, NewKeyUser};
+use formation::domain::catalogue::{self, NewModule, Tier};
+use formation::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
+use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
+use formation::domain::people::{self, NewPerson, PersonLanguage};
+use formation::domain::plans::{self, NewPlanItem, NewTarget, PlanStatus};
+use formation::domain::sessions::{self, NewSession, SessionStatus};
+use formation::domain::Language;
+use rocket::http::Status;
+use serde_json::Value;
+
+const PASSWORD: &str = "capacity passphrase";
+
+fn utc(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn person(
+    conn: &mut DbConn,
+    organization_id: i64,
+    name: &str,
+    language: PersonLanguage,
+    profile: &str,
+) -> i64 {
+    people::insert(
+        conn,
+        NewPerson {
+            organization_id,
+            full_name: name,
+            email: Some(&format!("{name}@capacity.example")),
+            job_title: None,
+            profile: Some(profile),
+            language,
+        },
+    )
+    .unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn session(
+    conn: &mut DbConn,
+    module_id: i64,
+    organizer_id: i64,
+    language: Language,
+    starts_at: &str,
+    capacity: i32,
+    seats_taken: i32,
+    status: SessionStatus,
+) -> i64 {
+    let starts_at = utc(starts_at);
+    sessions::insert(
+        conn,
+        NewSession {
+            module_id,
+            organizer_id,
+            trainer_person_id: None,
+            venue_id: None,
+            online_url: Some("https://visio.example/capacity"),
+            language,
+            starts_at,
+            ends_at: starts_at + chrono::Duration::hours(3),
+            registration_closes_at: starts_at - chrono::Duration::days(1),
+            capacity,
+            seats_taken,
+            status,
+            created_by: None,
+        },
+    )
+    .unwrap()
+}
+
+fn enrol(conn: &mut DbConn, session_id: i64, person_id: i64, status: EnrollmentStatus) {
+    enrollments::insert(
+        conn,
+        NewEnrollment {
+            session_id,
+            person_id,
+            status,
+            passed: None,
+            requested_by: None,
+            created_at: utc("2030-12-01 10:00"),
+            decided_at: None,
+        },
+    )
+    .unwrap();
+}
+
+fn plan_item(conn: &mut DbConn, person_id: i64, module_id: i64, target_on: &str) {
+    let plan_id = plans::insert_individual_plan(conn, person_id, 2031, PlanStatus::Agreed).unwrap();
+    plans::insert_plan_item(
+        conn,
+        NewPlanItem {
+            plan_id,
+            module_id,
+            target_on: Some(day(target_on)),
+            priority: 1,
+            note: None,
+        },
+    )
+    .unwrap();
+}
+
+fn key_user(conn: &mut DbConn, person_id: i64, domain_id: i64, status: KeyUserStatus) {
+    cascade::insert_key_user(
+        conn,
+        NewKeyUser {
+            person_id,
+            domain_id,
+            status,
+            designated_by: None,
+            designated_on: day("2030-09-01"),
+            certified_on: (status == KeyUserStatus::Certified).then(|| day("2030-10-01")),
+        },
+    )
+    .unwrap();
+}
+
+/// Rows as `(period, tier, language) → [demand, capacity, seats_taken, free_seats, gap]`.
+fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_i64().unwrap();
+            (
+                format!(
+                    "{} {} {}",
+                    r["period"].as_str().unwrap(),
+                    r["tier"].as_str().unwrap(),
+                    r["language"].as_str().unwrap()
+                ),
+                [
+                    n("demand"),
+                    n("capacity"),
+                    n("seats_taken"),
+                    n("free_seats"),
+                    n("gap"),
+                ],
+            )
+        })
+        .collect()
+}
+
+db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
+    let app = TestApp::start(db);
+    {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        for (email, role, organization) in [
+            ("planner@erap.example", Role::Planner, None),
+            ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
+        ] {
+            accounts::create(
+                conn,
+                None,
+                &AccountRequest {
+                    email: Some(email.into()),
+                    role,
+                    organization_code: organization.map(str::to_owned),
+                    person_id: None,
+                    password: FirstPassword::Given(PASSWORD.into()),
+                    locale: None,
+                },
+                "",
+            )
+            .unwrap();
+        }
+        let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
+        let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
+        let school = orgs::id_by_code(conn, "erap").unwrap().unwrap();
+        let finance = catalogue::domain_id_by_code(conn, "finance")
+            .unwrap()
+            .unwrap();
+        let module = |conn: &mut DbConn, code: &str, tier: Tier| {
+            catalogue::insert_module(
+                conn,
+                NewModule {
+                    domain_id: finance,
+                    code,
+                    title_fr: code,
+                    title_nl: code,
+                    description_fr: "",
+                    description_nl: "",
+                    tier,
+                    duration_minutes: 180,
+                    prerequisite_module_id: None,
+                    certifies_trainer: false,
+                    assessed: false,
+                },
+            )
+            .unwrap()
+        };
+        let eu = module(conn, "EU-CAP", Tier::EndUser);
+        let ku = module(conn, "KU-CAP", Tier::Trainer);
+
+        // Anderlecht: five active people (fr 3, nl 1, en 1; three in finance), one inactive.
+        let a1 = person(conn, a, "a1", PersonLanguage::Fr, "finance");
+        let a2 = person(conn, a, "a2", PersonLanguage::Nl, "finance");
+        let a3 = person(conn, a, "a3", PersonLanguage::Fr, "finance");
+        let a4 = person(conn, a, "a4", PersonLanguage::En, "hr");
+        let a5 = person(conn, a, "a5", PersonLanguage::Fr, "hr");
+        let gone = person(conn, a, "a6", PersonLanguage::Nl, "finance");
+        diesel::RunQueryDsl::execute(
+            diesel::update(diesel::QueryDsl::find(
+                formation::db::schema::people::table,
+                gone,
+            ))
+            .set(diesel::ExpressionMethods::eq(
+                formation::db::schema::people::active,
+                false,
+            )),
+            conn,
+        )
+        .unwrap();
+        // Ixelles: one Dutch-, one French-speaking.
+        let b1 = person(conn, b, "b1", PersonLanguage::Nl, "finance");
+        let b2 = person(conn, b, "b2", PersonLanguage::Fr, "finance");
+
+        // S1: 00:30 on 1 April in Brussels, still 31 March in UTC: second quarter.
+        let s1 = session(
+            conn,
+            eu,
+            a,
+            Language::Fr,
+            "2031-03-31 22:30",
+            1,
+            1,
+            SessionStatus::Published,
+        );
+        // S2: 23:30 on 30 June in Brussels (21:30 UTC), the quarter's last day.
+        let s2 = session(
+            conn,
+            eu,
+            a,
+            Language::Nl,
+            "2031-06-30 21:30",
+            4,
+            1,
+            SessionStatus::Published,
+        );
+        let s3 = session(
+            conn,
+            ku,
+            school,
+            Language::Bilingual,
+            "2031-02-10 08:00",
+            2,
+            2,
+            SessionStatus::Published,
+        );
+        // A draft offers no seats; a session of 1 July in Brussels is the third quarter's.
+        session(
+            conn,
+            eu,
+            a,
+            Language::Fr,
+            "2031-05-05 08:00",
+            20,
+            0,
+            SessionStatus::Draft,
+        );
+        let s5 = session(
+            conn,
+            eu,
+            b,
+            Language::Fr,
+            "2031-06-30 22:30",
+            3,
+            0,
+            SessionStatus::Published,
+        );
+        let _ = s5;
+
+        enrol(conn, s3, a1, EnrollmentStatus::Confirmed);
+        enrol(conn, s3, b1, EnrollmentStatus::Confirmed);
+        enrol(conn, s3, a3, EnrollmentStatus::Waitlisted);
+        enrol(conn, s3, b2, EnrollmentStatus::PendingApproval);
+        enrol(conn, s1, a1, EnrollmentStatus::Confirmed);
+        enrol(conn, s1, a3, EnrollmentStatus::Waitlisted);
+        enrol(conn, s1, a5, EnrollmentStatus::Waitlisted);
+        enrol(conn, s2, a2, EnrollmentStatus::Confirmed);
+
+        plan_item(conn, a3, eu, "2031-05-10"); // counted, and a3's Q2 waiting is not
+        plan_item(conn, a1, eu, "2031-04-15"); // a1 holds a seat: not counted
+        plan_item(conn, a4, eu, "2031-09-30"); // Q3, English
+        plan_item(conn, a5, eu, "2031-08-01"); // Q3; a5's Q2 waiting still counts in Q2
+        plan_item(conn, b2, ku, "2031-02-01"); // Q1; b2's pending request is the same need
+        plan_item(conn, gone, eu, "2031-05-01"); // inactive: not counted
+
+        // Anderlecht wants six finance people on EU by mid-June.
+        let plan = plans::insert_collective_plan(conn, a, 2031, PlanStatus::Agreed).unwrap();
+        plans::insert_target(
+            conn,
+            NewTarget {
+                plan_id: plan,
+                module_id: eu,
+                profile: Some("finance"),
+                headcount: 6,
+                due_on: Some(day("2031-06-15")),
+            },
+        )
+        .unwrap();
+
+        // Go-lives: Anderlecht on 15 August (3 key users needed, 2 ready), Ixelles on
+        // 15 February 2032 (2 needed, 1 ready).
+        for (organization, go_live, required) in [(a, "2031-08-15", 3), (b, "2032-02-15", 2)] {
+            orgs::set_membership(
+                conn,
+                organization,
+                finance,
+                MembershipChange {
+                    status: MembershipStatus::Joined,
+                    status_since: day("2030-01-01"),
+                    go_live_on: Some(day(go_live)),
+                    required_key_users: required,
+                },
+            )
+            .unwrap();
+        }
+        key_user(conn, a1, finance, KeyUserStatus::InTraining); // seated in S3: ready
+        key_user(conn, a2, finance, KeyUserStatus::Certified); // ready
+        key_user(conn, a3, finance, KeyUserStatus::Nominated); // waiting only: not ready
+        key_user(conn, b1, finance, KeyUserStatus::InTraining); // seated in S3: ready
+    }
+    let planner = app.token("planner@erap.example", PASSWORD);
+    let (status, body) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&granularity=quarter&domain=finance",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok, "{body}");
+    let expected: Vec<(String, [i64; 5])> = [
+        // Q1: a3 waiting for KU (Anderlecht) + b2's plan item (Ixelles), in French; the
+        // bilingual session is full.
+        ("2031-Q1 trainer bilingual", [0, 2, 2, 0, 0]),
+        ("2031-Q1 trainer fr", [2, 0, 0, 0, 2]),
+        // Q2 end users, French: a3 planned + a5 waiting + 2 of the collective shortfall
+        // (6 − a1, a2 seated − a3 counted = 3, spread fr 2 / nl 1 over the finance staff);
+        // S1 offers its one seat, taken. Ixelles' session of 1 July (Brussels) is Q3.
+        ("2031-Q2 end_user fr", [4, 1, 1, 0, 4]),
+        // Dutch: 1 of the shortfall, served by S2 only (3 free seats), not by French seats.
+        ("2031-Q2 end_user nl", [1, 4, 1, 3, -2]),
+        // Anderlecht's go-live on 15 August is 46 days after 30 June: 1 key user missing.
+        ("2031-Q2 trainer fr", [1, 0, 0, 0, 1]),
+        ("2031-Q3 end_user en", [1, 0, 0, 0, 1]),
+        ("2031-Q3 end_user fr", [1, 3, 0, 3, -2]),
+        // Ixelles' go-live on 15 February 2032 is 46 days after 31 December.
+        ("2031-Q4 trainer fr", [1, 0, 0, 0, 1]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let mut actual = rows(&body);
+    actual.sort();
+    assert_eq!(actual, expected, "{body:#}");
+    let totals: Vec<(String, i64, i64, i64, i64)> = body["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let n = |k: &str| t[k].as_i64().unwrap();
+            (
+                t["period"].as_str().unwrap().to_owned(),
+                n("demand"),
+                n("capacity"),
+                n("free_seats"),
+                n("gap"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        vec![
+            ("2031-Q1".into(), 2, 2, 0, 2),
+            ("2031-Q2".into(), 6, 5, 3, 3),
+            ("2031-Q3".into(), 2, 3, 3, -1),
+            ("2031-Q4".into(), 1, 0, 0, 1),
+            ("2031".into(), 11, 10, 6, 5),
+        ]
+    );
+    assert_eq!(body["items"][2]["fill_rate"], 100.0);
+
+    // Months: S1 belongs to April (Brussels), S2 to June, Ixelles' session to July.
+    let (_, months) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&granularity=month&domain=finance&tier=end_user",
+        Some(&planner),
+        None,
+    );
+    let mut month_rows = rows(&months);
+    month_rows.sort();
+    let capacity_by_month: Vec<(String, i64)> = month_rows
+        .iter()
+        .filter(|(_, v)| v[1] > 0)
+        .map(|(k, v)| (k.clone(), v[1]))
+        .collect();
+    assert_eq!(
+        capacity_by_month,
+        vec![
+            ("2031-04 end_user fr".to_owned(), 1),
+            ("2031-06 end_user nl".to_owned(), 4),
+            ("2031-07 end_user fr".to_owned(), 3),
+        ]
+    );
+
+    // One organisation: Ixelles' needs, and the trainer-tier sessions open to all.
+    let (_, ixelles) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&domain=finance&organization=ixelles&language=fr",
+        Some(&planner),
+        None,
+    );
+    let mut ixelles_rows = rows(&ixelles);
+    ixelles_rows.sort();
+    assert_eq!(
+        ixelles_rows,
+        vec![
+            ("2031-Q1 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
+            ("2031-Q3 end_user fr".to_owned(), [0, 3, 0, 3, -3]),
+            ("2031-Q4 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
+        ]
+    );
+
+    // HR sees its own organisation, whatever it asks; another one's is not found.
+    let hr = app.token("hr@anderlecht.example", PASSWORD);
+    let (status, own) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&domain=finance",
+        Some(&hr),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert!(
+        rows(&own).iter().all(|(k, _)| !k.starts_with("2031-Q4")),
+        "{own:#}"
+    );
+    let (status, _) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&organization=ixelles",
+        Some(&hr),
+        None,
+    );
+    assert_eq!(status, Status::NotFound);
+
+    // Bad filters name their field.
+    for (query, field) in [
+        ("granularity=week", "granularity"),
+        ("domain=nope", "domain"),
+        ("tier=boss", "tier"),
+        ("language=de", "language"),
+        ("year=1900", "year"),
+    ] {
+        let (status, body) = app.api(
+            "GET",
+            &format!("/api/v1/capacity?{query}"),
+            Some(&planner),
+            None,
+        );
+        assert_eq!(status, Status::UnprocessableEntity, "{query}");
+        assert!(body["error"]["fields"][field].is_array(), "{query}: {body}");
+    }
+
+    // The page shows the same numbers, and the CSV the same rows.
+    let mut browser = app.sign_in("planner@erap.example", PASSWORD);
+    let (status, html) = app.visit(&mut browser, "/capacity?year=2031&domain=finance");
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("<svg"), "a chart");
+    assert!(
+        html.contains("anderlecht") && html.contains("ixelles"),
+        "drill-down"
+    );
+    let csv = app
+        .client
+        .get("/api/v1/capacity?year=2031&domain=finance&format=csv")
+        .header(rocket::http::Header::new(
+            "Authorization",
+            format!("Bearer {planner}"),
+        ))
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1 + expected.len(), "{csv}");
+});
