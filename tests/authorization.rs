@@ -376,6 +376,8 @@ fn table() -> Vec<Row> {
         Row { method: "GET", route: "/cascade/coverage?<filter..>", path: |_| "/cascade/coverage".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/api/v1/capacity?<format>&<filter..>", path: |_| "/api/v1/capacity?year=2026&granularity=quarter".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/capacity?<filter..>", path: |_| "/capacity?year=2026".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/api/v1/reports/trained?<format>&<filter..>", path: |_| "/api/v1/reports/trained?year=2025".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/reports/trained?<filter..>", path: |_| "/reports/trained".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/api/v1/cascade/tree?<format>&<filter..>", path: |_| "/api/v1/cascade/tree?domain=finance".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/api/v1/cascade/reach?<format>&<filter..>", path: |_| "/api/v1/cascade/reach?domain=finance&format=csv".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/cascade/tree?<filter..>", path: |_| "/cascade/tree".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },

@@ -497,3 +497,198 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         .unwrap();
     assert_eq!(csv.lines().count(), 1 + expected.len(), "{csv}");
 });
+
+db_test!(
+    trained_report_counts_distinct_people_per_brussels_year,
+    |db| {
+        let app = TestApp::start(db);
+        {
+            let mut conn = app.conn();
+            let conn: &mut DbConn = &mut conn;
+            for (email, role, organization) in [
+                ("planner@erap.example", Role::Planner, None),
+                ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
+            ] {
+                accounts::create(
+                    conn,
+                    None,
+                    &AccountRequest {
+                        email: Some(email.into()),
+                        role,
+                        organization_code: organization.map(str::to_owned),
+                        person_id: None,
+                        password: FirstPassword::Given(PASSWORD.into()),
+                        locale: None,
+                    },
+                    "",
+                )
+                .unwrap();
+            }
+            let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
+            let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
+            let mut module = |domain: &str, code: &str, assessed: bool| {
+                let domain_id = catalogue::domain_id_by_code(conn, domain).unwrap().unwrap();
+                catalogue::insert_module(
+                    conn,
+                    NewModule {
+                        domain_id,
+                        code,
+                        title_fr: code,
+                        title_nl: code,
+                        description_fr: "",
+                        description_nl: "",
+                        tier: Tier::EndUser,
+                        duration_minutes: 180,
+                        prerequisite_module_id: None,
+                        certifies_trainer: false,
+                        assessed,
+                    },
+                )
+                .unwrap()
+            };
+            let plain = module("finance", "FIN-PLAIN", false);
+            let exam = module("finance", "FIN-EXAM", true);
+            let hr_module = module("soft-hr", "HR-PLAIN", false);
+            let t1 = person(conn, a, "t1", PersonLanguage::Fr, "finance");
+            let t2 = person(conn, a, "t2", PersonLanguage::Nl, "hr");
+            let t3 = person(conn, a, "t3", PersonLanguage::Fr, "finance");
+            let t4 = person(conn, b, "t4", PersonLanguage::Fr, "finance");
+            let x1 = session(
+                conn,
+                plain,
+                a,
+                Language::Fr,
+                "2023-06-01 08:00",
+                10,
+                3,
+                SessionStatus::Completed,
+            );
+            // 00:30 on 1 January 2024 in Brussels: a 2024 session.
+            let x2 = session(
+                conn,
+                exam,
+                a,
+                Language::Fr,
+                "2023-12-31 23:30",
+                10,
+                3,
+                SessionStatus::Completed,
+            );
+            let x3 = session(
+                conn,
+                hr_module,
+                a,
+                Language::Fr,
+                "2024-03-01 08:00",
+                10,
+                2,
+                SessionStatus::Completed,
+            );
+            let x4 = session(
+                conn,
+                plain,
+                a,
+                Language::Fr,
+                "2024-05-01 08:00",
+                10,
+                1,
+                SessionStatus::Completed,
+            );
+            let attend = |conn: &mut DbConn, session_id, person_id, status, passed| {
+                enrollments::insert(
+                    conn,
+                    NewEnrollment {
+                        session_id,
+                        person_id,
+                        status,
+                        passed,
+                        requested_by: None,
+                        created_at: utc("2023-01-01 10:00"),
+                        decided_at: None,
+                    },
+                )
+                .unwrap();
+            };
+            use EnrollmentStatus::{Absent, Attended, Confirmed};
+            attend(conn, x1, t1, Attended, None);
+            attend(conn, x1, t2, Attended, None);
+            attend(conn, x1, t3, Absent, None);
+            attend(conn, x2, t1, Attended, Some(true));
+            attend(conn, x2, t3, Attended, Some(false)); // failed an assessed module
+            attend(conn, x2, t4, Attended, Some(true));
+            attend(conn, x3, t1, Attended, None);
+            attend(conn, x3, t2, Confirmed, None);
+            attend(conn, x4, t1, Attended, None); // t1 again in finance, 2024: once
+        }
+        let planner = app.token("planner@erap.example", PASSWORD);
+        let rows = |query: &str, token: &str| -> (Status, Vec<String>, Vec<(i64, i64)>) {
+            let (status, body) = app.api(
+                "GET",
+                &format!("/api/v1/reports/trained?{query}"),
+                Some(token),
+                None,
+            );
+            let items = body["items"]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{} {} {} {} {} {}",
+                                r["year"],
+                                r["domain"].as_str().unwrap(),
+                                r["tier"].as_str().unwrap(),
+                                r["organization"].as_str().unwrap(),
+                                r["profile"].as_str().unwrap_or("-"),
+                                r["people"]
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let totals = body["totals"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .map(|r| (r["year"].as_i64().unwrap(), r["people"].as_i64().unwrap()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (status, items, totals)
+        };
+        let (status, items, totals) = rows("", &planner);
+        assert_eq!(status, Status::Ok);
+        assert_eq!(
+            items,
+            vec![
+                "2023 finance end_user anderlecht finance 1",
+                "2023 finance end_user anderlecht hr 1",
+                "2024 finance end_user anderlecht finance 1",
+                "2024 finance end_user ixelles finance 1",
+                "2024 soft-hr end_user anderlecht finance 1",
+            ]
+        );
+        // t1 trained in two domains in 2024 counts once in the year's total.
+        assert_eq!(totals, vec![(2023, 2), (2024, 2)]);
+        let (_, items, _) = rows("profile=hr", &planner);
+        assert_eq!(items, vec!["2023 finance end_user anderlecht hr 1"]);
+        let (_, items, totals) = rows("year=2024&domain=finance", &planner);
+        assert_eq!(items.len(), 2);
+        assert_eq!(totals, vec![(2024, 2)]);
+
+        let hr = app.token("hr@anderlecht.example", PASSWORD);
+        let (status, items, _) = rows("year=2024", &hr);
+        assert_eq!(status, Status::Ok);
+        assert!(items.iter().all(|r| r.contains("anderlecht")), "{items:?}");
+        let (status, _, _) = rows("organization=ixelles", &hr);
+        assert_eq!(status, Status::NotFound);
+        let (status, _, _) = rows("domain=nope", &planner);
+        assert_eq!(status, Status::UnprocessableEntity);
+
+        let mut browser = app.sign_in("planner@erap.example", PASSWORD);
+        let (status, html) = app.visit(&mut browser, "/reports/trained?year=2023");
+        assert_eq!(status, Status::Ok);
+        assert!(html.contains("anderlecht"));
+    }
+);

@@ -19,6 +19,7 @@ pub mod people;
 pub mod plans;
 pub mod reference;
 pub mod registrations;
+pub mod reports;
 pub mod scale;
 pub mod sessions;
 pub mod tokens;

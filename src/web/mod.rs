@@ -22,6 +22,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod page;
 pub mod people;
+pub mod reports;
 pub mod security;
 pub mod session;
 pub mod sessions;
@@ -47,6 +48,7 @@ pub fn routes() -> Vec<Route> {
         outbox::routes(),
         cascade::routes(),
         capacity::routes(),
+        reports::routes(),
     ]
     .concat()
 }

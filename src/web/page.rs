@@ -83,6 +83,11 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
         Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
     ),
     (
+        "nav-trained",
+        "/reports/trained",
+        Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
+    ),
+    (
         "nav-registrations",
         "/registrations",
         Audience::Roles(&[Role::Admin, Role::Hr]),

@@ -1,0 +1,160 @@
+//! The trained-headcount report: distinct people trained per year, domain, tier, organisation
+//! and profile ("how many participants were trained, with what profile, in 2023 and 2024").
+//! Trained means attended, and passed where the module is assessed. Years are Brussels years.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::domain::access::{Actor, PEOPLE_READERS};
+use crate::domain::sessions::brussels_midnight;
+use crate::domain::{catalogue, non_blank, now, organizations as orgs};
+use crate::error::{AppError, FieldErrors, Message};
+
+/// The first year the report knows; sessions before it count in it.
+const FIRST_YEAR: i32 = 2015;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
+pub struct TrainedFilter {
+    pub year: Option<i32>,
+    pub domain: Option<String>,
+    pub organization: Option<String>,
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, QueryableByName)]
+pub struct TrainedRow {
+    #[diesel(sql_type = Integer)]
+    pub year: i32,
+    #[diesel(sql_type = Text)]
+    pub domain: String,
+    #[diesel(sql_type = Text)]
+    pub tier: String,
+    #[diesel(sql_type = Text)]
+    pub organization: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub profile: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub people: i64,
+}
+
+/// Distinct people trained in a year, whatever the domain (a person trained in two domains
+/// counts once here).
+#[derive(Debug, Clone, PartialEq, Serialize, QueryableByName)]
+pub struct TrainedTotal {
+    #[diesel(sql_type = Integer)]
+    pub year: i32,
+    #[diesel(sql_type = BigInt)]
+    pub people: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainedReport {
+    pub items: Vec<TrainedRow>,
+    pub totals: Vec<TrainedTotal>,
+}
+
+/// The report for `filter`, in the actor's scope (HR: its own organisation).
+pub fn trained(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &TrainedFilter,
+) -> Result<TrainedReport, AppError> {
+    actor.require(PEOPLE_READERS)?;
+    let mut errors = FieldErrors::default();
+    let this_year = now().date().year();
+    if filter
+        .year
+        .is_some_and(|y| !(FIRST_YEAR..=this_year + 5).contains(&y))
+    {
+        errors.add("year", Message::new("field-number-range"));
+    }
+    let domain_id = match non_blank(filter.domain.as_deref()) {
+        Some(code) => {
+            let id = catalogue::domain_id_by_code(conn, &code)?;
+            if id.is_none() {
+                errors.add("domain", Message::new("field-domain-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    let mut organization_id = match non_blank(filter.organization.as_deref()) {
+        Some(code) => {
+            let id = orgs::id_by_code(conn, &code)?;
+            if id.is_none() {
+                errors.add("organization", Message::new("field-organization-unknown"));
+            }
+            id
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    if let Some(own) = actor.scope().organization_id() {
+        if organization_id.is_some_and(|id| id != own) {
+            return Err(AppError::NotFound);
+        }
+        organization_id = Some(own);
+    }
+    let profile = non_blank(filter.profile.as_deref());
+
+    // The Brussels year of each session, from new-year instants computed here.
+    let new_year = |y: i32| {
+        brussels_midnight(NaiveDate::from_ymd_opt(y, 1, 1).expect("valid year"))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let last_year = this_year + 5;
+    let mut year_case = String::from("CASE");
+    for y in FIRST_YEAR..last_year {
+        year_case.push_str(&format!(
+            " WHEN s.starts_at < '{}' THEN {y}",
+            new_year(y + 1)
+        ));
+    }
+    year_case.push_str(&format!(" ELSE {last_year} END"));
+    let mut conditions = String::new();
+    if let Some(y) = filter.year {
+        conditions.push_str(&format!(
+            " AND s.starts_at >= '{}' AND s.starts_at < '{}'",
+            new_year(y),
+            new_year(y + 1)
+        ));
+    }
+    if let Some(id) = domain_id {
+        conditions.push_str(&format!(" AND m.domain_id = {id}"));
+    }
+    if let Some(id) = organization_id {
+        conditions.push_str(&format!(" AND p.organization_id = {id}"));
+    }
+    // The profile is free text: bound, never written into the SQL.
+    conditions.push_str(" AND ($1 IS NULL OR p.profile = $1)");
+    let trained_from = format!(
+        "FROM enrollments e
+         JOIN training_sessions s ON s.id = e.session_id
+         JOIN modules m ON m.id = s.module_id
+         JOIN domains d ON d.id = m.domain_id
+         JOIN people p ON p.id = e.person_id
+         JOIN organizations o ON o.id = p.organization_id
+         WHERE e.status = 'attended' AND (m.assessed = FALSE OR e.passed = TRUE) {conditions}"
+    );
+    let items = diesel::sql_query(format!(
+        "SELECT {year_case} AS year, d.code AS domain, m.tier, o.code AS organization,
+                p.profile, COUNT(DISTINCT e.person_id) AS people
+         {trained_from}
+         GROUP BY 1, 2, 3, 4, 5
+         ORDER BY 1, 2, 3, 4, 5"
+    ))
+    .bind::<Nullable<Text>, _>(profile.clone())
+    .load::<TrainedRow>(conn)?;
+    let totals = diesel::sql_query(format!(
+        "SELECT {year_case} AS year, COUNT(DISTINCT e.person_id) AS people
+         {trained_from}
+         GROUP BY 1 ORDER BY 1"
+    ))
+    .bind::<Nullable<Text>, _>(profile)
+    .load::<TrainedTotal>(conn)?;
+    Ok(TrainedReport { items, totals })
+}

@@ -1,0 +1,103 @@
+//! Reports: `/reports/trained` and `GET /api/v1/reports/trained`.
+
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::db::Db;
+use crate::domain::catalogue::{self, Domain};
+use crate::domain::reports::{self, TrainedFilter, TrainedReport, TrainedRow, TrainedTotal};
+use crate::error::AppError;
+use crate::web::auth::CurrentUser;
+use crate::web::exports::{self, Download};
+use crate::web::page::PageContext;
+
+#[derive(Serialize)]
+struct TrainedList {
+    items: Vec<TrainedRow>,
+    total: usize,
+    totals: Vec<TrainedTotal>,
+}
+
+const COLUMNS: [&str; 6] = [
+    "year",
+    "domain",
+    "tier",
+    "organization",
+    "profile",
+    "people",
+];
+
+/// `GET /api/v1/reports/trained?year=&domain=&organization=&profile=&format=`.
+#[get("/api/v1/reports/trained?<format>&<filter..>")]
+async fn api_trained(
+    db: Db,
+    user: CurrentUser,
+    format: Option<String>,
+    filter: TrainedFilter,
+) -> Result<Download<TrainedList>, AppError> {
+    let actor = user.actor();
+    let report = db
+        .run(move |conn| reports::trained(conn, &actor, &filter))
+        .await?;
+    exports::respond(
+        format.as_deref(),
+        "trained",
+        &COLUMNS,
+        report.items.iter().map(|r| {
+            vec![
+                r.year.to_string(),
+                r.domain.clone(),
+                r.tier.clone(),
+                r.organization.clone(),
+                r.profile.clone().unwrap_or_default(),
+                r.people.to_string(),
+            ]
+        }),
+        || TrainedList {
+            total: report.items.len(),
+            items: report.items.clone(),
+            totals: report.totals.clone(),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct TrainedPage {
+    page: PageContext,
+    report: TrainedReport,
+    domains: Vec<Domain>,
+    filter: TrainedFilter,
+}
+
+#[get("/reports/trained?<filter..>")]
+async fn trained_page(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    filter: TrainedFilter,
+) -> Result<Template, AppError> {
+    let actor = user.actor();
+    let asked = filter.clone();
+    let (report, domains) = db
+        .run(move |conn| {
+            Ok((
+                reports::trained(conn, &actor, &asked)?,
+                catalogue::all_domains(conn)?,
+            ))
+        })
+        .await?;
+    Ok(Template::render(
+        "reports/trained",
+        TrainedPage {
+            page: page.titled("trained-title"),
+            report,
+            domains,
+            filter,
+        },
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![api_trained, trained_page]
+}
