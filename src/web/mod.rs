@@ -22,6 +22,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod page;
 pub mod people;
+pub mod plans;
 pub mod reports;
 pub mod security;
 pub mod session;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         cascade::routes(),
         capacity::routes(),
         reports::routes(),
+        plans::routes(),
     ]
     .concat()
 }

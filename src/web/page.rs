@@ -78,6 +78,11 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
         Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
     ),
     (
+        "nav-plans",
+        "/plans",
+        Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),
+    ),
+    (
         "nav-capacity",
         "/capacity",
         Audience::Roles(&[Role::Admin, Role::Hr, Role::Planner]),

@@ -1,6 +1,6 @@
-//! The capacity view against numbers worked out by hand (DESIGN §4 rule 6): a small world in
-//! 2031 with plan items, waiting lists, a collective target, go-lives, sessions in several
-//! languages, and sessions whose Brussels day differs from their UTC day.
+//! Plans and what is computed from them, on small worlds built by hand: individual and
+//! collective plans with their derived statuses, the capacity view (DESIGN §4 rule 6) with
+//! every number worked out in advance, and the trained-headcount report.
 
 mod common;
 
@@ -692,3 +692,427 @@ db_test!(
         assert!(html.contains("anderlecht"));
     }
 );
+
+fn staff_accounts(conn: &mut DbConn) {
+    for (email, role, organization) in [
+        ("planner@erap.example", Role::Planner, None),
+        ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
+        ("hr@ixelles.example", Role::Hr, Some("ixelles")),
+    ] {
+        accounts::create(
+            conn,
+            None,
+            &AccountRequest {
+                email: Some(email.into()),
+                role,
+                organization_code: organization.map(str::to_owned),
+                person_id: None,
+                password: FirstPassword::Given(PASSWORD.into()),
+                locale: None,
+            },
+            "",
+        )
+        .unwrap();
+    }
+}
+
+db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
+    let app = TestApp::start(db);
+    let (a1, a2, gone_past);
+    {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        staff_accounts(conn);
+        let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
+        let finance = catalogue::domain_id_by_code(conn, "finance")
+            .unwrap()
+            .unwrap();
+        let mut module = |code: &str, tier: Tier, assessed: bool| {
+            catalogue::insert_module(
+                conn,
+                NewModule {
+                    domain_id: finance,
+                    code,
+                    title_fr: code,
+                    title_nl: code,
+                    description_fr: "",
+                    description_nl: "",
+                    tier,
+                    duration_minutes: 180,
+                    prerequisite_module_id: None,
+                    certifies_trainer: false,
+                    assessed,
+                },
+            )
+            .unwrap()
+        };
+        let done = module("P-DONE", Tier::EndUser, true);
+        let seat = module("P-SEAT", Tier::EndUser, false);
+        let wait = module("P-WAIT", Tier::EndUser, false);
+        module("P-LATER", Tier::EndUser, false);
+        module("P-PAST", Tier::EndUser, false);
+        module("P-KU", Tier::Trainer, false);
+        a1 = person(conn, a, "p1", PersonLanguage::Fr, "finance");
+        a2 = person(conn, a, "p2", PersonLanguage::Nl, "finance");
+        gone_past = person(conn, a, "p3", PersonLanguage::Fr, "hr");
+        let s_done = session(
+            conn,
+            done,
+            a,
+            Language::Fr,
+            "2025-03-03 08:00",
+            10,
+            2,
+            SessionStatus::Completed,
+        );
+        let s_seat = session(
+            conn,
+            seat,
+            a,
+            Language::Fr,
+            "2031-03-03 08:00",
+            10,
+            1,
+            SessionStatus::Published,
+        );
+        let s_wait = session(
+            conn,
+            wait,
+            a,
+            Language::Fr,
+            "2031-03-04 08:00",
+            1,
+            1,
+            SessionStatus::Published,
+        );
+        enrollments::insert(
+            conn,
+            NewEnrollment {
+                session_id: s_done,
+                person_id: a1,
+                status: EnrollmentStatus::Attended,
+                passed: Some(true),
+                requested_by: None,
+                created_at: utc("2025-01-01 10:00"),
+                decided_at: None,
+            },
+        )
+        .unwrap();
+        // p2 attended the assessed module but failed: not done.
+        enrollments::insert(
+            conn,
+            NewEnrollment {
+                session_id: s_done,
+                person_id: a2,
+                status: EnrollmentStatus::Attended,
+                passed: Some(false),
+                requested_by: None,
+                created_at: utc("2025-01-01 10:00"),
+                decided_at: None,
+            },
+        )
+        .unwrap();
+        enrol(conn, s_seat, a1, EnrollmentStatus::Confirmed);
+        enrol(conn, s_wait, a1, EnrollmentStatus::Waitlisted);
+        enrol(conn, s_wait, gone_past, EnrollmentStatus::Confirmed);
+    }
+    let hr = app.token("hr@anderlecht.example", PASSWORD);
+    let other_hr = app.token("hr@ixelles.example", PASSWORD);
+    let planner = app.token("planner@erap.example", PASSWORD);
+    let path = format!("/api/v1/people/{a1}/plans/2025");
+
+    // Bad input names each field and changes nothing.
+    let (status, body) = app.api(
+        "PUT",
+        &path,
+        Some(&hr),
+        Some(serde_json::json!({
+            "status": "signed",
+            "items": [
+                {"module": "NOPE"},
+                {"module": "P-DONE", "target_on": "2026-01-10"},
+                {"module": "P-SEAT", "priority": 7},
+                {"module": "P-SEAT", "target_on": "10/01/2025"},
+            ]
+        })),
+    );
+    assert_eq!(status, Status::UnprocessableEntity, "{body}");
+    let fields = &body["error"]["fields"];
+    for field in [
+        "status",
+        "items[0].module",
+        "items[1].target_on",
+        "items[2].priority",
+        "items[3].module",
+        "items[3].target_on",
+    ] {
+        assert!(fields[field].is_array(), "{field}: {body}");
+    }
+    let (_, plan) = app.api("GET", &path, Some(&hr), None);
+    assert!(
+        plan["status"].is_null() && plan["items"].as_array().unwrap().is_empty(),
+        "{plan}"
+    );
+
+    // A plan with one item of each status.
+    let (status, plan) = app.api(
+        "PUT",
+        &path,
+        Some(&hr),
+        Some(serde_json::json!({
+            "status": "draft",
+            "items": [
+                {"module": "P-DONE", "target_on": "2025-02-01", "priority": 1},
+                {"module": "P-SEAT", "target_on": "2025-06-01"},
+                {"module": "P-WAIT", "target_on": "2025-06-02", "note": "avant l'été"},
+                {"module": "P-PAST", "target_on": "2025-01-15", "priority": 3},
+            ]
+        })),
+    );
+    assert_eq!(status, Status::Ok, "{plan}");
+    let statuses: Vec<(String, String)> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["module"].as_str().unwrap().to_owned(),
+                i["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("P-PAST".to_owned(), "missed".to_owned()),
+            ("P-DONE".to_owned(), "done".to_owned()),
+            ("P-SEAT".to_owned(), "enrolled".to_owned()),
+            ("P-WAIT".to_owned(), "waitlisted".to_owned()),
+        ]
+    );
+    // p2 failed the assessed module: planned for the future, not done.
+    let (status, p2) = app.api(
+        "PUT",
+        &format!("/api/v1/people/{a2}/plans/2031"),
+        Some(&hr),
+        Some(serde_json::json!({
+            "items": [{"module": "P-DONE", "target_on": "2031-12-01"}, {"module": "P-LATER"}]
+        })),
+    );
+    assert_eq!(status, Status::Ok, "{p2}");
+    assert_eq!(p2["items"][0]["status"], "planned");
+    assert_eq!(p2["items"][1]["status"], "planned");
+
+    // Agreeing is audited as such; other HR, planners and members cannot change it.
+    let (status, _) = app.api("PUT", &path, Some(&hr), Some(serde_json::json!({"status": "agreed", "items": plan["items"].as_array().unwrap().iter().map(|i| serde_json::json!({"module": i["module"], "target_on": i["target_on"]})).collect::<Vec<_>>()})));
+    assert_eq!(status, Status::Ok);
+    {
+        let mut conn = app.conn();
+        assert_eq!(
+            common::scalar(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'plan.agreed'"
+            ),
+            1
+        );
+        assert_eq!(
+            common::scalar(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'plan.updated'"
+            ),
+            2
+        );
+    }
+    assert_eq!(
+        app.api("GET", &path, Some(&other_hr), None).0,
+        Status::NotFound
+    );
+    assert_eq!(
+        app.api(
+            "PUT",
+            &path,
+            Some(&other_hr),
+            Some(serde_json::json!({"items": []}))
+        )
+        .0,
+        Status::NotFound
+    );
+    assert_eq!(
+        app.api(
+            "PUT",
+            &path,
+            Some(&planner),
+            Some(serde_json::json!({"items": []}))
+        )
+        .0,
+        Status::Forbidden
+    );
+    assert_eq!(app.api("GET", &path, Some(&planner), None).0, Status::Ok);
+    let csv = app
+        .client
+        .get(format!("{path}?format=csv"))
+        .header(rocket::http::Header::new(
+            "Authorization",
+            format!("Bearer {hr}"),
+        ))
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+
+    // Collective plan: progress and status per target.
+    let collective = "/api/v1/organizations/anderlecht/plans/2031";
+    let (status, body) = app.api("PUT", collective, Some(&hr), Some(serde_json::json!({
+        "targets": [{"module": "P-DONE", "headcount": 0}, {"module": "P-SEAT", "due_on": "2030-05-01", "headcount": 2}]
+    })));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        body["error"]["fields"]["targets[0].headcount"].is_array()
+            && body["error"]["fields"]["targets[1].due_on"].is_array(),
+        "{body}"
+    );
+    let (status, plan) = app.api(
+        "PUT",
+        collective,
+        Some(&hr),
+        Some(serde_json::json!({
+            "status": "agreed",
+            "targets": [
+                {"module": "P-DONE", "headcount": 1, "due_on": "2031-06-30"},
+                {"module": "P-DONE", "profile": "finance", "headcount": 2, "due_on": "2031-06-30"},
+                {"module": "P-SEAT", "headcount": 3, "due_on": "2031-12-01"},
+                {"module": "P-WAIT", "profile": "hr", "headcount": 2, "due_on": "2031-12-01"},
+            ]
+        })),
+    );
+    assert_eq!(status, Status::Ok, "{plan}");
+    let lines: Vec<(i64, i64, i64, String)> = plan["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["progress"]["trained"].as_i64().unwrap(),
+                t["progress"]["seated"].as_i64().unwrap(),
+                t["progress"]["planned"].as_i64().unwrap(),
+                t["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            // P-DONE, anyone: p1 trained, p2 (failed once) planned again → met.
+            (1, 0, 1, "met".to_owned()),
+            // P-DONE, finance: p1 trained, p2 planned for 2031 → 2 of 2, on track.
+            (1, 0, 1, "on_track".to_owned()),
+            // P-SEAT: p1 seated; 1 of 3 → behind.
+            (0, 1, 0, "behind".to_owned()),
+            // P-WAIT, hr profile: p3 seated → 1 of 2, behind.
+            (0, 1, 0, "behind".to_owned()),
+        ]
+    );
+    assert_eq!(
+        app.api("GET", collective, Some(&other_hr), None).0,
+        Status::NotFound
+    );
+    assert_eq!(
+        app.api(
+            "PUT",
+            collective,
+            Some(&planner),
+            Some(serde_json::json!({"targets": []}))
+        )
+        .0,
+        Status::Forbidden
+    );
+
+    // A draft from the memberships, once.
+    let (status, draft) = app.api(
+        "POST",
+        "/api/v1/organizations/anderlecht/plans/2032/draft",
+        Some(&hr),
+        None,
+    );
+    assert_eq!(status, Status::Created, "{draft}");
+    assert_eq!(draft["status"], "draft");
+    let modules: Vec<&str> = draft["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["module"].as_str().unwrap())
+        .collect();
+    assert!(
+        modules.contains(&"P-KU") && modules.contains(&"P-LATER"),
+        "{draft}"
+    );
+    assert_eq!(
+        app.api(
+            "POST",
+            "/api/v1/organizations/anderlecht/plans/2032/draft",
+            Some(&hr),
+            None
+        )
+        .0,
+        Status::Conflict
+    );
+
+    // The overview lines up each organisation's plan.
+    let (status, overview) = app.api("GET", "/api/v1/plans?year=2031", Some(&planner), None);
+    assert_eq!(status, Status::Ok);
+    let anderlecht = overview["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["organization"] == "anderlecht")
+        .unwrap();
+    assert_eq!(
+        (
+            anderlecht["targets"].as_i64(),
+            anderlecht["met"].as_i64(),
+            anderlecht["on_track"].as_i64(),
+            anderlecht["behind"].as_i64()
+        ),
+        (Some(4), Some(1), Some(1), Some(2))
+    );
+    assert_eq!(anderlecht["status"], "agreed");
+
+    // The pages: HR edits through the form; a bad line is named and nothing changes.
+    let mut browser = app.sign_in("hr@anderlecht.example", PASSWORD);
+    let (status, html) = app.visit(&mut browser, &format!("/people/{a2}/plans/2031"));
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("P-LATER"));
+    let (status, html, _) = app.submit(
+        &mut browser,
+        &format!("/people/{a2}/plans/2031"),
+        &[("status", "agreed"), ("items[0].module", "NOPE")],
+    );
+    assert_eq!(status, Status::UnprocessableEntity, "{html}");
+    assert!(html.contains("field-errors"));
+    let (status, _, _) = app.submit(
+        &mut browser,
+        &format!("/people/{a2}/plans/2031"),
+        &[
+            ("status", "agreed"),
+            ("items[0].module", "P-LATER"),
+            ("items[0].target_on", "2031-11-02"),
+            ("items[1].module", ""),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let (_, p2) = app.api(
+        "GET",
+        &format!("/api/v1/people/{a2}/plans/2031"),
+        Some(&hr),
+        None,
+    );
+    assert_eq!(
+        (p2["status"].as_str(), p2["items"].as_array().unwrap().len()),
+        (Some("agreed"), 1)
+    );
+    let (status, html) = app.visit(&mut browser, "/organizations/anderlecht/plans/2031");
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("P-WAIT"));
+    let (status, _) = app.visit(&mut browser, "/plans?year=2031");
+    assert_eq!(status, Status::Ok);
+});

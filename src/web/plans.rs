@@ -1,0 +1,429 @@
+//! Individual and collective training plans: pages, forms and their JSON twins.
+
+use rocket::serde::json::Json;
+use rocket::{get, post, put, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::db::Db;
+use crate::domain::now;
+use crate::domain::plans::{
+    self, CollectivePlan, CollectivePlanInput, IndividualPlan, IndividualPlanInput, PlanOverview,
+};
+use crate::error::{AppError, Message};
+use crate::web::auth::{CsrfForm, CurrentUser};
+use crate::web::exports::{self, Download};
+use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::input::JsonBody;
+use crate::web::page::PageContext;
+use crate::web::session::Confirm;
+
+/// Blank lines offered under a plan's rows for new items or targets.
+const BLANK_LINES: usize = 3;
+
+fn item_cells(plan: &IndividualPlan) -> Vec<Vec<String>> {
+    plan.items
+        .iter()
+        .map(|i| {
+            vec![
+                plan.year.to_string(),
+                i.module.clone(),
+                i.target_on.map(|d| d.to_string()).unwrap_or_default(),
+                i.priority.to_string(),
+                i.note.clone().unwrap_or_default(),
+                serde_json::to_value(i.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// `GET /api/v1/people/{id}/plans/{year}` (and `?format=csv|xlsx`: its items).
+#[get("/api/v1/people/<id>/plans/<year>?<format>")]
+async fn api_individual(
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    year: i32,
+    format: Option<String>,
+) -> Result<Download<IndividualPlan>, AppError> {
+    let actor = user.actor();
+    let plan = db
+        .run(move |conn| plans::individual(conn, &actor, id, year))
+        .await?;
+    exports::respond(
+        format.as_deref(),
+        "plan",
+        &["year", "module", "target_on", "priority", "note", "status"],
+        item_cells(&plan).into_iter(),
+        || plan.clone(),
+    )
+}
+
+#[put("/api/v1/people/<id>/plans/<year>", data = "<input>")]
+async fn api_save_individual(
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    year: i32,
+    input: JsonBody<IndividualPlanInput>,
+) -> Result<Json<IndividualPlan>, AppError> {
+    let actor = user.actor();
+    let input = input.into_inner();
+    Ok(Json(
+        db.run(move |conn| plans::save_individual(conn, &actor, id, year, &input))
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+struct IndividualPage {
+    page: PageContext,
+    plan: IndividualPlan,
+    blank_lines: Vec<usize>,
+    errors: Errors,
+}
+
+async fn individual_page(
+    page: PageContext,
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    year: i32,
+) -> Result<IndividualPage, AppError> {
+    let actor = user.actor();
+    let plan = db
+        .run(move |conn| plans::individual(conn, &actor, id, year))
+        .await?;
+    Ok(IndividualPage {
+        page: page.titled("plan-title"),
+        blank_lines: (plan.items.len()..plan.items.len() + BLANK_LINES).collect(),
+        plan,
+        errors: Errors::new(),
+    })
+}
+
+#[get("/people/<id>/plans/<year>")]
+async fn individual(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    year: i32,
+) -> Result<Template, AppError> {
+    Ok(Template::render(
+        "plans/individual",
+        individual_page(page, &db, &user, id, year).await?,
+    ))
+}
+
+#[post("/people/<id>/plans/<year>", data = "<form>")]
+async fn save_individual(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    id: i64,
+    year: i32,
+    form: CsrfForm<IndividualPlanInput>,
+) -> FormResponse {
+    let actor = user.actor();
+    let input = form.0;
+    let locale = page.locale();
+    match db
+        .run(move |conn| plans::save_individual(conn, &actor, id, year, &input))
+        .await
+    {
+        Ok(_) => done(
+            format!("/people/{id}/plans/{year}"),
+            locale,
+            Message::new("plan-saved"),
+        ),
+        Err(error) => {
+            let context = individual_page(page, &db, &user, id, year).await?;
+            redisplay(locale, error, "plans/individual", |errors| IndividualPage {
+                errors,
+                ..context
+            })
+        }
+    }
+}
+
+fn target_cells(plan: &CollectivePlan) -> Vec<Vec<String>> {
+    plan.targets
+        .iter()
+        .map(|t| {
+            vec![
+                plan.year.to_string(),
+                t.module.clone(),
+                t.profile.clone().unwrap_or_default(),
+                t.headcount.to_string(),
+                t.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                t.progress.trained.to_string(),
+                t.progress.seated.to_string(),
+                t.progress.planned.to_string(),
+                serde_json::to_value(t.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// `GET /api/v1/organizations/{code}/plans/{year}` (and `?format=csv|xlsx`: its targets).
+#[get("/api/v1/organizations/<code>/plans/<year>?<format>")]
+async fn api_collective(
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+    format: Option<String>,
+) -> Result<Download<CollectivePlan>, AppError> {
+    let actor = user.actor();
+    let plan = db
+        .run(move |conn| plans::collective(conn, &actor, &code, year))
+        .await?;
+    exports::respond(
+        format.as_deref(),
+        "collective-plan",
+        &[
+            "year",
+            "module",
+            "profile",
+            "headcount",
+            "due_on",
+            "trained",
+            "seated",
+            "planned",
+            "status",
+        ],
+        target_cells(&plan).into_iter(),
+        || plan.clone(),
+    )
+}
+
+#[put("/api/v1/organizations/<code>/plans/<year>", data = "<input>")]
+async fn api_save_collective(
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+    input: JsonBody<CollectivePlanInput>,
+) -> Result<Json<CollectivePlan>, AppError> {
+    let actor = user.actor();
+    let input = input.into_inner();
+    Ok(Json(
+        db.run(move |conn| plans::save_collective(conn, &actor, &code, year, &input))
+            .await?,
+    ))
+}
+
+/// Builds a draft plan from the organisation's memberships; 201 with the plan.
+#[post("/api/v1/organizations/<code>/plans/<year>/draft")]
+async fn api_draft_collective(
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+) -> Result<(rocket::http::Status, Json<CollectivePlan>), AppError> {
+    let actor = user.actor();
+    let plan = db
+        .run(move |conn| plans::draft_collective(conn, &actor, &code, year))
+        .await?;
+    Ok((rocket::http::Status::Created, Json(plan)))
+}
+
+#[derive(Serialize)]
+struct CollectivePage {
+    page: PageContext,
+    plan: CollectivePlan,
+    blank_lines: Vec<usize>,
+    errors: Errors,
+}
+
+async fn collective_page(
+    page: PageContext,
+    db: &Db,
+    user: &CurrentUser,
+    code: String,
+    year: i32,
+) -> Result<CollectivePage, AppError> {
+    let actor = user.actor();
+    let plan = db
+        .run(move |conn| plans::collective(conn, &actor, &code, year))
+        .await?;
+    Ok(CollectivePage {
+        page: page.titled("collective-plan-title"),
+        blank_lines: (plan.targets.len()..plan.targets.len() + BLANK_LINES).collect(),
+        plan,
+        errors: Errors::new(),
+    })
+}
+
+#[get("/organizations/<code>/plans/<year>")]
+async fn collective(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+) -> Result<Template, AppError> {
+    Ok(Template::render(
+        "plans/collective",
+        collective_page(page, &db, &user, code, year).await?,
+    ))
+}
+
+#[post("/organizations/<code>/plans/<year>", data = "<form>")]
+async fn save_collective(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+    form: CsrfForm<CollectivePlanInput>,
+) -> FormResponse {
+    let actor = user.actor();
+    let input = form.0;
+    let locale = page.locale();
+    let asked = code.clone();
+    match db
+        .run(move |conn| plans::save_collective(conn, &actor, &asked, year, &input))
+        .await
+    {
+        Ok(_) => done(
+            format!("/organizations/{code}/plans/{year}"),
+            locale,
+            Message::new("plan-saved"),
+        ),
+        Err(error) => {
+            let context = collective_page(page, &db, &user, code, year).await?;
+            redisplay(locale, error, "plans/collective", |errors| CollectivePage {
+                errors,
+                ..context
+            })
+        }
+    }
+}
+
+#[post("/organizations/<code>/plans/<year>/draft", data = "<form>")]
+async fn draft_collective(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    year: i32,
+    form: CsrfForm<Confirm>,
+) -> FormResponse {
+    let _ = form;
+    let actor = user.actor();
+    let asked = code.clone();
+    db.run(move |conn| plans::draft_collective(conn, &actor, &asked, year))
+        .await?;
+    done(
+        format!("/organizations/{code}/plans/{year}"),
+        page.locale(),
+        Message::new("plan-drafted"),
+    )
+}
+
+#[derive(Serialize)]
+struct OverviewList {
+    year: i32,
+    items: Vec<PlanOverview>,
+    total: usize,
+}
+
+/// The cross-organisation overview of a year's collective plans.
+#[get("/api/v1/plans?<year>&<format>")]
+async fn api_overview(
+    db: Db,
+    user: CurrentUser,
+    year: Option<i32>,
+    format: Option<String>,
+) -> Result<Download<OverviewList>, AppError> {
+    let actor = user.actor();
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
+    let items = db
+        .run(move |conn| plans::overview(conn, &actor, year))
+        .await?;
+    exports::respond(
+        format.as_deref(),
+        "plans",
+        &[
+            "organization",
+            "status",
+            "targets",
+            "headcount",
+            "trained",
+            "met",
+            "on_track",
+            "behind",
+        ],
+        items.iter().map(|o| {
+            vec![
+                o.organization.clone(),
+                o.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                o.targets.to_string(),
+                o.headcount.to_string(),
+                o.trained.to_string(),
+                o.met.to_string(),
+                o.on_track.to_string(),
+                o.behind.to_string(),
+            ]
+        }),
+        || OverviewList {
+            year,
+            total: items.len(),
+            items: items.clone(),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct OverviewPage {
+    page: PageContext,
+    year: i32,
+    items: Vec<PlanOverview>,
+}
+
+#[get("/plans?<year>")]
+async fn overview(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    year: Option<i32>,
+) -> Result<Template, AppError> {
+    let actor = user.actor();
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
+    let items = db
+        .run(move |conn| plans::overview(conn, &actor, year))
+        .await?;
+    Ok(Template::render(
+        "plans/overview",
+        OverviewPage {
+            page: page.titled("plans-title"),
+            year,
+            items,
+        },
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        api_individual,
+        api_save_individual,
+        individual,
+        save_individual,
+        api_collective,
+        api_save_collective,
+        api_draft_collective,
+        collective,
+        save_collective,
+        draft_collective,
+        api_overview,
+        overview,
+    ]
+}
