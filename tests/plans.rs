@@ -396,6 +396,89 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     );
     assert_eq!(body["items"][2]["fill_rate"], 100.0);
 
+    // Suggestions: Q2's French end-user gap of 4, at EU-CAP's usual 2 seats (8 seats over 3
+    // sessions), organised by the organisation with most demand.
+    let suggestion = body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["period"] == "2031-Q2" && s["tier"] == "end_user" && s["language"] == "fr")
+        .cloned()
+        .expect("a suggestion for the Q2 gap");
+    assert_eq!(
+        (
+            suggestion["module"].as_str(),
+            suggestion["sessions"].as_i64(),
+            suggestion["capacity"].as_i64(),
+            suggestion["organizer"].as_str(),
+            suggestion["month"].as_str()
+        ),
+        (
+            Some("EU-CAP"),
+            Some(2),
+            Some(2),
+            Some("anderlecht"),
+            Some("2031-04")
+        )
+    );
+    assert!(body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["gap"].as_i64() > Some(0) && s["language"] != "bilingual"));
+    let (status, refused) = app.api(
+        "POST",
+        "/api/v1/capacity/suggestions",
+        Some(&planner),
+        Some(suggestion.clone()),
+    );
+    assert_eq!(status, Status::Conflict, "no venue yet: {refused}");
+    {
+        let mut conn = app.conn();
+        catalogue::insert_venue(
+            &mut conn,
+            catalogue::NewVenue {
+                name: "Salle",
+                address: "Rue 1",
+                seats: 12,
+            },
+        )
+        .unwrap();
+    }
+    let (status, created) = app.api(
+        "POST",
+        "/api/v1/capacity/suggestions",
+        Some(&planner),
+        Some(suggestion.clone()),
+    );
+    assert_eq!(status, Status::Created, "{created}");
+    assert_eq!(created["total"], 2);
+    let (_, draft) = app.api(
+        "GET",
+        &format!("/api/v1/sessions/{}", created["items"][0]),
+        Some(&planner),
+        None,
+    );
+    assert_eq!(
+        (
+            draft["status"].as_str(),
+            draft["language"].as_str(),
+            draft["capacity"].as_i64(),
+            draft["organizer"].as_str()
+        ),
+        (Some("draft"), Some("fr"), Some(2), Some("anderlecht")),
+        "{draft}"
+    );
+    assert!(
+        draft["starts_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2031-04-01T07:00:00"),
+        "9:00 in Brussels: {draft}"
+    );
+    let (status, _) = app.api("POST", "/api/v1/capacity/suggestions", Some(&planner), Some(serde_json::json!({"period": "x", "domain": "finance", "tier": "end_user", "language": "fr", "module": "EU-CAP", "month": "April", "sessions": 0, "capacity": 2, "organizer": "anderlecht", "gap": 1})));
+    assert_eq!(status, Status::UnprocessableEntity);
+
     // Months: S1 belongs to April (Brussels), S2 to June, Ixelles' session to July.
     let (_, months) = app.api(
         "GET",
@@ -457,6 +540,13 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         None,
     );
     assert_eq!(status, Status::NotFound);
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/capacity/suggestions",
+        Some(&hr),
+        Some(suggestion),
+    );
+    assert_eq!(status, Status::Forbidden);
 
     // Bad filters name their field.
     for (query, field) in [

@@ -67,3 +67,13 @@ target-status-behind = Behind
 target-trained = Trained
 target-seated = Seated
 target-planned = Planned
+capacity-suggestions = Sessions that would close the gaps
+capacity-month = Month
+capacity-sessions = Sessions
+capacity-sessions-of = { $count } × { $capacity } seats
+capacity-create-drafts = Create the draft sessions
+capacity-suggestion-created = { $count ->
+    [one] { $count } draft session created.
+   *[other] { $count } draft sessions created.
+}
+capacity-no-venue = There is no venue to hold the sessions: add one first.

@@ -67,3 +67,13 @@ target-status-behind = En retard
 target-trained = Formés
 target-seated = Inscrits
 target-planned = Prévus
+capacity-suggestions = Sessions qui combleraient les écarts
+capacity-month = Mois
+capacity-sessions = Sessions
+capacity-sessions-of = { $count } × { $capacity } places
+capacity-create-drafts = Créer les sessions en brouillon
+capacity-suggestion-created = { $count ->
+    [one] { $count } session créée en brouillon.
+   *[other] { $count } sessions créées en brouillon.
+}
+capacity-no-venue = Aucun lieu ne peut accueillir les sessions : ajoutez-en un d'abord.

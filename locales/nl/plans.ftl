@@ -67,3 +67,13 @@ target-status-behind = Achter
 target-trained = Opgeleid
 target-seated = Ingeschreven
 target-planned = Gepland
+capacity-suggestions = Sessies die de tekorten zouden wegwerken
+capacity-month = Maand
+capacity-sessions = Sessies
+capacity-sessions-of = { $count } × { $capacity } plaatsen
+capacity-create-drafts = De ontwerpsessies aanmaken
+capacity-suggestion-created = { $count ->
+    [one] { $count } ontwerpsessie aangemaakt.
+   *[other] { $count } ontwerpsessies aangemaakt.
+}
+capacity-no-venue = Er is geen locatie voor de sessies: voeg er eerst een toe.

@@ -113,10 +113,32 @@ pub struct CapacityReport {
     /// One row per period (domain, tier and language empty), then the year's.
     pub totals: Vec<CapacityRow>,
     pub at_risk: Vec<AtRisk>,
+    /// Sessions that would close the gaps still ahead.
+    pub suggestions: Vec<Suggestion>,
     /// Per row of `items` (same index): the organisations behind its demand.
     #[serde(skip)]
     pub sources: Vec<Vec<DemandSource>>,
 }
+
+/// Sessions that would close a gap: `sessions` sessions of `module` of its usual `capacity`,
+/// in `language`, in `month`, organised by `organizer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, rocket::FromForm)]
+pub struct Suggestion {
+    pub period: String,
+    pub domain: String,
+    pub tier: String,
+    pub language: String,
+    pub module: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub sessions: i64,
+    pub capacity: i64,
+    pub organizer: String,
+    pub gap: i64,
+}
+
+/// Seats of a session when a module has none yet to learn from.
+const DEFAULT_CAPACITY: i64 = 20;
 
 /// The year's periods: labels and boundaries (each period is `[start, next start)`).
 fn periods(year: i32, granularity: Granularity) -> Vec<(String, NaiveDate)> {
@@ -520,6 +542,8 @@ pub fn report(
     let mut demand: BTreeMap<Cell, BTreeMap<i64, DemandSource>> = BTreeMap::new();
     // People counted by 1. and 2., per (period, organisation, module, profile).
     let mut counted: HashMap<(usize, i64, i64, Option<String>), i64> = HashMap::new();
+    // Demand per cell and module, for the suggestions.
+    let mut by_module: HashMap<Cell, HashMap<i64, i64>> = HashMap::new();
     let mut add = |cell: Cell, organization_id: i64, part: &dyn Fn(&mut DemandSource)| {
         let source = demand
             .entry(cell)
@@ -534,6 +558,16 @@ pub fn report(
         .chain(waiting.iter().map(|g| (g, false)))
     {
         let period = group.period as usize;
+        *by_module
+            .entry((
+                period,
+                group.domain_id,
+                group.tier.clone(),
+                group.language.clone(),
+            ))
+            .or_default()
+            .entry(group.module_id)
+            .or_default() += group.n;
         *counted
             .entry((
                 period,
@@ -584,6 +618,11 @@ pub fn report(
                 target.tier.clone(),
                 PERSON_LANGUAGES[index].to_owned(),
             );
+            *by_module
+                .entry(cell.clone())
+                .or_default()
+                .entry(target.module_id)
+                .or_default() += n;
             add(cell, target.organization_id, &|s: &mut DemandSource| {
                 s.collective_shortfall += n
             });
@@ -691,6 +730,7 @@ pub fn report(
     }
     totals.push(year_total);
     let totals = totals.into_iter().map(CapacityRow::finish).collect();
+    let suggestions = suggest(conn, &items, &sources, &by_module, &periods, &domains)?;
     let at_risk = coverage::at_risk(conn, actor)?
         .into_iter()
         .filter(|r| {
@@ -709,8 +749,169 @@ pub fn report(
         items,
         totals,
         at_risk,
+        suggestions,
         sources,
     })
+}
+
+#[derive(QueryableByName)]
+struct ModuleSeats {
+    #[diesel(sql_type = BigInt)]
+    module_id: i64,
+    #[diesel(sql_type = Text)]
+    code: String,
+    #[diesel(sql_type = BigInt)]
+    domain_id: i64,
+    #[diesel(sql_type = Text)]
+    tier: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    certifies_trainer: bool,
+    #[diesel(sql_type = BigInt)]
+    seats: i64,
+    #[diesel(sql_type = BigInt)]
+    sessions: i64,
+}
+
+/// For each row still ahead with a gap, the sessions that would close it: the module most in
+/// demand in the row (for key users of a go-live, the domain's certifying module), at its
+/// usual capacity, in the row's language, from the period's first month (or this month).
+fn suggest(
+    conn: &mut DbConn,
+    items: &[CapacityRow],
+    sources: &[Vec<DemandSource>],
+    by_module: &HashMap<(usize, i64, String, String), HashMap<i64, i64>>,
+    periods: &[(String, NaiveDate)],
+    domains: &HashMap<i64, String>,
+) -> Result<Vec<Suggestion>, AppError> {
+    let modules: Vec<ModuleSeats> = diesel::sql_query(
+        "SELECT m.id AS module_id, m.code, m.domain_id, m.tier, m.certifies_trainer,
+                COALESCE(SUM(s.capacity), 0) AS seats, COUNT(s.id) AS sessions
+         FROM modules m LEFT JOIN training_sessions s
+           ON s.module_id = m.id AND s.status IN ('published', 'completed')
+         GROUP BY m.id, m.code, m.domain_id, m.tier, m.certifies_trainer",
+    )
+    .load(conn)?;
+    let today = now().date();
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid");
+    let mut suggestions = Vec::new();
+    for (row, row_sources) in items.iter().zip(sources) {
+        let Some(period) = periods.iter().position(|p| p.0 == row.period) else {
+            continue;
+        };
+        let period_end = periods.get(period + 1).map(|p| p.1).unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(periods[0].1.year() + 1, 1, 1).expect("valid")
+        });
+        if row.gap <= 0 || row.language == Language::Bilingual.as_str() || period_end <= today {
+            continue;
+        }
+        let Some(domain_id) = domains.iter().find(|d| *d.1 == row.domain).map(|d| *d.0) else {
+            continue;
+        };
+        let cell = (period, domain_id, row.tier.clone(), row.language.clone());
+        let wanted = by_module.get(&cell).and_then(|m| {
+            m.iter()
+                .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+                .map(|(id, _)| *id)
+        });
+        let module = match wanted {
+            Some(id) => modules.iter().find(|m| m.module_id == id),
+            // Key users for a go-live: the domain's certifying module, else its first.
+            None => modules
+                .iter()
+                .filter(|m| m.domain_id == domain_id && m.tier == row.tier)
+                .max_by_key(|m| (m.certifies_trainer, std::cmp::Reverse(m.module_id))),
+        };
+        let Some(module) = module else {
+            continue;
+        };
+        let capacity = if module.sessions > 0 {
+            (module.seats / module.sessions).max(1)
+        } else {
+            DEFAULT_CAPACITY
+        };
+        let month = periods[period].1.max(this_month);
+        let organizer = if row.tier == Tier::Trainer.as_str() {
+            orgs::SCHOOL_CODE.to_owned()
+        } else {
+            row_sources
+                .first()
+                .map(|s| s.organization.clone())
+                .unwrap_or_else(|| orgs::SCHOOL_CODE.to_owned())
+        };
+        suggestions.push(Suggestion {
+            period: row.period.clone(),
+            domain: row.domain.clone(),
+            tier: row.tier.clone(),
+            language: row.language.clone(),
+            module: module.code.clone(),
+            month: month.format("%Y-%m").to_string(),
+            sessions: (row.gap + capacity - 1) / capacity,
+            capacity,
+            organizer,
+            gap: row.gap,
+        });
+    }
+    Ok(suggestions)
+}
+
+/// The most draft sessions one suggestion may create.
+const MAX_SUGGESTED_SESSIONS: i64 = 20;
+
+/// Turns a suggestion into draft sessions (planners, admins): on the month's working days from
+/// the first, 9:00 to 16:30 in Brussels, in the largest venue (capacity at most its seats),
+/// skipping days when the venue is taken. Returns the new sessions' ids.
+pub fn create_suggested(
+    conn: &mut DbConn,
+    actor: &Actor,
+    suggestion: &Suggestion,
+) -> Result<Vec<i64>, AppError> {
+    actor.require(crate::domain::access::STAFF)?;
+    let mut errors = FieldErrors::default();
+    let month = NaiveDate::parse_from_str(&format!("{}-01", suggestion.month), "%Y-%m-%d").ok();
+    if month.is_none() {
+        errors.add("month", Message::new("field-date-invalid"));
+    }
+    if !(1..=MAX_SUGGESTED_SESSIONS).contains(&suggestion.sessions) {
+        errors.add("sessions", Message::new("field-number-range"));
+    }
+    errors.into_result()?;
+    let venue = catalogue::venues(conn)?
+        .into_iter()
+        .max_by_key(|v| (v.seats, std::cmp::Reverse(v.id)))
+        .ok_or_else(|| AppError::Conflict(Message::new("capacity-no-venue")))?;
+    let capacity = suggestion.capacity.clamp(1, i64::from(venue.seats));
+    let mut day = month.expect("checked");
+    let mut created = Vec::new();
+    let mut tries = 0;
+    while (created.len() as i64) < suggestion.sessions && tries < 62 {
+        tries += 1;
+        let weekend = matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+        if !weekend {
+            let input = crate::domain::sessions::SessionInput {
+                module: Some(suggestion.module.clone()),
+                starts_at: Some(format!("{day}T09:00")),
+                ends_at: Some(format!("{day}T16:30")),
+                registration_closes_at: Some(format!("{}T23:59", day - Duration::days(3))),
+                capacity: Some(capacity as i32),
+                language: Some(suggestion.language.clone()),
+                trainer_person_id: None,
+                venue: Some(venue.id),
+                online_url: None,
+                organizer: Some(suggestion.organizer.clone()),
+            };
+            match crate::domain::sessions::create(conn, actor, &input) {
+                Ok(session) => created.push(session.id),
+                // The venue is taken that day (or the day is past): try the next one.
+                Err(AppError::Validation(fields))
+                    if fields.0.keys().all(|k| {
+                        matches!(k.as_str(), "venue" | "starts_at" | "registration_closes_at")
+                    }) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        day += Duration::days(1);
+    }
+    Ok(created)
 }
 
 #[cfg(test)]

@@ -1,16 +1,22 @@
 //! The capacity-versus-demand view: `/capacity` and `GET /api/v1/capacity`.
 
-use rocket::{get, routes, Route};
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
-use crate::domain::capacity::{self, CapacityFilter, CapacityReport, CapacityRow, DemandSource};
+use crate::domain::capacity::{
+    self, CapacityFilter, CapacityReport, CapacityRow, DemandSource, Suggestion,
+};
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::AtRisk;
-use crate::error::AppError;
-use crate::web::auth::CurrentUser;
+use crate::error::{AppError, Message};
+use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::exports::{self, Download};
+use crate::web::forms::{done, FormResponse};
+use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 
 /// The JSON answer: the rows (DESIGN §5), the totals per period and for the year, at-risk
@@ -24,6 +30,7 @@ struct CapacityList {
     total: usize,
     totals: Vec<CapacityRow>,
     at_risk: Vec<AtRisk>,
+    suggestions: Vec<Suggestion>,
 }
 
 const COLUMNS: [&str; 10] = [
@@ -79,6 +86,7 @@ async fn api_capacity(
             items: report.items.clone(),
             totals: report.totals.clone(),
             at_risk: report.at_risk.clone(),
+            suggestions: report.suggestions.clone(),
         },
     )
 }
@@ -186,6 +194,57 @@ async fn capacity_page(
     ))
 }
 
+#[derive(Serialize)]
+struct Created {
+    items: Vec<i64>,
+    total: usize,
+}
+
+/// Turns a suggestion into draft sessions; 201 with their ids.
+#[post("/api/v1/capacity/suggestions", data = "<input>")]
+async fn api_create_suggested(
+    db: Db,
+    user: CurrentUser,
+    input: JsonBody<Suggestion>,
+) -> Result<(Status, Json<Created>), AppError> {
+    let actor = user.actor();
+    let suggestion = input.into_inner();
+    let items = db
+        .run(move |conn| capacity::create_suggested(conn, &actor, &suggestion))
+        .await?;
+    Ok((
+        Status::Created,
+        Json(Created {
+            total: items.len(),
+            items,
+        }),
+    ))
+}
+
+#[post("/capacity/suggestions", data = "<form>")]
+async fn create_suggested(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    form: CsrfForm<Suggestion>,
+) -> FormResponse {
+    let actor = user.actor();
+    let suggestion = form.0;
+    let items = db
+        .run(move |conn| capacity::create_suggested(conn, &actor, &suggestion))
+        .await?;
+    done(
+        "/sessions?status=draft",
+        page.locale(),
+        Message::new("capacity-suggestion-created").arg("count", items.len().to_string()),
+    )
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![api_capacity, capacity_page]
+    routes![
+        api_capacity,
+        capacity_page,
+        api_create_suggested,
+        create_suggested
+    ]
 }
