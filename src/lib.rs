@@ -76,6 +76,9 @@ pub fn prepare_database(settings: &Settings) -> Result<Database, AppError> {
                 log::info!("demo data loaded: {summary:?}");
             }
         }
+        if matches!(conn, db::DbConn::Sqlite(_)) {
+            db::refresh_statistics(conn)?;
+        }
         Ok(())
     })?;
     Ok(database)

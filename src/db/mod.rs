@@ -239,6 +239,19 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<(), DbError> {
         .map_err(|e| DbError::Migration(e.to_string()))
 }
 
+/// Refreshes the query planner's statistics. Without them SQLite guesses that an equality on
+/// any index is selective, and picked plans a thousand times slower on reports at scale
+/// (`bench/RESULTS.md`). PostgreSQL's autovacuum keeps its own; after a bulk load, asking
+/// for them at once helps it too.
+pub fn refresh_statistics(conn: &mut DbConn) -> Result<(), DbError> {
+    let sql = match conn {
+        // Analyses only the tables whose statistics are missing or stale, within a limit.
+        DbConn::Sqlite(_) => "PRAGMA optimize = 0x10002;",
+        DbConn::Postgres(_) => "ANALYZE;",
+    };
+    conn.batch_execute(sql).map_err(DbError::from)
+}
+
 /// Runs start-up work (migrations, reference data) so that several instances starting at once
 /// on one PostgreSQL take turns. SQLite serialises writers by itself.
 pub fn with_startup_lock<T, E>(

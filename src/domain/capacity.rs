@@ -15,6 +15,9 @@
 //! period, in the session's language: a bilingual session's free seats serve everyone, so they
 //! are a row of their own and count in the totals, not in the French or Dutch gap.
 //!
+//! End-user sessions take their organiser's people only (rule 3), so counting an
+//! organisation's people on an end-user module only visits its own sessions.
+//!
 //! Every source is one grouped query over the whole year; periods come from a `CASE` over
 //! boundaries computed here (Brussels midnights, so a session at 00:30 on 1 April in Brussels
 //! belongs to the second quarter although it starts on 31 March in UTC).
@@ -417,8 +420,8 @@ pub fn report(
     let waiting: Vec<NeedGroup> = diesel::sql_query(format!(
         "SELECT {session_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
                 s.module_id, p.profile, COUNT(DISTINCT e.person_id) AS n
-         FROM enrollments e
-         JOIN training_sessions s ON s.id = e.session_id
+         FROM training_sessions s
+         JOIN enrollments e ON e.session_id = s.id
          JOIN modules m ON m.id = s.module_id
          JOIN people p ON p.id = e.person_id
          WHERE e.status IN ('waitlisted', 'pending_approval') AND p.active = TRUE
@@ -446,10 +449,11 @@ pub fn report(
     let targets: Vec<TargetGroup> = diesel::sql_query(format!(
         "SELECT {target_period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
                 t.profile, t.headcount,
-                (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e
-                   JOIN training_sessions s ON s.id = e.session_id
+                (SELECT COUNT(DISTINCT e.person_id) FROM training_sessions s
+                   JOIN enrollments e ON e.session_id = s.id
                    JOIN people p ON p.id = e.person_id
                    WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
+                     AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                      AND (t.profile IS NULL OR p.profile = t.profile)
                      AND e.status IN ('attended', 'confirmed')) AS done
          FROM collective_plan_targets t

@@ -521,7 +521,8 @@ struct ProgressRow {
 }
 
 /// Progress of every target of the given plans, in one query (a person counts once, in the
-/// furthest of trained, seated, planned).
+/// furthest of trained, seated, planned). End-user sessions take their organiser's people only
+/// (rule 3), so only the organisation's own sessions of an end-user module are visited.
 fn target_progress(
     conn: &mut DbConn,
     plan_ids: &[i64],
@@ -537,17 +538,20 @@ fn target_progress(
         .join(", ");
     let rows: Vec<ProgressRow> = diesel::sql_query(format!(
         "SELECT t.id AS target_id,
-           (SELECT COUNT(DISTINCT p.id) FROM people p
-              JOIN enrollments e ON e.person_id = p.id
-              JOIN training_sessions s ON s.id = e.session_id
+           (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
+              JOIN enrollments e ON e.session_id = s.id
+              JOIN people p ON p.id = e.person_id
               JOIN modules m ON m.id = s.module_id
               WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
+                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                 AND (t.profile IS NULL OR p.profile = t.profile)
                 AND e.status = 'attended' AND (m.assessed = FALSE OR e.passed = TRUE)) AS trained,
-           (SELECT COUNT(DISTINCT p.id) FROM people p
-              JOIN enrollments e ON e.person_id = p.id
-              JOIN training_sessions s ON s.id = e.session_id
+           (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
+              JOIN enrollments e ON e.session_id = s.id
+              JOIN people p ON p.id = e.person_id
+              JOIN modules m ON m.id = s.module_id
               WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
+                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                 AND (t.profile IS NULL OR p.profile = t.profile) AND e.status = 'confirmed'
                 AND NOT EXISTS (SELECT 1 FROM enrollments e2
                       JOIN training_sessions s2 ON s2.id = e2.session_id

@@ -505,6 +505,8 @@ pub fn generate(
     }
     let started = Instant::now();
     let summary = conn.transaction(|conn| fill(conn, scale, started, progress))?;
+    // Fresh statistics, so the first reports do not run on the planner's guesses.
+    crate::db::refresh_statistics(conn)?;
     progress(format!(
         "done in {:.1} s: {summary:?}",
         started.elapsed().as_secs_f64()
