@@ -396,6 +396,87 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     );
     assert_eq!(body["items"][2]["fill_rate"], 100.0);
 
+    // Drill-down: who and what is behind Q2's French end-user demand of 4, and the go-live.
+    let cell = |query: &str| {
+        app.api(
+            "GET",
+            &format!("/api/v1/capacity/cell?year=2031&domain=finance&{query}"),
+            Some(&planner),
+            None,
+        )
+    };
+    let (status, detail) = cell("period=2031-Q2&tier=end_user&language=fr");
+    assert_eq!(status, Status::Ok, "{detail}");
+    let people: Vec<(String, String, String)> = detail["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["full_name"].as_str().unwrap().to_owned(),
+                p["source"].as_str().unwrap().to_owned(),
+                p["on"].as_str().unwrap()[..10].to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        vec![
+            (
+                "a3".to_owned(),
+                "planned".to_owned(),
+                "2031-05-10".to_owned()
+            ),
+            (
+                "a5".to_owned(),
+                "waiting".to_owned(),
+                "2031-03-31".to_owned()
+            ),
+        ]
+    );
+    let shortfall = &detail["shortfalls"][0];
+    assert_eq!(
+        (
+            shortfall["organization"].as_str(),
+            shortfall["module"].as_str(),
+            shortfall["wanted"].as_i64(),
+            shortfall["already"].as_i64(),
+            shortfall["need"].as_i64()
+        ),
+        (
+            Some("anderlecht"),
+            Some("EU-CAP"),
+            Some(6),
+            Some(3),
+            Some(2)
+        )
+    );
+    assert_eq!(detail["row"]["demand"], 4);
+    let (_, go_live) = cell("period=2031-Q2&tier=trainer&language=fr");
+    assert_eq!(
+        go_live["shortfalls"].as_array().unwrap().len(),
+        1,
+        "{go_live}"
+    );
+    assert!(go_live["shortfalls"][0]["module"].is_null());
+    assert_eq!(
+        (
+            go_live["shortfalls"][0]["wanted"].as_i64(),
+            go_live["shortfalls"][0]["already"].as_i64(),
+            go_live["shortfalls"][0]["need"].as_i64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    let (status, missing) = cell("tier=end_user");
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        missing["error"]["fields"]["period"].is_array()
+            && missing["error"]["fields"]["language"].is_array(),
+        "{missing}"
+    );
+    let (status, unknown) = cell("period=2031-Q9&tier=end_user&language=fr");
+    assert_eq!(status, Status::UnprocessableEntity, "{unknown}");
+
     // Suggestions: Q2's French end-user gap of 4, at EU-CAP's usual 2 seats (8 seats over 3
     // sessions), organised by the organisation with most demand.
     let suggestion = body["suggestions"]
@@ -574,6 +655,15 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     assert!(
         html.contains("anderlecht") && html.contains("ixelles"),
         "drill-down"
+    );
+    let (status, html) = app.visit(
+        &mut browser,
+        "/capacity/cell?year=2031&period=2031-Q2&domain=finance&tier=end_user&language=fr",
+    );
+    assert_eq!(status, Status::Ok);
+    assert!(
+        html.contains("a3") && html.contains("EU-CAP"),
+        "people and targets behind the row"
     );
     let csv = app
         .client

@@ -77,3 +77,12 @@ capacity-suggestion-created = { $count ->
    *[other] { $count } draft sessions created.
 }
 capacity-no-venue = There is no venue to hold the sessions: add one first.
+capacity-cell-title = Behind the demand
+capacity-people = People
+capacity-source = Why
+capacity-when = When
+capacity-shortfalls = Collective targets and go-lives
+capacity-wanted = Wanted
+capacity-already = Already
+capacity-need = Missing here
+field-period-unknown = This period is not one of the year's.

@@ -77,3 +77,12 @@ capacity-suggestion-created = { $count ->
    *[other] { $count } sessions créées en brouillon.
 }
 capacity-no-venue = Aucun lieu ne peut accueillir les sessions : ajoutez-en un d'abord.
+capacity-cell-title = Origine de la demande
+capacity-people = Personnes
+capacity-source = Pourquoi
+capacity-when = Quand
+capacity-shortfalls = Objectifs collectifs et mises en production
+capacity-wanted = Voulu
+capacity-already = Déjà
+capacity-need = Manque ici
+field-period-unknown = Cette période n'appartient pas à l'année.

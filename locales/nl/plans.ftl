@@ -77,3 +77,12 @@ capacity-suggestion-created = { $count ->
    *[other] { $count } ontwerpsessies aangemaakt.
 }
 capacity-no-venue = Er is geen locatie voor de sessies: voeg er eerst een toe.
+capacity-cell-title = Herkomst van de vraag
+capacity-people = Personen
+capacity-source = Waarom
+capacity-when = Wanneer
+capacity-shortfalls = Collectieve doelen en ingebruiknames
+capacity-wanted = Gewenst
+capacity-already = Al
+capacity-need = Ontbreekt hier
+field-period-unknown = Deze periode hoort niet bij het jaar.

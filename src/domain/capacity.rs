@@ -121,6 +121,42 @@ pub struct CapacityReport {
     /// Per row of `items` (same index): the organisations behind its demand.
     #[serde(skip)]
     pub sources: Vec<Vec<DemandSource>>,
+    /// The collective shortfalls and go-live needs behind the rows, one line per language share.
+    #[serde(skip)]
+    pub shortfalls: Vec<ShortfallLine>,
+}
+
+/// A collective target's shortfall, or a go-live's missing key users, as counted in one row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShortfallLine {
+    pub period: String,
+    pub domain: String,
+    pub tier: String,
+    pub language: String,
+    pub organization: String,
+    /// The target's module; none for key users needed by a go-live.
+    pub module: Option<String>,
+    pub profile: Option<String>,
+    /// The target's due date, or the go-live.
+    pub on: Option<NaiveDate>,
+    /// Headcount, or key users required.
+    pub wanted: i64,
+    /// Trained or seated (and already counted as planned or waiting), or key users ready.
+    pub already: i64,
+    /// This row's share of what is missing.
+    pub need: i64,
+}
+
+/// Raw shortfall, before ids become codes.
+struct Shortfall {
+    cell: (usize, i64, String, String),
+    organization_id: i64,
+    module_id: Option<i64>,
+    profile: Option<String>,
+    on: Option<NaiveDate>,
+    wanted: i64,
+    already: i64,
+    need: i64,
 }
 
 /// Sessions that would close a gap: `sessions` sessions of `module` of its usual `capacity`,
@@ -204,6 +240,8 @@ struct TargetGroup {
     profile: Option<String>,
     #[diesel(sql_type = Integer)]
     headcount: i32,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    due_on: Option<NaiveDate>,
     #[diesel(sql_type = BigInt)]
     done: i64,
 }
@@ -448,7 +486,7 @@ pub fn report(
         .unwrap_or_default();
     let targets: Vec<TargetGroup> = diesel::sql_query(format!(
         "SELECT {target_period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
-                t.profile, t.headcount,
+                t.profile, t.headcount, t.due_on,
                 (SELECT COUNT(DISTINCT e.person_id) FROM training_sessions s
                    JOIN enrollments e ON e.session_id = s.id
                    JOIN people p ON p.id = e.person_id
@@ -548,6 +586,7 @@ pub fn report(
     let mut counted: HashMap<(usize, i64, i64, Option<String>), i64> = HashMap::new();
     // Demand per cell and module, for the suggestions.
     let mut by_module: HashMap<Cell, HashMap<i64, i64>> = HashMap::new();
+    let mut shortfalls: Vec<Shortfall> = Vec::new();
     let mut add = |cell: Cell, organization_id: i64, part: &dyn Fn(&mut DemandSource)| {
         let source = demand
             .entry(cell)
@@ -627,6 +666,16 @@ pub fn report(
                 .or_default()
                 .entry(target.module_id)
                 .or_default() += n;
+            shortfalls.push(Shortfall {
+                cell: cell.clone(),
+                organization_id: target.organization_id,
+                module_id: Some(target.module_id),
+                profile: target.profile.clone(),
+                on: target.due_on,
+                wanted: i64::from(target.headcount),
+                already: target.done + already,
+                need: n,
+            });
             add(cell, target.organization_id, &|s: &mut DemandSource| {
                 s.collective_shortfall += n
             });
@@ -651,6 +700,16 @@ pub fn report(
                     Tier::Trainer.as_str().to_owned(),
                     PERSON_LANGUAGES[index].to_owned(),
                 );
+                shortfalls.push(Shortfall {
+                    cell: cell.clone(),
+                    organization_id: go_live.organization_id,
+                    module_id: None,
+                    profile: None,
+                    on: Some(go_live.go_live_on),
+                    wanted: i64::from(go_live.required_key_users),
+                    already: go_live.ready,
+                    need: n,
+                });
                 add(cell, go_live.organization_id, &|s: &mut DemandSource| {
                     s.key_users_for_go_live += n
                 });
@@ -735,6 +794,38 @@ pub fn report(
     totals.push(year_total);
     let totals = totals.into_iter().map(CapacityRow::finish).collect();
     let suggestions = suggest(conn, &items, &sources, &by_module, &periods, &domains)?;
+    let module_codes: HashMap<i64, String> = crate::db::schema::modules::table
+        .select((
+            crate::db::schema::modules::id,
+            crate::db::schema::modules::code,
+        ))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let shortfalls = shortfalls
+        .into_iter()
+        .filter(|s| {
+            checked
+                .language
+                .is_none_or(|l| l.as_str() == s.cell.3.as_str())
+        })
+        .map(|s| ShortfallLine {
+            period: periods[s.cell.0].0.clone(),
+            domain: domains.get(&s.cell.1).cloned().unwrap_or_default(),
+            tier: s.cell.2,
+            language: s.cell.3,
+            organization: organizations
+                .get(&s.organization_id)
+                .cloned()
+                .unwrap_or_default(),
+            module: s.module_id.and_then(|id| module_codes.get(&id).cloned()),
+            profile: s.profile,
+            on: s.on,
+            wanted: s.wanted,
+            already: s.already,
+            need: s.need,
+        })
+        .collect();
     let at_risk = coverage::at_risk(conn, actor)?
         .into_iter()
         .filter(|r| {
@@ -755,6 +846,7 @@ pub fn report(
         at_risk,
         suggestions,
         sources,
+        shortfalls,
     })
 }
 
@@ -950,4 +1042,147 @@ mod tests {
             "CASE WHEN x < 'b' THEN 0 WHEN x < 'c' THEN 1 ELSE 2 END"
         );
     }
+}
+
+/// Someone behind a row's demand: a plan item (`planned`, with its target date) or a waiting
+/// or pending enrolment (`waiting`, with the session's start).
+#[derive(Debug, Clone, PartialEq, Serialize, QueryableByName)]
+pub struct PersonNeed {
+    #[diesel(sql_type = Text)]
+    pub source: String,
+    #[diesel(sql_type = BigInt)]
+    pub person_id: i64,
+    #[diesel(sql_type = Text)]
+    pub full_name: String,
+    #[diesel(sql_type = Text)]
+    pub organization: String,
+    #[diesel(sql_type = Text)]
+    pub module: String,
+    /// The target date, or the session's start (UTC), as text.
+    #[diesel(sql_type = Text, column_name = on_day)]
+    pub on: String,
+}
+
+/// One row of the view, and the people and shortfalls behind its demand.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellDetail {
+    pub row: Option<CapacityRow>,
+    pub sources: Vec<DemandSource>,
+    pub people: Vec<PersonNeed>,
+    pub shortfalls: Vec<ShortfallLine>,
+}
+
+/// The most people a drill-down lists.
+const MAX_PEOPLE: i64 = 500;
+
+/// The drill-down of one row: `period` is its label; the filter must name its domain, tier and
+/// language.
+pub fn cell(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CapacityFilter,
+    period: Option<&str>,
+) -> Result<CellDetail, AppError> {
+    let mut errors = FieldErrors::default();
+    for (field, value) in [
+        ("domain", &filter.domain),
+        ("tier", &filter.tier),
+        ("language", &filter.language),
+    ] {
+        if non_blank(value.as_deref()).is_none() {
+            errors.add(field, Message::new("field-required"));
+        }
+    }
+    let period = non_blank(period);
+    if period.is_none() {
+        errors.add("period", Message::new("field-required"));
+    }
+    errors.into_result()?;
+    let mut report = report(conn, actor, filter)?;
+    let checked = check(conn, actor, filter)?;
+    let period = period.expect("checked");
+    let Some(index) = report.periods.iter().position(|p| *p == period) else {
+        let mut errors = FieldErrors::default();
+        errors.add("period", Message::new("field-period-unknown"));
+        return Err(AppError::Validation(errors));
+    };
+    let bounds = periods(checked.year, checked.granularity);
+    let start = bounds[index].1;
+    let end = bounds
+        .get(index + 1)
+        .map(|b| b.1)
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(checked.year + 1, 1, 1).expect("valid"));
+    let (t0, t1) = (
+        brussels_midnight(start)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        brussels_midnight(end)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+    );
+    let language = checked.language.expect("checked").as_str();
+    let tier = checked.tier.expect("checked").as_str();
+    let domain_id = checked.domain_id.expect("checked");
+    let organization_filter = checked
+        .organization_id
+        .map(|id| format!(" AND p.organization_id = {id}"))
+        .unwrap_or_default();
+    // The same conditions as the report's first two sources, for one period and row.
+    let people: Vec<PersonNeed> = diesel::sql_query(format!(
+        "SELECT 'planned' AS source, p.id AS person_id, p.full_name, o.code AS organization,
+                m.code AS module, CAST(i.target_on AS TEXT) AS on_day
+         FROM individual_plan_items i
+         JOIN individual_plans ip ON ip.id = i.plan_id
+         JOIN people p ON p.id = ip.person_id
+         JOIN organizations o ON o.id = p.organization_id
+         JOIN modules m ON m.id = i.module_id
+         WHERE i.target_on >= '{start}' AND i.target_on < '{end}' AND p.active = TRUE
+           AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
+           AND NOT EXISTS (SELECT 1 FROM enrollments e
+                 JOIN training_sessions s ON s.id = e.session_id
+                 WHERE e.person_id = p.id AND s.module_id = i.module_id
+                   AND e.status IN ('attended', 'confirmed')) {organization_filter}
+         UNION
+         SELECT 'waiting' AS source, p.id AS person_id, p.full_name, o.code AS organization,
+                m.code AS module, CAST(MIN(s.starts_at) AS TEXT) AS on_day
+         FROM training_sessions s
+         JOIN enrollments e ON e.session_id = s.id
+         JOIN modules m ON m.id = s.module_id
+         JOIN people p ON p.id = e.person_id
+         JOIN organizations o ON o.id = p.organization_id
+         WHERE e.status IN ('waitlisted', 'pending_approval') AND p.active = TRUE
+           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
+           AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
+           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
+                 JOIN individual_plans ip ON ip.id = i.plan_id
+                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
+                   AND i.target_on >= '{start}' AND i.target_on < '{end}'
+                   AND NOT EXISTS (SELECT 1 FROM enrollments e2
+                         JOIN training_sessions s2 ON s2.id = e2.session_id
+                         WHERE e2.person_id = e.person_id AND s2.module_id = s.module_id
+                           AND e2.status IN ('attended', 'confirmed'))) {organization_filter}
+         GROUP BY p.id, p.full_name, o.code, m.code
+         ORDER BY 4, 3, 5
+         LIMIT {MAX_PEOPLE}"
+    ))
+    .load(conn)?;
+    // The filter named the domain, so every row is of it.
+    let position = report
+        .items
+        .iter()
+        .position(|r| r.period == period && r.tier == tier && r.language == language);
+    let sources = position
+        .map(|i| std::mem::take(&mut report.sources[i]))
+        .unwrap_or_default();
+    let shortfalls = report
+        .shortfalls
+        .into_iter()
+        .filter(|s| s.period == period && s.tier == tier && s.language == language)
+        .collect();
+    Ok(CellDetail {
+        row: position.map(|i| report.items[i].clone()),
+        sources,
+        people,
+        shortfalls,
+    })
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::domain::capacity::{
-    self, CapacityFilter, CapacityReport, CapacityRow, DemandSource, Suggestion,
+    self, CapacityFilter, CapacityReport, CapacityRow, CellDetail, DemandSource, Suggestion,
 };
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::AtRisk;
@@ -194,6 +194,54 @@ async fn capacity_page(
     ))
 }
 
+/// `GET /api/v1/capacity/cell?period=&year=&granularity=&domain=&tier=&language=&organization=`:
+/// one row and the people and shortfalls behind its demand.
+#[get("/api/v1/capacity/cell?<period>&<filter..>")]
+async fn api_cell(
+    db: Db,
+    user: CurrentUser,
+    period: Option<String>,
+    filter: CapacityFilter,
+) -> Result<Json<CellDetail>, AppError> {
+    let actor = user.actor();
+    Ok(Json(
+        db.run(move |conn| capacity::cell(conn, &actor, &filter, period.as_deref()))
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+struct CellPage {
+    page: PageContext,
+    detail: CellDetail,
+    filter: CapacityFilter,
+    period: Option<String>,
+}
+
+#[get("/capacity/cell?<period>&<filter..>")]
+async fn cell_page(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    period: Option<String>,
+    filter: CapacityFilter,
+) -> Result<Template, AppError> {
+    let actor = user.actor();
+    let (asked, asked_period) = (filter.clone(), period.clone());
+    let detail = db
+        .run(move |conn| capacity::cell(conn, &actor, &asked, asked_period.as_deref()))
+        .await?;
+    Ok(Template::render(
+        "capacity/cell",
+        CellPage {
+            page: page.titled("capacity-cell-title"),
+            detail,
+            filter,
+            period,
+        },
+    ))
+}
+
 #[derive(Serialize)]
 struct Created {
     items: Vec<i64>,
@@ -245,6 +293,8 @@ pub fn routes() -> Vec<Route> {
         api_capacity,
         capacity_page,
         api_create_suggested,
-        create_suggested
+        create_suggested,
+        api_cell,
+        cell_page
     ]
 }
