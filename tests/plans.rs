@@ -161,25 +161,7 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     {
         let mut conn = app.conn();
         let conn: &mut DbConn = &mut conn;
-        for (email, role, organization) in [
-            ("planner@erap.example", Role::Planner, None),
-            ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
-        ] {
-            accounts::create(
-                conn,
-                None,
-                &AccountRequest {
-                    email: Some(email.into()),
-                    role,
-                    organization_code: organization.map(str::to_owned),
-                    person_id: None,
-                    password: FirstPassword::Given(PASSWORD.into()),
-                    locale: None,
-                },
-                "",
-            )
-            .unwrap();
-        }
+        staff_accounts(conn);
         let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
         let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
         let school = orgs::id_by_code(conn, "erap").unwrap().unwrap();

@@ -34,7 +34,9 @@ use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::catalogue::{self, Tier};
 use crate::domain::coverage::{self, AtRisk};
 use crate::domain::sessions::brussels_midnight;
-use crate::domain::{non_blank, now, organizations as orgs, Language};
+use crate::domain::{
+    non_blank, now, optional_code, organizations as orgs, report_organization, Language,
+};
 use crate::error::{AppError, FieldErrors, Message};
 
 /// How far ahead of a go-live its key users count as needed.
@@ -314,16 +316,13 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
             Granularity::Quarter
         }
     };
-    let domain_id = match non_blank(filter.domain.as_deref()) {
-        Some(code) => {
-            let id = catalogue::domain_id_by_code(conn, &code)?;
-            if id.is_none() {
-                errors.add("domain", Message::new("field-domain-unknown"));
-            }
-            id
-        }
-        None => None,
-    };
+    let domain_id = optional_code(
+        &mut errors,
+        "domain",
+        filter.domain.as_deref(),
+        Message::new("field-domain-unknown"),
+        |code| catalogue::domain_id_by_code(conn, code),
+    )?;
     let tier = non_blank(filter.tier.as_deref()).and_then(|code| {
         let tier = Tier::parse(&code);
         if tier.is_none() {
@@ -338,24 +337,15 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
         }
         language
     });
-    let mut organization_id = match non_blank(filter.organization.as_deref()) {
-        Some(code) => {
-            let id = orgs::id_by_code(conn, &code)?;
-            if id.is_none() {
-                errors.add("organization", Message::new("field-organization-unknown"));
-            }
-            id
-        }
-        None => None,
-    };
+    let asked = optional_code(
+        &mut errors,
+        "organization",
+        filter.organization.as_deref(),
+        Message::new("field-organization-unknown"),
+        |code| orgs::id_by_code(conn, code),
+    )?;
     errors.into_result()?;
-    // HR sees its own organisation only; another one's figures do not exist for it.
-    if let Some(own) = actor.scope().organization_id() {
-        if organization_id.is_some_and(|id| id != own) {
-            return Err(AppError::NotFound);
-        }
-        organization_id = Some(own);
-    }
+    let organization_id = report_organization(actor, asked)?;
     Ok(Checked {
         year,
         granularity,

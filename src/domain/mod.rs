@@ -184,6 +184,40 @@ pub fn resolve_code(
     Ok(id)
 }
 
+/// An optional filter that names a row by its code: `None` when blank, else the row's id, or
+/// an error on the field (`unknown`) when it names nothing.
+pub fn optional_code(
+    errors: &mut crate::error::FieldErrors,
+    field: &'static str,
+    value: Option<&str>,
+    unknown: crate::error::Message,
+    lookup: impl FnOnce(&str) -> Result<Option<i64>, crate::error::AppError>,
+) -> Result<Option<i64>, crate::error::AppError> {
+    match non_blank(value) {
+        None => Ok(None),
+        Some(code) => {
+            let id = lookup(&code)?;
+            if id.is_none() {
+                errors.add(field, unknown);
+            }
+            Ok(id)
+        }
+    }
+}
+
+/// The organisation a report covers: HR and members their own, whatever they asked (another
+/// one's figures do not exist for them: 404); staff what they asked, if anything.
+pub fn report_organization(
+    actor: &access::Actor,
+    asked: Option<i64>,
+) -> Result<Option<i64>, crate::error::AppError> {
+    match actor.scope().organization_id() {
+        Some(own) if asked.is_some_and(|id| id != own) => Err(crate::error::AppError::NotFound),
+        Some(own) => Ok(Some(own)),
+        None => Ok(asked),
+    }
+}
+
 /// A trimmed text field, `None` when blank.
 pub fn non_blank(value: Option<&str>) -> Option<String> {
     value

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::sessions::brussels_midnight;
-use crate::domain::{catalogue, non_blank, now, organizations as orgs};
+use crate::domain::{
+    catalogue, non_blank, now, optional_code, organizations as orgs, report_organization,
+};
 use crate::error::{AppError, FieldErrors, Message};
 
 /// The first year the report knows; sessions before it count in it.
@@ -71,33 +73,22 @@ pub fn trained(
     {
         errors.add("year", Message::new("field-number-range"));
     }
-    let domain_id = match non_blank(filter.domain.as_deref()) {
-        Some(code) => {
-            let id = catalogue::domain_id_by_code(conn, &code)?;
-            if id.is_none() {
-                errors.add("domain", Message::new("field-domain-unknown"));
-            }
-            id
-        }
-        None => None,
-    };
-    let mut organization_id = match non_blank(filter.organization.as_deref()) {
-        Some(code) => {
-            let id = orgs::id_by_code(conn, &code)?;
-            if id.is_none() {
-                errors.add("organization", Message::new("field-organization-unknown"));
-            }
-            id
-        }
-        None => None,
-    };
+    let domain_id = optional_code(
+        &mut errors,
+        "domain",
+        filter.domain.as_deref(),
+        Message::new("field-domain-unknown"),
+        |code| catalogue::domain_id_by_code(conn, code),
+    )?;
+    let asked = optional_code(
+        &mut errors,
+        "organization",
+        filter.organization.as_deref(),
+        Message::new("field-organization-unknown"),
+        |code| orgs::id_by_code(conn, code),
+    )?;
     errors.into_result()?;
-    if let Some(own) = actor.scope().organization_id() {
-        if organization_id.is_some_and(|id| id != own) {
-            return Err(AppError::NotFound);
-        }
-        organization_id = Some(own);
-    }
+    let organization_id = report_organization(actor, asked)?;
     let profile = non_blank(filter.profile.as_deref());
 
     // The Brussels year of each session, from new-year instants computed here.
