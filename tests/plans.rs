@@ -50,6 +50,28 @@ fn person(
     .unwrap()
 }
 
+/// A module of `domain`, titled by its code.
+fn module(conn: &mut DbConn, domain: &str, code: &str, tier: Tier, assessed: bool) -> i64 {
+    let domain_id = catalogue::domain_id_by_code(conn, domain).unwrap().unwrap();
+    catalogue::insert_module(
+        conn,
+        NewModule {
+            domain_id,
+            code,
+            title_fr: code,
+            title_nl: code,
+            description_fr: "",
+            description_nl: "",
+            tier,
+            duration_minutes: 180,
+            prerequisite_module_id: None,
+            certifies_trainer: false,
+            assessed,
+        },
+    )
+    .unwrap()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn session(
     conn: &mut DbConn,
@@ -168,27 +190,8 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         let finance = catalogue::domain_id_by_code(conn, "finance")
             .unwrap()
             .unwrap();
-        let module = |conn: &mut DbConn, code: &str, tier: Tier| {
-            catalogue::insert_module(
-                conn,
-                NewModule {
-                    domain_id: finance,
-                    code,
-                    title_fr: code,
-                    title_nl: code,
-                    description_fr: "",
-                    description_nl: "",
-                    tier,
-                    duration_minutes: 180,
-                    prerequisite_module_id: None,
-                    certifies_trainer: false,
-                    assessed: false,
-                },
-            )
-            .unwrap()
-        };
-        let eu = module(conn, "EU-CAP", Tier::EndUser);
-        let ku = module(conn, "KU-CAP", Tier::Trainer);
+        let eu = module(conn, "finance", "EU-CAP", Tier::EndUser, false);
+        let ku = module(conn, "finance", "KU-CAP", Tier::Trainer, false);
 
         // Anderlecht: five active people (fr 3, nl 1, en 1; three in finance), one inactive.
         let a1 = person(conn, a, "a1", PersonLanguage::Fr, "finance");
@@ -667,50 +670,12 @@ db_test!(
         {
             let mut conn = app.conn();
             let conn: &mut DbConn = &mut conn;
-            for (email, role, organization) in [
-                ("planner@erap.example", Role::Planner, None),
-                ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
-            ] {
-                accounts::create(
-                    conn,
-                    None,
-                    &AccountRequest {
-                        email: Some(email.into()),
-                        role,
-                        organization_code: organization.map(str::to_owned),
-                        person_id: None,
-                        password: FirstPassword::Given(PASSWORD.into()),
-                        locale: None,
-                    },
-                    "",
-                )
-                .unwrap();
-            }
+            staff_accounts(conn);
             let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
             let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
-            let mut module = |domain: &str, code: &str, assessed: bool| {
-                let domain_id = catalogue::domain_id_by_code(conn, domain).unwrap().unwrap();
-                catalogue::insert_module(
-                    conn,
-                    NewModule {
-                        domain_id,
-                        code,
-                        title_fr: code,
-                        title_nl: code,
-                        description_fr: "",
-                        description_nl: "",
-                        tier: Tier::EndUser,
-                        duration_minutes: 180,
-                        prerequisite_module_id: None,
-                        certifies_trainer: false,
-                        assessed,
-                    },
-                )
-                .unwrap()
-            };
-            let plain = module("finance", "FIN-PLAIN", false);
-            let exam = module("finance", "FIN-EXAM", true);
-            let hr_module = module("soft-hr", "HR-PLAIN", false);
+            let plain = module(conn, "finance", "FIN-PLAIN", Tier::EndUser, false);
+            let exam = module(conn, "finance", "FIN-EXAM", Tier::EndUser, true);
+            let hr_module = module(conn, "soft-hr", "HR-PLAIN", Tier::EndUser, false);
             let t1 = person(conn, a, "t1", PersonLanguage::Fr, "finance");
             let t2 = person(conn, a, "t2", PersonLanguage::Nl, "hr");
             let t3 = person(conn, a, "t3", PersonLanguage::Fr, "finance");
@@ -886,34 +851,12 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         let conn: &mut DbConn = &mut conn;
         staff_accounts(conn);
         let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
-        let finance = catalogue::domain_id_by_code(conn, "finance")
-            .unwrap()
-            .unwrap();
-        let mut module = |code: &str, tier: Tier, assessed: bool| {
-            catalogue::insert_module(
-                conn,
-                NewModule {
-                    domain_id: finance,
-                    code,
-                    title_fr: code,
-                    title_nl: code,
-                    description_fr: "",
-                    description_nl: "",
-                    tier,
-                    duration_minutes: 180,
-                    prerequisite_module_id: None,
-                    certifies_trainer: false,
-                    assessed,
-                },
-            )
-            .unwrap()
-        };
-        let done = module("P-DONE", Tier::EndUser, true);
-        let seat = module("P-SEAT", Tier::EndUser, false);
-        let wait = module("P-WAIT", Tier::EndUser, false);
-        module("P-LATER", Tier::EndUser, false);
-        module("P-PAST", Tier::EndUser, false);
-        module("P-KU", Tier::Trainer, false);
+        let done = module(conn, "finance", "P-DONE", Tier::EndUser, true);
+        let seat = module(conn, "finance", "P-SEAT", Tier::EndUser, false);
+        let wait = module(conn, "finance", "P-WAIT", Tier::EndUser, false);
+        module(conn, "finance", "P-LATER", Tier::EndUser, false);
+        module(conn, "finance", "P-PAST", Tier::EndUser, false);
+        module(conn, "finance", "P-KU", Tier::Trainer, false);
         a1 = person(conn, a, "p1", PersonLanguage::Fr, "finance");
         a2 = person(conn, a, "p2", PersonLanguage::Nl, "finance");
         gone_past = person(conn, a, "p3", PersonLanguage::Fr, "hr");
