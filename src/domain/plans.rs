@@ -296,6 +296,11 @@ pub fn individual(
     })
 }
 
+/// Whether saving with `status` moves a plan (previously `existing`: id, status) to agreed.
+fn newly_agreed(status: PlanStatus, existing: Option<&(i64, String)>) -> bool {
+    status == PlanStatus::Agreed && existing.is_none_or(|(_, s)| s != PlanStatus::Agreed.as_str())
+}
+
 fn plan_status(errors: &mut FieldErrors, value: Option<&str>) -> PlanStatus {
     match non_blank(value).as_deref() {
         None => PlanStatus::Draft,
@@ -422,10 +427,7 @@ pub fn save_individual(
                 },
             )?;
         }
-        let agreed_now = status == PlanStatus::Agreed
-            && existing
-                .as_ref()
-                .is_none_or(|(_, s)| s != PlanStatus::Agreed.as_str());
+        let agreed_now = newly_agreed(status, existing.as_ref());
         audit::record(
             conn,
             audit::Event {
@@ -737,10 +739,7 @@ fn write_collective(
                 },
             )?;
         }
-        let agreed_now = status == PlanStatus::Agreed
-            && existing
-                .as_ref()
-                .is_none_or(|(_, s)| s != PlanStatus::Agreed.as_str());
+        let agreed_now = newly_agreed(status, existing.as_ref());
         audit::record(
             conn,
             audit::Event {
