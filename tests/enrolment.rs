@@ -1003,3 +1003,176 @@ db_test!(participants_export_and_bulk_enrolment, |db| {
         "an xlsx file is a zip"
     );
 });
+
+/// The ids of a session list answer, in order, with its total.
+fn listed(app: &TestApp, token: Option<&str>, query: &str) -> (Vec<i64>, i64) {
+    let (status, page) = app.api("GET", &format!("/api/v1/sessions?{query}"), token, None);
+    assert_eq!(status, Status::Ok, "{query}: {page}");
+    let ids = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    (ids, page["total"].as_i64().unwrap())
+}
+
+db_test!(session_list_filters_scopes_and_pages, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let key_user = app.token("key.user@anderlecht.example", DEMO_PASSWORD);
+    let hr_jette = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
+    module(&app, &planner, "list-trainer", "trainer", json!({}));
+    module(&app, &planner, "list-cascade", "end_user", json!({}));
+    module(
+        &app,
+        &planner,
+        "list-hr",
+        "trainer",
+        json!({ "domain": "soft-hr" }),
+    );
+    // Every session of this test is in 2033, which the demo data does not reach.
+    let at = |day: &str, hour: &str| {
+        json!({
+            "starts_at": format!("{day}T{hour}:00:00Z"), "ends_at": format!("{day}T{hour}:59:00Z"),
+            "registration_closes_at": format!("{day}T05:00:00Z"),
+        })
+    };
+    let with = |mut base: Value, extra: Value| {
+        base.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        base
+    };
+    let trainer = session(
+        &app,
+        &planner,
+        "list-trainer",
+        0,
+        10,
+        at("2033-03-10", "09"),
+    );
+    let anderlecht = session(
+        &app,
+        &planner,
+        "list-cascade",
+        0,
+        10,
+        with(
+            at("2033-03-11", "09"),
+            json!({ "organizer": "anderlecht", "language": "nl" }),
+        ),
+    );
+    let jette = session(
+        &app,
+        &planner,
+        "list-cascade",
+        0,
+        10,
+        with(at("2033-03-12", "09"), json!({ "organizer": "cpas-jette" })),
+    );
+    let full = session(&app, &planner, "list-trainer", 0, 1, at("2033-03-14", "09"));
+    // 22:00 UTC on 31 March is midnight on 1 April in Brussels.
+    let april = session(&app, &planner, "list-hr", 0, 10, at("2033-03-31", "22"));
+    let (status, draft) = app.api(
+        "POST",
+        "/api/v1/sessions",
+        Some(&planner),
+        Some(with(
+            at("2033-03-13", "09"),
+            json!({ "module": "list-trainer", "capacity": 5, "language": "fr",
+                    "online_url": "https://meet.example/d" }),
+        )),
+    );
+    assert_eq!(status, Status::Created, "{draft}");
+    let draft = draft["id"].as_i64().unwrap();
+    // Seats are taken by enrolment elsewhere; here only the count matters.
+    diesel::update(training_sessions::table.find(full))
+        .set(training_sessions::seats_taken.eq(1))
+        .execute(&mut *app.conn())
+        .unwrap();
+
+    let year = "from=2033-01-01&to=2033-12-31";
+    // Soonest first; who sees what.
+    let all = vec![trainer, anderlecht, jette, draft, full, april];
+    assert_eq!(listed(&app, Some(&planner), year), (all.clone(), 6));
+    assert_eq!(
+        listed(&app, None, year),
+        (vec![trainer, full, april], 3),
+        "anonymous: published trainer-tier sessions only"
+    );
+    assert_eq!(
+        listed(&app, Some(&key_user), year),
+        (vec![trainer, anderlecht, full, april], 4),
+        "a member also sees the cascade sessions of its own organisation"
+    );
+    assert_eq!(
+        listed(&app, Some(&hr_jette), year),
+        (vec![trainer, jette, full, april], 4)
+    );
+
+    // Each filter, as the planner.
+    let cases: [(&str, Vec<i64>); 10] = [
+        (
+            "domain=finance",
+            vec![trainer, anderlecht, jette, draft, full],
+        ),
+        ("domain=soft-hr", vec![april]),
+        ("module=list-cascade", vec![anderlecht, jette]),
+        ("tier=end_user", vec![anderlecht, jette]),
+        ("language=nl", vec![anderlecht]),
+        ("organizer=cpas-jette", vec![jette]),
+        ("status=draft", vec![draft]),
+        (
+            "has_free_seats=true&domain=finance",
+            vec![trainer, anderlecht, jette, draft],
+        ),
+        (
+            "domain=finance&tier=trainer&language=fr",
+            vec![trainer, draft, full],
+        ),
+        ("domain=unknown", vec![]),
+    ];
+    for (filter, expected) in cases {
+        let (ids, total) = listed(&app, Some(&planner), &format!("{year}&{filter}"));
+        assert_eq!(ids, expected, "{filter}");
+        assert_eq!(total, expected.len() as i64, "{filter}");
+    }
+    // Days are Brussels days.
+    assert_eq!(
+        listed(&app, Some(&planner), "from=2033-03-14&to=2033-03-31").0,
+        vec![full]
+    );
+    assert_eq!(
+        listed(&app, Some(&planner), "from=2033-04-01&to=2033-04-01").0,
+        vec![april]
+    );
+    // Pages of two.
+    assert_eq!(
+        listed(&app, Some(&planner), &format!("{year}&per_page=2&page=2")),
+        (all[2..4].to_vec(), 6)
+    );
+    assert_eq!(
+        listed(&app, Some(&planner), &format!("{year}&per_page=2&page=4")),
+        (vec![], 6)
+    );
+
+    // A bad day is refused, naming the field.
+    let (status, body) = app.api(
+        "GET",
+        "/api/v1/sessions?from=2033-13-01",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body["error"]["fields"]["from"].is_array(), "{body}");
+
+    // The page, in Dutch: titles, languages, places and statuses in the reader's language.
+    let response = app.get_in(&format!("/sessions?{year}&domain=soft-hr"), "nl");
+    assert_eq!(response.status(), Status::Ok);
+    let html = response.into_string().unwrap();
+    assert!(html.contains("<td>Module list-hr NL</td>"), "{html}");
+    let row = "<td>Frans</td><td>Online</td><td class=\"num\">0 / 10</td><td>Gepubliceerd</td>";
+    assert!(html.contains(row), "{html}");
+    assert!(!html.contains("Module list-trainer"), "filtered out");
+});

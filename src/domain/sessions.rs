@@ -228,8 +228,11 @@ pub fn list(
     let from = day("from", &filter.from);
     let to = day("to", &filter.to);
     errors.into_result()?;
+    // Filters, count and ordering read training_sessions alone (modules, domains and
+    // organisers are subqueries), from an index that covers them; the page's rows are then
+    // loaded with their joins by id, so the joins run for one page and not for every match.
     let build = || {
-        let mut query = session_rows().into_boxed();
+        let mut query = training_sessions::table.into_boxed();
         match viewer {
             Some(actor) if STAFF.contains(&actor.role) => {}
             _ => {
@@ -241,27 +244,58 @@ pub fn list(
                         .or(training_sessions::status
                             .ne(SessionStatus::Draft.as_str())
                             .and(
-                                modules::tier
-                                    .eq(Tier::Trainer.as_str())
+                                training_sessions::module_id
+                                    .eq_any(
+                                        modules::table
+                                            .filter(modules::tier.eq(Tier::Trainer.as_str()))
+                                            .select(modules::id),
+                                    )
                                     .or(training_sessions::organizer_id.eq(own)),
                             )),
                 );
             }
         }
         if let Some(code) = non_blank(filter.module.as_deref()) {
-            query = query.filter(modules::code.eq(code));
+            query = query.filter(
+                training_sessions::module_id.eq_any(
+                    modules::table
+                        .filter(modules::code.eq(code))
+                        .select(modules::id),
+                ),
+            );
         }
         if let Some(code) = non_blank(filter.domain.as_deref()) {
-            query = query.filter(domains::code.eq(code));
+            let domain = domains::table
+                .filter(domains::code.eq(code))
+                .select(domains::id);
+            query = query.filter(
+                training_sessions::module_id.eq_any(
+                    modules::table
+                        .filter(modules::domain_id.eq_any(domain))
+                        .select(modules::id),
+                ),
+            );
         }
         if let Some(tier) = non_blank(filter.tier.as_deref()) {
-            query = query.filter(modules::tier.eq(tier));
+            query = query.filter(
+                training_sessions::module_id.eq_any(
+                    modules::table
+                        .filter(modules::tier.eq(tier))
+                        .select(modules::id),
+                ),
+            );
         }
         if let Some(language) = non_blank(filter.language.as_deref()) {
             query = query.filter(training_sessions::language.eq(language));
         }
         if let Some(code) = non_blank(filter.organizer.as_deref()) {
-            query = query.filter(organizations::code.eq(code));
+            query = query.filter(
+                training_sessions::organizer_id.eq_any(
+                    organizations::table
+                        .filter(organizations::code.eq(code))
+                        .select(organizations::id),
+                ),
+            );
         }
         if let Some(status) = non_blank(filter.status.as_deref()) {
             query = query.filter(training_sessions::status.eq(status));
@@ -277,12 +311,18 @@ pub fn list(
         }
         query
     };
+    let soonest_first = (training_sessions::starts_at, training_sessions::id);
     let total: i64 = build().count().get_result(conn)?;
-    let rows: Vec<SessionRow> = build()
-        .select(SessionRow::as_select())
-        .order((training_sessions::starts_at, training_sessions::id))
+    let ids: Vec<i64> = build()
+        .select(training_sessions::id)
+        .order(soonest_first)
         .limit(page.per_page)
         .offset(page.offset())
+        .load(conn)?;
+    let rows: Vec<SessionRow> = session_rows()
+        .filter(training_sessions::id.eq_any(&ids))
+        .select(SessionRow::as_select())
+        .order(soonest_first)
         .load(conn)?;
     Ok(Paged::new(with_waitlists(conn, rows)?, total, page))
 }
