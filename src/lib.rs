@@ -16,7 +16,6 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-use rocket_dyn_templates::Template;
 
 use crate::config::Settings;
 use crate::db::Database;
@@ -48,14 +47,7 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
                 }
             }
         }))
-        .attach(Template::custom(|engines| {
-            engines
-                .tera
-                .register_function("t", web::i18n::tera_function());
-            engines
-                .tera
-                .register_filter("local", web::page::local_time_filter);
-        }))
+        .attach(web::template::fairing())
         .attach(web::security::SecurityHeaders)
         .attach(jobs::fairing())
         .mount("/", web::routes())

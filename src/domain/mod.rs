@@ -161,6 +161,16 @@ impl<T> Paged<T> {
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
     }
+
+    /// The same page with each item transformed.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
 }
 
 /// Resolves a field that names a row by its code (an organisation, a domain): the row's id, or

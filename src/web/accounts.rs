@@ -4,7 +4,6 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
@@ -20,6 +19,7 @@ use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
+use crate::web::template::Template;
 
 /// The body of `POST /api/v1/accounts` and of the account form. Without a password, the
 /// person is e-mailed an invitation.

@@ -2,7 +2,6 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -11,6 +10,7 @@ use crate::domain::{PageRequest, Paged};
 use crate::error::AppError;
 use crate::web::auth::CurrentUser;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct AuditPage {

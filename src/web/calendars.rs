@@ -3,7 +3,6 @@
 use rocket::http::{ContentType, Status};
 use rocket::serde::json::Json;
 use rocket::{delete, get, post, routes, Route, State};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::config::Settings;
@@ -15,6 +14,7 @@ use crate::web::forms::{done, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
+use crate::web::template::Template;
 
 /// `GET /calendar/<secret>.ics`: no sign-in; the secret is the key.
 #[get("/calendar/<file>")]

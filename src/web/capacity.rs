@@ -3,7 +3,6 @@
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -18,6 +17,7 @@ use crate::web::exports::{self, Download};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 /// The JSON answer: the rows (DESIGN §5), the totals per period and for the year, at-risk
 /// memberships.

@@ -3,7 +3,6 @@
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, patch, post, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -19,6 +18,7 @@ use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct CataloguePage {

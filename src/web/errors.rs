@@ -8,12 +8,12 @@ use rocket::request::Request;
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
 use rocket::{catch, catchers, Catcher};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::error::{AppError, Message};
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct ErrorBody {

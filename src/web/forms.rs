@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::Either;
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::error::{AppError, Message};
 use crate::web::errors::translated_fields;
 use crate::web::i18n::Locale;
+use crate::web::template::Template;
 
 /// What a form handler answers: a redirect with a flash message, or the page again.
 pub type FormResponse = Result<Either<Flash<Redirect>, (Status, Template)>, AppError>;

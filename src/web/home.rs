@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::web::auth::CurrentUser;
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 /// A domain with the number of organisations in each membership status.
 #[derive(Debug, Serialize)]

@@ -3,7 +3,6 @@
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -14,6 +13,7 @@ use crate::web::forms::{done, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct InterestList {

@@ -27,6 +27,7 @@ pub mod reports;
 pub mod security;
 pub mod session;
 pub mod sessions;
+pub mod template;
 
 use rocket::Route;
 

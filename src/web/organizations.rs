@@ -3,7 +3,6 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, post, put, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -15,6 +14,7 @@ use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct DomainColumn {

@@ -3,7 +3,6 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -12,6 +11,7 @@ use crate::error::AppError;
 use crate::jobs::outbox::{self, OutboxMessage};
 use crate::web::auth::CurrentUser;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 /// How many messages the page shows.
 const SHOWN: i64 = 200;

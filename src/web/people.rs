@@ -7,7 +7,6 @@ use rocket::http::{Header, Status};
 use rocket::serde::json::Json;
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{get, patch, post, routes, Responder, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,6 +21,7 @@ use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
+use crate::web::template::Template;
 
 /// The largest CSV file accepted (an 8,000-row file is about 600 KiB).
 pub const MAX_IMPORT_MIB: u64 = 10;

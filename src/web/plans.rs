@@ -2,7 +2,6 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, post, put, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -17,6 +16,7 @@ use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
+use crate::web::template::Template;
 
 /// Blank lines offered under a plan's rows for new items or targets.
 const BLANK_LINES: usize = 3;

@@ -1,7 +1,6 @@
 //! Reports: `/reports/trained` and `GET /api/v1/reports/trained`.
 
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::db::Db;
@@ -11,6 +10,7 @@ use crate::error::AppError;
 use crate::web::auth::CurrentUser;
 use crate::web::exports::{self, Download};
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Serialize)]
 struct TrainedList {

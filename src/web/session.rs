@@ -6,7 +6,6 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{delete, get, patch, post, routes, Either, Route, State};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
@@ -21,6 +20,7 @@ use crate::web::forms::{done, redisplay, safe_next, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::template::Template;
 
 #[derive(Debug, Default, FromForm, Serialize)]
 pub struct SignInForm {
