@@ -37,8 +37,9 @@ struct ListPage {
     can_manage: bool,
 }
 
-/// A row of the session list page, its texts ready in the viewer's language: done here, this
-/// is a tenth of what the same work costs in the template (bench/RESULTS.md).
+/// A row of the session list page, its texts ready in the viewer's language. Formatting 50
+/// rows here rather than in the template took the page from 600 to about 700 req/s under
+/// load (bench/RESULTS.md).
 #[derive(Serialize)]
 struct ListRow {
     id: i64,
