@@ -239,6 +239,46 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<(), DbError> {
         .map_err(|e| DbError::Migration(e.to_string()))
 }
 
+/// Runs `work` in a transaction that writes. On SQLite it starts as `BEGIN IMMEDIATE`: it takes
+/// the write lock at once, waiting for it under `busy_timeout`. A deferred `BEGIN` that reads
+/// and then writes cannot wait: when another writer committed meanwhile SQLite answers "database
+/// is locked" at once, and the request would fail (DESIGN §4 rule 7). Nested inside another
+/// transaction, it is a savepoint on both backends.
+pub fn transaction<T, E>(
+    conn: &mut DbConn,
+    work: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    let nested = AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+        .transaction_depth()?
+        .is_some();
+    if nested {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    type Manager = <DbConn as Connection>::TransactionManager;
+    match work(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                // A failed COMMIT leaves the transaction open on SQLite: end it.
+                let _ = Manager::rollback_transaction(conn);
+                Err(error.into())
+            }
+        },
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
 /// Refreshes the query planner's statistics. Without them SQLite guesses that an equality on
 /// any index is selective, and picked plans a thousand times slower on reports at scale
 /// (`bench/RESULTS.md`). PostgreSQL's autovacuum keeps its own; after a bulk load, asking

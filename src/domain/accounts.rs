@@ -275,7 +275,7 @@ pub fn create(
         FirstPassword::Hashed(hash) => Some(hash.clone()),
         FirstPassword::Invite => None,
     };
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let taken = diesel::select(diesel::dsl::exists(
             accounts::table.filter(accounts::email.eq(&email)),
         ))
@@ -404,7 +404,7 @@ pub fn sign_in(conn: &mut DbConn, email: &str, password: &str) -> Result<Account
         return find(conn, id);
     }
     if !locked {
-        conn.transaction(|conn| {
+        crate::db::transaction(conn, |conn| {
             let failures: i32 = diesel::update(accounts::table.find(id))
                 .set(accounts::failed_logins.eq(accounts::failed_logins + 1))
                 .returning(accounts::failed_logins)
@@ -455,7 +455,7 @@ pub fn request_password_reset(
         .first(conn)
         .optional()?;
     if let Some(account) = account {
-        conn.transaction(|conn| {
+        crate::db::transaction(conn, |conn| {
             send_link(conn, &account, LinkPurpose::PasswordReset, public_url)?;
             audit::record(
                 conn,
@@ -484,7 +484,7 @@ pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<
     tokens::find_link(conn, secret)?;
     check_password(password)?;
     let hash = hash_password(password)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let link = tokens::find_link(conn, secret)?;
         tokens::consume_link(conn, link.id)?;
         let account_id = match (link.purpose, link.account_id, link.person_id) {
@@ -562,7 +562,7 @@ pub fn set_locale(
     account: &Account,
     locale: Option<Locale>,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::update(accounts::table.find(account.id))
             .set(accounts::locale.eq(locale.map(Locale::code)))
             .execute(conn)?;

@@ -164,7 +164,7 @@ pub fn designate(
     let (Some((person_id, organization_id)), Some(domain_id)) = (person, domain_id) else {
         return Err(AppError::internal("validated designation missing"));
     };
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let existing = key_users::table
             .filter(key_users::person_id.eq(person_id))
             .filter(key_users::domain_id.eq(domain_id))
@@ -225,7 +225,7 @@ pub fn withdraw(
 ) -> Result<KeyUserView, AppError> {
     let reason = non_blank(reason);
     actor.require(KEY_USER_MANAGERS)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (status, organization_id) = key_users::table
             .inner_join(people::table)
             .filter(key_users::id.eq(id))
@@ -294,7 +294,7 @@ pub fn certify(
     actor.require(crate::domain::access::STAFF)?;
     let reason = non_blank(reason)
         .ok_or_else(|| AppError::invalid("reason", Message::new("field-required")))?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (status, organization_id) = key_users::table
             .inner_join(people::table)
             .filter(key_users::id.eq(id))

@@ -399,7 +399,7 @@ pub fn create_module(
 ) -> Result<ModuleView, AppError> {
     actor.require(CATALOGUE_MANAGERS)?;
     let (_, code, m) = checked_module(conn, input, None)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if module_code_taken(conn, &code, 0)? {
             return Err(AppError::invalid("code", Message::new("field-code-taken")));
         }
@@ -443,7 +443,7 @@ pub fn update_module(
     actor.require(CATALOGUE_MANAGERS)?;
     let current = module(conn, code)?;
     let (_, new_code, m) = checked_module(conn, input, Some(&current))?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if module_code_taken(conn, &new_code, current.id)? {
             return Err(AppError::invalid("code", Message::new("field-code-taken")));
         }
@@ -543,7 +543,7 @@ pub fn save_venue(
     let (Some(name), Some(address), Some(seats)) = (name, address, seats) else {
         return Err(AppError::internal("validated venue missing"));
     };
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let venue_id = match id {
             Some(id) => {
                 diesel::update(venues::table.find(id))

@@ -412,14 +412,28 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, AppError> {
     }
     // One password hash for all demo accounts: argon2 is slow on purpose.
     let password_hash = account_rules::hash_password(DEMO_PASSWORD)?;
-    conn.transaction(|conn| {
-        let mut loader = Loader { conn, dice: Dice(2026), calendar: Calendar::default(), now: now(), enrollments: 0, sessions: 0 };
+    crate::db::transaction(conn, |conn| {
+        let mut loader = Loader {
+            conn,
+            dice: Dice(2026),
+            calendar: Calendar::default(),
+            now: now(),
+            enrollments: 0,
+            sessions: 0,
+        };
         let summary = fill(&mut loader)?;
         create_sign_ins(loader.conn, &password_hash)?;
-        audit::record(loader.conn, audit::Event {
-            actor_account_id: None, organization_id: None, action: "demo.loaded", entity: "demo", entity_id: None,
-            detail: json!({ "people": summary.people, "sessions": summary.sessions, "enrollments": summary.enrollments }),
-        })?;
+        audit::record(
+            loader.conn,
+            audit::Event {
+                actor_account_id: None,
+                organization_id: None,
+                action: "demo.loaded",
+                entity: "demo",
+                entity_id: None,
+                detail: json!({ "people": summary.people, "sessions": summary.sessions, "enrollments": summary.enrollments }),
+            },
+        )?;
         Ok(summary)
     })
 }

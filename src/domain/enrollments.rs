@@ -253,7 +253,7 @@ pub fn enrol(
 ) -> Result<Outcome, AppError> {
     let (person_id, organization_id) = enrollee(conn, actor, person_id)?;
     let staff = STAFF.contains(&actor.role);
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         sessions::lock(conn, session_id)?;
         let session = sessions::visible(conn, Some(actor), session_id)?;
         match session.status {
@@ -431,7 +431,7 @@ pub fn cancel(
     public_url: &str,
 ) -> Result<Outcome, AppError> {
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         sessions::lock(conn, enrollment.session_id)?;
         let enrollment = find(conn, id)?;
         match enrollment.status {
@@ -467,7 +467,7 @@ pub fn approve(
 ) -> Result<Outcome, AppError> {
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         sessions::lock(conn, enrollment.session_id)?;
         let enrollment = find(conn, id)?;
         if enrollment.status != EnrollmentStatus::PendingApproval {
@@ -503,7 +503,7 @@ pub fn refuse(
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
     let reason = crate::domain::non_blank(reason);
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if find(conn, id)?.status != EnrollmentStatus::PendingApproval {
             return Err(AppError::Conflict(Message::new("enrol-not-pending")));
         }
@@ -604,7 +604,7 @@ pub fn record_attendance(
             modules::domain_id,
         ))
         .first(conn)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let mut errors = FieldErrors::default();
         for (index, line) in lines.iter().enumerate() {
             let id = enrollments::table

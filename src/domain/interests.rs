@@ -90,7 +90,7 @@ pub fn declare(
         return Err(AppError::internal("validated interest missing"));
     };
     let note = non_blank(input.note.as_deref());
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::delete(
             interests::table
                 .filter(interests::person_id.eq(person_id))

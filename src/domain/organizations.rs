@@ -380,7 +380,7 @@ pub fn update_membership(
             .or(current.as_ref().map(|m| m.required_key_users))
             .unwrap_or(2),
     };
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         set_membership(conn, organization.id, domain_id, change.clone())?;
         audit::record(
             conn,

@@ -373,7 +373,7 @@ pub fn create(
     let (Some(person), Some(organization_id)) = (person, organization_id) else {
         return Err(AppError::internal("validated person missing"));
     };
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if let Some(email) = &person.email {
             if email_taken(conn, email, None)? {
                 return Err(AppError::invalid(
@@ -436,7 +436,7 @@ pub fn update(
         return Err(AppError::internal("validated person missing"));
     };
     let active = input.active.unwrap_or(current.active);
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if let Some(email) = &person.email {
             if email_taken(conn, email, Some(id))? {
                 return Err(AppError::invalid(
@@ -592,7 +592,7 @@ pub fn import_csv(
     }
     errors.into_result()?;
 
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         for (_, person) in &rows {
             person.insert(conn, organization_id)?;
         }
@@ -694,7 +694,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Value, AppErr
 pub fn anonymise(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView, AppError> {
     actor.require(PEOPLE_MANAGERS)?;
     let person = get(conn, actor, id)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::update(people::table.find(id))
             .set((
                 people::full_name.eq(ANONYMISED_NAME),

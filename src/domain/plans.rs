@@ -392,7 +392,7 @@ pub fn save_individual(
     }
     errors.into_result()?;
     let organization_id = orgs::id_by_code(conn, &person.organization)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let existing: Option<(i64, String)> = individual_plans::table
             .filter(individual_plans::person_id.eq(person_id))
             .filter(individual_plans::year.eq(year))
@@ -704,7 +704,7 @@ fn write_collective(
     targets: &[(i64, Option<String>, i32, Option<NaiveDate>)],
     action: &'static str,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let existing: Option<(i64, String)> = collective_plans::table
             .filter(collective_plans::organization_id.eq(organization_id))
             .filter(collective_plans::year.eq(year))

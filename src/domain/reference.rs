@@ -3,7 +3,6 @@
 //! answer. Rows that exist are left as they are, so changes made in the app survive restarts.
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::db::DbConn;
@@ -118,7 +117,7 @@ fn membership_facts(
 pub fn load(conn: &mut DbConn) -> Result<LoadSummary, AppError> {
     let authorities: Vec<LocalAuthorityRow> = parse_csv(LOCAL_AUTHORITIES_CSV)?;
     let domain_rows: Vec<DomainRow> = parse_csv(DOMAINS_CSV)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let mut summary = LoadSummary::default();
         let before = organizations::all(conn)?.len();
         organizations::ensure(

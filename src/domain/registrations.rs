@@ -75,7 +75,7 @@ pub fn register(
     };
     let locale = Locale::parse(language.as_str()).unwrap_or(Locale::DEFAULT);
 
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let has_account = diesel::select(diesel::dsl::exists(
             accounts::table.filter(accounts::email.eq(&email)),
         ))
@@ -203,7 +203,7 @@ pub fn accept(
     id: i64,
     public_url: &str,
 ) -> Result<RequestView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (request, organization_id) = pending(conn, actor, id)?;
         let language = PersonLanguage::parse(&request.language).unwrap_or(PersonLanguage::Fr);
         let email_known = diesel::select(diesel::dsl::exists(
@@ -256,7 +256,7 @@ pub fn refuse(
     id: i64,
     note: Option<&str>,
 ) -> Result<RequestView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (request, organization_id) = pending(conn, actor, id)?;
         let note = non_blank(note);
         let locale = Locale::parse(&request.language).unwrap_or(Locale::DEFAULT);

@@ -504,7 +504,7 @@ pub fn generate(
         return Err(AppError::Conflict(Message::new("seed-not-empty")));
     }
     let started = Instant::now();
-    let summary = conn.transaction(|conn| fill(conn, scale, started, progress))?;
+    let summary = crate::db::transaction(conn, |conn| fill(conn, scale, started, progress))?;
     // Fresh statistics, so the first reports do not run on the planner's guesses.
     crate::db::refresh_statistics(conn)?;
     progress(format!(

@@ -743,7 +743,7 @@ fn record(
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &SessionInput) -> Result<Session, AppError> {
     let input = constrain(conn, actor, input, None)?;
     let checked = check(conn, &input, None)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let id = insert(
             conn,
             NewSession {
@@ -781,7 +781,7 @@ pub fn update(
     if current.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         lock(conn, id)?;
         let current = find(conn, id)?;
         let input = constrain(conn, actor, input, Some(&current))?;
@@ -831,7 +831,7 @@ pub fn publish(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, App
     if session.status != SessionStatus::Draft {
         return Err(AppError::Conflict(Message::new("error-session-not-draft")));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::update(training_sessions::table.find(id))
             .set((
                 training_sessions::status.eq(SessionStatus::Published.as_str()),
@@ -856,7 +856,7 @@ pub fn cancel(
     if session.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         lock(conn, id)?;
         let live: Vec<i64> = enrollments::table
             .filter(enrollments::session_id.eq(id))

@@ -55,7 +55,7 @@ pub fn create_api_token(
     let secret = new_secret();
     let created_at = now();
     let label = crate::domain::non_blank(label).map(|l| l.chars().take(100).collect::<String>());
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(api_tokens::table)
             .values((
                 api_tokens::account_id.eq(account.id),
@@ -130,7 +130,7 @@ pub fn revoke_api_token(
     account: &Account,
     token_id: i64,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let deleted = diesel::delete(
             api_tokens::table
                 .filter(api_tokens::id.eq(token_id))

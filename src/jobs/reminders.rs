@@ -30,7 +30,7 @@ pub fn queue_due(conn: &mut DbConn, public_url: &str) -> Result<usize, AppError>
         .load(conn)?;
     let mut queued = 0;
     for id in due {
-        conn.transaction(|conn| {
+        crate::db::transaction(conn, |conn| {
             let claimed = diesel::update(
                 enrollments::table
                     .filter(enrollments::id.eq(id))

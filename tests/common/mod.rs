@@ -8,7 +8,9 @@
 
 #![allow(dead_code)]
 
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -552,4 +554,54 @@ impl TestApp {
         let text = response.into_string().unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
+}
+
+/// Runs `requests` (method, path, body) all at once against a second, asynchronous client of
+/// the same app configuration; returns each answer's status and body, in request order, and
+/// how long the requests took.
+pub fn concurrently(
+    app: &TestApp,
+    token: &str,
+    requests: Vec<(&'static str, String, Value)>,
+) -> (Vec<(Status, Value)>, std::time::Duration) {
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let figment = app.db.figment();
+    runtime.block_on(async move {
+        let client = Arc::new(
+            rocket::local::asynchronous::Client::untracked(formation::build_rocket(figment))
+                .await
+                .unwrap(),
+        );
+        let started = std::time::Instant::now();
+        let mut handles = Vec::new();
+        for (method, path, body) in requests {
+            let client = client.clone();
+            let token = token.to_owned();
+            handles.push(rocket::tokio::spawn(async move {
+                let method = rocket::http::Method::from_str(method).unwrap();
+                let response = client
+                    .req(method, path)
+                    .header(ContentType::JSON)
+                    .header(Header::new("Authorization", format!("Bearer {token}")))
+                    .body(body.to_string())
+                    .dispatch()
+                    .await;
+                let status = response.status();
+                let text = response.into_string().await.unwrap_or_default();
+                (
+                    status,
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                )
+            }));
+        }
+        let mut answers = Vec::new();
+        for handle in handles {
+            answers.push(handle.await.unwrap());
+        }
+        (answers, started.elapsed())
+    })
 }
