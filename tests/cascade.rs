@@ -339,7 +339,7 @@ db_test!(
                 .get_result(&mut *conn)
                 .unwrap();
             let module: i64 = modules::table
-                .filter(modules::code.eq("fin-use"))
+                .filter(modules::code.eq("FIN-USE"))
                 .select(modules::id)
                 .first(&mut *conn)
                 .unwrap();

@@ -4,152 +4,22 @@
 
 mod common;
 
-use chrono::{NaiveDate, NaiveDateTime};
 use common::TestApp;
 use formation::db::DbConn;
-use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
-use formation::domain::cascade::{self, KeyUserStatus, NewKeyUser};
-use formation::domain::catalogue::{self, NewModule, Tier};
+use formation::domain::cascade::KeyUserStatus;
+use formation::domain::catalogue::{self, Tier};
 use formation::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
 use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
-use formation::domain::people::{self, NewPerson, PersonLanguage};
-use formation::domain::plans::{self, NewPlanItem, NewTarget, PlanStatus};
-use formation::domain::sessions::{self, NewSession, SessionStatus};
+use formation::domain::people::PersonLanguage;
+use formation::domain::plans::{self, NewTarget, PlanStatus};
+use formation::domain::sessions::SessionStatus;
 use formation::domain::Language;
 use rocket::http::Status;
 use serde_json::Value;
 
-const PASSWORD: &str = "capacity passphrase";
-
-fn utc(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-}
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn person(
-    conn: &mut DbConn,
-    organization_id: i64,
-    name: &str,
-    language: PersonLanguage,
-    profile: &str,
-) -> i64 {
-    people::insert(
-        conn,
-        NewPerson {
-            organization_id,
-            full_name: name,
-            email: Some(&format!("{name}@capacity.example")),
-            job_title: None,
-            profile: Some(profile),
-            language,
-        },
-    )
-    .unwrap()
-}
-
-/// A module of `domain`, titled by its code.
-fn module(conn: &mut DbConn, domain: &str, code: &str, tier: Tier, assessed: bool) -> i64 {
-    let domain_id = catalogue::domain_id_by_code(conn, domain).unwrap().unwrap();
-    catalogue::insert_module(
-        conn,
-        NewModule {
-            domain_id,
-            code,
-            title_fr: code,
-            title_nl: code,
-            description_fr: "",
-            description_nl: "",
-            tier,
-            duration_minutes: 180,
-            prerequisite_module_id: None,
-            certifies_trainer: false,
-            assessed,
-        },
-    )
-    .unwrap()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn session(
-    conn: &mut DbConn,
-    module_id: i64,
-    organizer_id: i64,
-    language: Language,
-    starts_at: &str,
-    capacity: i32,
-    seats_taken: i32,
-    status: SessionStatus,
-) -> i64 {
-    let starts_at = utc(starts_at);
-    sessions::insert(
-        conn,
-        NewSession {
-            module_id,
-            organizer_id,
-            trainer_person_id: None,
-            venue_id: None,
-            online_url: Some("https://visio.example/capacity"),
-            language,
-            starts_at,
-            ends_at: starts_at + chrono::Duration::hours(3),
-            registration_closes_at: starts_at - chrono::Duration::days(1),
-            capacity,
-            seats_taken,
-            status,
-            created_by: None,
-        },
-    )
-    .unwrap()
-}
-
-fn enrol(conn: &mut DbConn, session_id: i64, person_id: i64, status: EnrollmentStatus) {
-    enrollments::insert(
-        conn,
-        NewEnrollment {
-            session_id,
-            person_id,
-            status,
-            passed: None,
-            requested_by: None,
-            created_at: utc("2030-12-01 10:00"),
-            decided_at: None,
-        },
-    )
-    .unwrap();
-}
-
-fn plan_item(conn: &mut DbConn, person_id: i64, module_id: i64, target_on: &str) {
-    let plan_id = plans::insert_individual_plan(conn, person_id, 2031, PlanStatus::Agreed).unwrap();
-    plans::insert_plan_item(
-        conn,
-        NewPlanItem {
-            plan_id,
-            module_id,
-            target_on: Some(day(target_on)),
-            priority: 1,
-            note: None,
-        },
-    )
-    .unwrap();
-}
-
-fn key_user(conn: &mut DbConn, person_id: i64, domain_id: i64, status: KeyUserStatus) {
-    cascade::insert_key_user(
-        conn,
-        NewKeyUser {
-            person_id,
-            domain_id,
-            status,
-            designated_by: None,
-            designated_on: day("2030-09-01"),
-            certified_on: (status == KeyUserStatus::Certified).then(|| day("2030-10-01")),
-        },
-    )
-    .unwrap();
-}
+use common::world::{
+    day, enrol, key_user, module, person, plan_item, session, staff_accounts, utc, PASSWORD,
+};
 
 /// Rows as `(period, tier, language) → [demand, capacity, seats_taken, free_seats, gap]`.
 fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
@@ -380,6 +250,46 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         ]
     );
     assert_eq!(body["items"][2]["fill_rate"], 100.0);
+
+    // The whole year as one period (was a SQL syntax error: a CASE without WHEN): the same
+    // seats, on the page and in the CSV too.
+    let (status, by_year) = app.api(
+        "GET",
+        "/api/v1/capacity?year=2031&granularity=year&domain=finance",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok, "{by_year}");
+    let year_total = by_year["totals"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(year_total["period"], "2031");
+    assert_eq!(
+        (
+            year_total["capacity"].as_i64(),
+            year_total["free_seats"].as_i64()
+        ),
+        (Some(10), Some(6))
+    );
+    assert!(by_year["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["period"] == "2031"));
+    for format in ["", "&format=csv"] {
+        let response = app
+            .client
+            .get(format!("/capacity?year=2031&granularity=year{format}"))
+            .header(rocket::http::Header::new(
+                "Authorization",
+                format!("Bearer {planner}"),
+            ))
+            .dispatch();
+        assert_eq!(response.status(), Status::Ok, "/capacity{format}");
+    }
 
     // Drill-down: who and what is behind Q2's French end-user demand of 4, and the go-live.
     let cell = |query: &str| {
@@ -819,29 +729,6 @@ db_test!(
         assert!(html.contains("anderlecht"));
     }
 );
-
-fn staff_accounts(conn: &mut DbConn) {
-    for (email, role, organization) in [
-        ("planner@erap.example", Role::Planner, None),
-        ("hr@anderlecht.example", Role::Hr, Some("anderlecht")),
-        ("hr@ixelles.example", Role::Hr, Some("ixelles")),
-    ] {
-        accounts::create(
-            conn,
-            None,
-            &AccountRequest {
-                email: Some(email.into()),
-                role,
-                organization_code: organization.map(str::to_owned),
-                person_id: None,
-                password: FirstPassword::Given(PASSWORD.into()),
-                locale: None,
-            },
-            "",
-        )
-        .unwrap();
-    }
-}
 
 db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     let app = TestApp::start(db);

@@ -65,7 +65,7 @@ pub fn person_feed(conn: &mut DbConn, person_id: i64, locale: Locale) -> Result<
         .filter(enrollments::person_id.eq(person_id))
         .filter(
             enrollments::status
-                .eq_any(EnrollmentStatus::HOLDING_A_SEAT.map(EnrollmentStatus::as_str)),
+                .eq_any(crate::domain::rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)),
         )
         .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
         .order(training_sessions::starts_at)
@@ -107,7 +107,7 @@ pub fn person_feed(conn: &mut DbConn, person_id: i64, locale: Locale) -> Result<
 /// Creates (or replaces) the account's secret feed address; returns the secret once.
 pub fn create_feed(conn: &mut DbConn, account: &Account) -> Result<String, AppError> {
     let secret = tokens::new_secret();
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::update(accounts::table.find(account.id))
             .set(accounts::calendar_token_hash.eq(tokens::hash_secret(&secret)))
             .execute(conn)?;
@@ -128,7 +128,7 @@ pub fn create_feed(conn: &mut DbConn, account: &Account) -> Result<String, AppEr
 
 /// Revokes the account's feed address: the old URL answers 404 from now on.
 pub fn revoke_feed(conn: &mut DbConn, account: &Account) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::update(accounts::table.find(account.id))
             .set(accounts::calendar_token_hash.eq(None::<String>))
             .execute(conn)?;

@@ -1,8 +1,8 @@
 //! Training capacity against demand (DESIGN §4 rule 6), by period × domain × tier × language.
 //!
 //! Demand counts each (person, module) need once, from four sources:
-//! 1. individual plan items targeted in the period whose person has neither attended the module
-//!    nor holds a seat for it;
+//! 1. individual plan items targeted in the period whose person is neither trained in the module
+//!    nor seated for it (`rules`);
 //! 2. waiting and pending enrolments in sessions of the period, unless 1. counted the pair;
 //! 3. collective shortfall: per target due in the period, `headcount` minus the organisation's
 //!    people (of the target's profile) who attended or hold a seat, minus those 1. and 2. counted;
@@ -35,12 +35,10 @@ use crate::domain::catalogue::{self, Tier};
 use crate::domain::coverage::{self, AtRisk};
 use crate::domain::sessions::brussels_midnight;
 use crate::domain::{
-    non_blank, now, optional_code, organizations as orgs, report_organization, Language,
+    non_blank, now, optional_code, organizations as orgs, report_organization, rules, Language,
 };
 use crate::error::{AppError, FieldErrors, Message};
 
-/// How far ahead of a go-live its key users count as needed.
-pub const GO_LIVE_HORIZON_DAYS: i64 = 90;
 /// Person languages, in the order used for spreading needs without a person.
 const PERSON_LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
 
@@ -198,6 +196,10 @@ fn periods(year: i32, granularity: Granularity) -> Vec<(String, NaiveDate)> {
 /// `CASE` numbering the period of `column` (already limited to the year), 0-based. The
 /// boundaries are dates or timestamps this module formats, never user input.
 fn period_case(column: &str, boundaries: &[String]) -> String {
+    if boundaries.len() <= 1 {
+        // One period (the year): a CASE without a WHEN is a syntax error.
+        return "0".to_owned();
+    }
     let mut sql = String::from("CASE");
     for (index, boundary) in boundaries.iter().enumerate().skip(1) {
         sql.push_str(&format!(" WHEN {column} < '{boundary}' THEN {}", index - 1));
@@ -304,9 +306,7 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
     actor.require(PEOPLE_READERS)?;
     let mut errors = FieldErrors::default();
     let year = filter.year.unwrap_or_else(|| now().date().year());
-    if !(2000..=2100).contains(&year) {
-        errors.add("year", Message::new("field-number-range"));
-    }
+    rules::check_year(&mut errors, Some(year));
     let granularity = match non_blank(filter.granularity.as_deref()).as_deref() {
         None | Some("quarter") => Granularity::Quarter,
         Some("month") => Granularity::Month,
@@ -323,20 +323,18 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
         Message::new("field-domain-unknown"),
         |code| catalogue::domain_id_by_code(conn, code),
     )?;
-    let tier = non_blank(filter.tier.as_deref()).and_then(|code| {
-        let tier = Tier::parse(&code);
-        if tier.is_none() {
-            errors.add("tier", Message::new("field-tier-invalid"));
-        }
-        tier
-    });
-    let language = non_blank(filter.language.as_deref()).and_then(|code| {
-        let language = Language::parse(&code);
-        if language.is_none() {
-            errors.add("language", Message::new("field-session-language-invalid"));
-        }
-        language
-    });
+    let tier = rules::code_filter(
+        &mut errors,
+        "tier",
+        filter.tier.as_deref(),
+        Message::new("field-tier-invalid"),
+    );
+    let language = rules::code_filter(
+        &mut errors,
+        "language",
+        filter.language.as_deref(),
+        Message::new("field-session-language-invalid"),
+    );
     let asked = optional_code(
         &mut errors,
         "organization",
@@ -354,6 +352,18 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
         language,
         organization_id,
     })
+}
+
+/// The person needs no further seat in the module (`rules::trained_or_seated_sql`): what
+/// planned and waiting demand and collective progress leave out.
+fn done_or_seated(person: &str, module: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM enrollments dn
+                 JOIN training_sessions ds ON ds.id = dn.session_id
+                 JOIN modules dm ON dm.id = ds.module_id
+                 WHERE dn.person_id = {person} AND ds.module_id = {module} AND {})",
+        rules::trained_or_seated_sql("dn", "dm")
+    )
 }
 
 /// Splits `total` over the languages in proportion to `weights` (largest remainder; ties to the
@@ -423,7 +433,14 @@ pub fn report(
         person_filter.push_str(&format!(" AND p.organization_id = {id}"));
     }
 
-    // 1. Planned: plan items of the period, not attended and no seat held.
+    let planned_done = done_or_seated("p.id", "i.module_id");
+    let waiting_done = done_or_seated("e.person_id", "s.module_id");
+    let waiting_sql = rules::status_in_sql("e.status", &rules::WAITING);
+    let target_done = rules::trained_or_seated_sql("e", "m");
+    let seated = rules::status_in_sql("e.status", &rules::SEATED);
+    let eligible = rules::joined_or_intended_sql("mb.status");
+
+    // 1. Planned: plan items of the period whose person is neither trained nor seated.
     let item_period = period_case("i.target_on", date_bounds);
     let planned: Vec<NeedGroup> = diesel::sql_query(format!(
         "SELECT {item_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
@@ -433,10 +450,7 @@ pub fn report(
          JOIN people p ON p.id = ip.person_id
          JOIN modules m ON m.id = i.module_id
          WHERE i.target_on >= '{y0}' AND i.target_on < '{y1}' AND p.active = TRUE
-           AND NOT EXISTS (SELECT 1 FROM enrollments e
-                 JOIN training_sessions s ON s.id = e.session_id
-                 WHERE e.person_id = p.id AND s.module_id = i.module_id
-                   AND e.status IN ('attended', 'confirmed'))
+           AND NOT {planned_done}
            {module_filter} {person_filter}
          GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ))
@@ -452,17 +466,14 @@ pub fn report(
          JOIN enrollments e ON e.session_id = s.id
          JOIN modules m ON m.id = s.module_id
          JOIN people p ON p.id = e.person_id
-         WHERE e.status IN ('waitlisted', 'pending_approval') AND p.active = TRUE
+         WHERE {waiting_sql} AND p.active = TRUE
            AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
            AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
                  JOIN individual_plans ip ON ip.id = i.plan_id
                  WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
                    AND i.target_on >= '{y0}' AND i.target_on < '{y1}'
                    AND {item_period} = {session_period}
-                   AND NOT EXISTS (SELECT 1 FROM enrollments e2
-                         JOIN training_sessions s2 ON s2.id = e2.session_id
-                         WHERE e2.person_id = e.person_id AND s2.module_id = s.module_id
-                           AND e2.status IN ('attended', 'confirmed')))
+                   AND NOT {waiting_done})
            {module_filter} {person_filter}
          GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ))
@@ -483,7 +494,7 @@ pub fn report(
                    WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
                      AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                      AND (t.profile IS NULL OR p.profile = t.profile)
-                     AND e.status IN ('attended', 'confirmed')) AS done
+                     AND {target_done}) AS done
          FROM collective_plan_targets t
          JOIN collective_plans c ON c.id = t.plan_id
          JOIN modules m ON m.id = t.module_id
@@ -492,7 +503,7 @@ pub fn report(
     .load(conn)?;
 
     // 4. Go-lives up to 90 days after the year, with key users certified or seated.
-    let horizon = next_year + Duration::days(GO_LIVE_HORIZON_DAYS);
+    let horizon = next_year + Duration::days(rules::GO_LIVE_HORIZON_DAYS);
     let membership_filter = format!(
         "{}{}",
         checked
@@ -514,10 +525,10 @@ pub fn report(
                          AND (k.status = 'certified' OR EXISTS (SELECT 1 FROM enrollments e
                                JOIN training_sessions s ON s.id = e.session_id
                                JOIN modules m ON m.id = s.module_id
-                               WHERE e.person_id = k.person_id AND e.status = 'confirmed'
+                               WHERE e.person_id = k.person_id AND {seated}
                                  AND m.tier = 'trainer' AND m.domain_id = k.domain_id))) AS ready
              FROM memberships mb
-             WHERE mb.status IN ('joined', 'intended') AND mb.go_live_on > '{y0}'
+             WHERE {eligible} AND mb.go_live_on > '{y0}'
                AND mb.go_live_on <= '{horizon}' {membership_filter}"
         ))
         .load(conn)?
@@ -679,7 +690,7 @@ pub fn report(
         for (period, end) in day_bounds.iter().skip(1).enumerate() {
             let last_day = *end - Duration::days(1);
             let days = (go_live.go_live_on - last_day).num_days();
-            if !(1..=GO_LIVE_HORIZON_DAYS).contains(&days) {
+            if !(1..=rules::GO_LIVE_HORIZON_DAYS).contains(&days) {
                 continue;
             }
             let parts = spread(missing, languages_of(go_live.organization_id, &None));
@@ -1118,6 +1129,9 @@ pub fn cell(
         .map(|id| format!(" AND p.organization_id = {id}"))
         .unwrap_or_default();
     // The same conditions as the report's first two sources, for one period and row.
+    let planned_done = done_or_seated("p.id", "i.module_id");
+    let waiting_done = done_or_seated("e.person_id", "s.module_id");
+    let waiting_sql = rules::status_in_sql("e.status", &rules::WAITING);
     let people: Vec<PersonNeed> = diesel::sql_query(format!(
         "SELECT 'planned' AS source, p.id AS person_id, p.full_name, o.code AS organization,
                 m.code AS module, CAST(i.target_on AS TEXT) AS on_day
@@ -1128,10 +1142,7 @@ pub fn cell(
          JOIN modules m ON m.id = i.module_id
          WHERE i.target_on >= '{start}' AND i.target_on < '{end}' AND p.active = TRUE
            AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
-           AND NOT EXISTS (SELECT 1 FROM enrollments e
-                 JOIN training_sessions s ON s.id = e.session_id
-                 WHERE e.person_id = p.id AND s.module_id = i.module_id
-                   AND e.status IN ('attended', 'confirmed')) {organization_filter}
+           AND NOT {planned_done} {organization_filter}
          UNION
          SELECT 'waiting' AS source, p.id AS person_id, p.full_name, o.code AS organization,
                 m.code AS module, CAST(MIN(s.starts_at) AS TEXT) AS on_day
@@ -1140,17 +1151,14 @@ pub fn cell(
          JOIN modules m ON m.id = s.module_id
          JOIN people p ON p.id = e.person_id
          JOIN organizations o ON o.id = p.organization_id
-         WHERE e.status IN ('waitlisted', 'pending_approval') AND p.active = TRUE
+         WHERE {waiting_sql} AND p.active = TRUE
            AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
            AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
            AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
                  JOIN individual_plans ip ON ip.id = i.plan_id
                  WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
                    AND i.target_on >= '{start}' AND i.target_on < '{end}'
-                   AND NOT EXISTS (SELECT 1 FROM enrollments e2
-                         JOIN training_sessions s2 ON s2.id = e2.session_id
-                         WHERE e2.person_id = e.person_id AND s2.module_id = s.module_id
-                           AND e2.status IN ('attended', 'confirmed'))) {organization_filter}
+                   AND NOT {waiting_done}) {organization_filter}
          GROUP BY p.id, p.full_name, o.code, m.code
          ORDER BY 4, 3, 5
          LIMIT {MAX_PEOPLE}"

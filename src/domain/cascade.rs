@@ -41,9 +41,6 @@ pub fn insert_key_user(conn: &mut DbConn, new: NewKeyUser) -> Result<i64, AppErr
         .get_result(conn)?)
 }
 
-/// Memberships whose organisation may have key users for the domain.
-const DESIGNATION_STATUSES: [&str; 2] = ["joined", "intended"];
-
 #[derive(Debug, Clone, Serialize, Queryable, Selectable)]
 #[diesel(table_name = key_users)]
 pub struct KeyUserView {
@@ -153,7 +150,9 @@ pub fn designate(
             memberships::table
                 .filter(memberships::organization_id.eq(organization_id))
                 .filter(memberships::domain_id.eq(domain_id))
-                .filter(memberships::status.eq_any(DESIGNATION_STATUSES)),
+                .filter(
+                    memberships::status.eq_any(crate::domain::rules::joined_or_intended_codes()),
+                ),
         ))
         .get_result::<bool>(conn)?;
         if !eligible {

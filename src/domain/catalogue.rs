@@ -101,7 +101,14 @@ pub struct NewModule<'a> {
     pub assessed: bool,
 }
 
+/// Stores a module, its code in canonical form; a certifying module is assessed.
 pub fn insert_module(conn: &mut DbConn, new: NewModule<'_>) -> Result<i64, AppError> {
+    let code = canonical_module_code(new.code);
+    let new = NewModule {
+        code: &code,
+        assessed: new.assessed || new.certifies_trainer,
+        ..new
+    };
     Ok(diesel::insert_into(modules::table)
         .values(new)
         .returning(modules::id)
@@ -217,15 +224,17 @@ pub fn modules(conn: &mut DbConn, filter: &ModuleFilter) -> Result<Vec<ModuleVie
 }
 
 pub fn module(conn: &mut DbConn, code: &str) -> Result<ModuleView, AppError> {
+    let code = canonical_module_code(code);
     modules(conn, &ModuleFilter::default())?
         .into_iter()
         .find(|m| m.code == code)
         .ok_or(AppError::NotFound)
 }
 
+/// The module a code names, in any case.
 pub fn module_id_by_code(conn: &mut DbConn, code: &str) -> Result<Option<i64>, AppError> {
     Ok(modules::table
-        .filter(modules::code.eq(code))
+        .filter(modules::code.eq(canonical_module_code(code)))
         .select(modules::id)
         .first::<i64>(conn)
         .optional()?)
@@ -273,9 +282,13 @@ const MAX_DURATION_MINUTES: i32 = 5 * 24 * 60;
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 40
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// The one stored form of a module code: module codes are matched in any case (DESIGN §5), so
+/// `fin-t1`, `Fin-T1` and `FIN-T1` are one module, stored and shown as `FIN-T1`.
+pub fn canonical_module_code(code: &str) -> String {
+    code.trim().to_ascii_uppercase()
 }
 
 /// Checks a module's fields (`current` for an update) and returns the row to store.
@@ -313,7 +326,7 @@ fn checked_module(
         Message::new("field-domain-unknown"),
         |code| domain_id_by_code(conn, code),
     )?;
-    let code = non_blank(merged.code.as_deref()).unwrap_or_default();
+    let code = canonical_module_code(&non_blank(merged.code.as_deref()).unwrap_or_default());
     if !valid_code(&code) {
         errors.add("code", Message::new("field-code-invalid"));
     }
@@ -347,7 +360,7 @@ fn checked_module(
     }
     let prerequisite = match non_blank(merged.prerequisite.as_deref()) {
         None => None,
-        Some(p) if p == code => {
+        Some(p) if canonical_module_code(&p) == code => {
             errors.add("prerequisite", Message::new("field-prerequisite-self"));
             None
         }
@@ -359,6 +372,13 @@ fn checked_module(
             id
         }
     };
+    // A module that certifies trainers is always assessed (DESIGN §4): certification needs
+    // a pass. Asking for certification makes it assessed; refusing the assessment is an error.
+    let certifies_trainer = merged.certifies_trainer.unwrap_or(false);
+    if certifies_trainer && merged.assessed == Some(false) {
+        errors.add("assessed", Message::new("field-certifying-assessed"));
+    }
+    let assessed = certifies_trainer || merged.assessed.unwrap_or(false);
     errors.into_result()?;
     let (Some(domain_id), Some(tier), Some(duration)) = (domain_id, tier, duration) else {
         return Err(AppError::internal("validated module missing"));
@@ -377,8 +397,8 @@ fn checked_module(
             tier,
             duration_minutes: duration,
             prerequisite_module_id: prerequisite,
-            certifies_trainer: merged.certifies_trainer.unwrap_or(false),
-            assessed: merged.assessed.unwrap_or(false),
+            certifies_trainer,
+            assessed,
         },
     ))
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::schema::{domains, memberships, organizations};
 use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
-use crate::domain::{non_blank, now};
+use crate::domain::{non_blank, now, rules};
 use crate::error::AppError;
 
 /// One row of `GET /api/v1/cascade/coverage` (DESIGN §5).
@@ -81,33 +81,41 @@ struct StaffCount {
     n: i64,
 }
 
-/// Key users per organisation and domain: designated (not withdrawn), trained (attended a
-/// train-the-trainer session of the domain) and certified.
-const KEY_USER_COUNTS: &str = "\
-SELECT p.organization_id, k.domain_id,
+/// Key users per organisation and domain: designated (not withdrawn), trained (in a
+/// train-the-trainer module of the domain, `rules::trained_sql`) and certified.
+fn key_user_counts_sql() -> String {
+    let trained = rules::trained_sql("e", "m");
+    format!(
+        "SELECT p.organization_id, k.domain_id,
        COUNT(*) AS designated,
        SUM(CASE WHEN EXISTS (
              SELECT 1 FROM enrollments e
              JOIN training_sessions s ON s.id = e.session_id
              JOIN modules m ON m.id = s.module_id
-             WHERE e.person_id = k.person_id AND e.status = 'attended'
+             WHERE e.person_id = k.person_id AND {trained}
                AND m.tier = 'trainer' AND m.domain_id = k.domain_id)
            THEN 1 ELSE 0 END) AS trained,
        SUM(CASE WHEN k.status = 'certified' THEN 1 ELSE 0 END) AS certified
 FROM key_users k JOIN people p ON p.id = k.person_id
 WHERE k.status <> 'withdrawn'
-GROUP BY p.organization_id, k.domain_id";
+GROUP BY p.organization_id, k.domain_id"
+    )
+}
 
-/// Distinct people who attended an end-user session of the domain, per organisation. End-user
+/// Distinct people trained in an end-user module of the domain, per organisation. End-user
 /// sessions take their organiser's people only (DESIGN §4 rule 3), so the organiser is the
 /// people's organisation and `people` need not be read.
-const END_USERS_TRAINED: &str = "\
-SELECT s.organizer_id AS organization_id, m.domain_id, COUNT(DISTINCT e.person_id) AS n
+fn end_users_trained_sql() -> String {
+    let trained = rules::trained_sql("e", "m");
+    format!(
+        "SELECT s.organizer_id AS organization_id, m.domain_id, COUNT(DISTINCT e.person_id) AS n
 FROM enrollments e
 JOIN training_sessions s ON s.id = e.session_id
 JOIN modules m ON m.id = s.module_id
-WHERE e.status = 'attended' AND m.tier = 'end_user'
-GROUP BY s.organizer_id, m.domain_id";
+WHERE {trained} AND m.tier = 'end_user'
+GROUP BY s.organizer_id, m.domain_id"
+    )
+}
 
 /// Headcounts of the year's collective plan targets on end-user modules.
 const END_USERS_TARGETED: &str = "\
@@ -134,6 +142,31 @@ fn pairs(rows: Vec<PairCount>) -> HashMap<(i64, i64), i64> {
         .collect()
 }
 
+/// The domain and organisation filters name existing rows, or 422 naming the field.
+fn check_codes(
+    conn: &mut DbConn,
+    domain: Option<&str>,
+    organization: Option<&str>,
+) -> Result<(), AppError> {
+    use crate::error::{FieldErrors, Message};
+    let mut errors = FieldErrors::default();
+    crate::domain::optional_code(
+        &mut errors,
+        "domain",
+        domain,
+        Message::new("field-domain-unknown"),
+        |code| crate::domain::catalogue::domain_id_by_code(conn, code),
+    )?;
+    crate::domain::optional_code(
+        &mut errors,
+        "organization",
+        organization,
+        Message::new("field-organization-unknown"),
+        |code| crate::domain::organizations::id_by_code(conn, code),
+    )?;
+    errors.into_result()
+}
+
 /// Coverage rows in the actor's scope (planners and admins all; HR its organisation), for the
 /// memberships of organisations that joined, intend to join, or are interested.
 pub fn coverage(
@@ -142,6 +175,11 @@ pub fn coverage(
     filter: &CoverageFilter,
 ) -> Result<Vec<CoverageRow>, AppError> {
     actor.require(PEOPLE_READERS)?;
+    check_codes(
+        conn,
+        filter.domain.as_deref(),
+        filter.organization.as_deref(),
+    )?;
     let mut query = memberships::table
         .inner_join(organizations::table)
         .inner_join(domains::table)
@@ -169,12 +207,12 @@ pub fn coverage(
     type Membership = (i64, String, i64, String, String, Option<NaiveDate>, i32);
     let rows: Vec<Membership> = query.load(conn)?;
 
-    let key_users: HashMap<(i64, i64), KeyUserCounts> = diesel::sql_query(KEY_USER_COUNTS)
+    let key_users: HashMap<(i64, i64), KeyUserCounts> = diesel::sql_query(key_user_counts_sql())
         .load::<KeyUserCounts>(conn)?
         .into_iter()
         .map(|r| ((r.organization_id, r.domain_id), r))
         .collect();
-    let trained = pairs(diesel::sql_query(END_USERS_TRAINED).load(conn)?);
+    let trained = pairs(diesel::sql_query(end_users_trained_sql()).load(conn)?);
     let year = now()
         .date()
         .format("%Y")
@@ -268,12 +306,6 @@ pub struct AtRisk {
     pub end_users_missing: i64,
 }
 
-/// Days before go-live when missing key users put a membership at risk…
-pub const KEY_USER_HORIZON_DAYS: i64 = 90;
-/// …and when end-user coverage below `MIN_COVERAGE` does.
-pub const END_USER_HORIZON_DAYS: i64 = 30;
-pub const MIN_COVERAGE: f64 = 50.0;
-
 /// Memberships going live within 90 days with too few certified key users, or within 30
 /// days with under half their end users trained; soonest first.
 pub fn at_risk(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AtRisk>, AppError> {
@@ -290,6 +322,11 @@ pub fn coverage_and_risks(
     actor: &Actor,
     filter: &CoverageFilter,
 ) -> Result<(Vec<CoverageRow>, Vec<AtRisk>), AppError> {
+    check_codes(
+        conn,
+        filter.domain.as_deref(),
+        filter.organization.as_deref(),
+    )?;
     let all = coverage(conn, actor, &CoverageFilter::default())?;
     let organization = non_blank(filter.organization.as_deref());
     let domain = non_blank(filter.domain.as_deref());
@@ -313,16 +350,17 @@ fn risks_among(rows: Vec<CoverageRow>) -> Vec<AtRisk> {
         .filter_map(|row| {
             let go_live_on = row.go_live_on?;
             let days_left = (go_live_on - today).num_days();
-            if !(0..=KEY_USER_HORIZON_DAYS).contains(&days_left) {
+            if !(0..=rules::GO_LIVE_HORIZON_DAYS).contains(&days_left) {
                 return None;
             }
             let key_users_missing = (row.required_key_users - row.key_users_certified).max(0);
-            let end_users_missing =
-                if days_left <= END_USER_HORIZON_DAYS && row.coverage < MIN_COVERAGE {
-                    ((row.end_users_targeted + 1) / 2 - row.end_users_trained).max(0)
-                } else {
-                    0
-                };
+            let end_users_missing = if days_left <= rules::END_USER_HORIZON_DAYS
+                && row.coverage < rules::MIN_COVERAGE
+            {
+                ((row.end_users_targeted + 1) / 2 - row.end_users_trained).max(0)
+            } else {
+                0
+            };
             (key_users_missing > 0 || end_users_missing > 0).then_some(AtRisk {
                 organization: row.organization,
                 domain: row.domain,
@@ -432,16 +470,21 @@ struct ReachRow {
     absent: i64,
 }
 
-/// Who attended whose sessions, per tier, in one domain.
-const EDGES: &str = "\
-SELECT s.trainer_person_id AS trainer, e.person_id AS trainee, m.tier,
+/// Who trained whom, per tier, in one domain: the trainee is trained (`rules::trained_sql`) in
+/// a session the trainer gave.
+fn edges_sql() -> String {
+    let trained = rules::trained_sql("e", "m");
+    format!(
+        "SELECT s.trainer_person_id AS trainer, e.person_id AS trainee, m.tier,
        MIN(s.starts_at) AS first_at, COUNT(*) AS n
 FROM enrollments e
 JOIN training_sessions s ON s.id = e.session_id
 JOIN modules m ON m.id = s.module_id
 JOIN domains d ON d.id = m.domain_id
-WHERE e.status = 'attended' AND s.trainer_person_id IS NOT NULL AND d.code = $1
-GROUP BY s.trainer_person_id, e.person_id, m.tier";
+WHERE {trained} AND s.trainer_person_id IS NOT NULL AND d.code = $1
+GROUP BY s.trainer_person_id, e.person_id, m.tier"
+    )
+}
 
 /// Each trainer's end-user sessions in the domain: how many, who came, who did not.
 const REACH: &str = "\
@@ -467,7 +510,8 @@ pub fn tree(
     actor.require(PEOPLE_READERS)?;
     let domain = non_blank(filter.domain.as_deref())
         .ok_or_else(|| AppError::invalid("domain", crate::error::Message::new("field-required")))?;
-    let edges: Vec<Edge> = diesel::sql_query(EDGES)
+    check_codes(conn, Some(&domain), filter.organization.as_deref())?;
+    let edges: Vec<Edge> = diesel::sql_query(edges_sql())
         .bind::<Text, _>(&domain)
         .load(conn)?;
     let reach: HashMap<i64, ReachRow> = diesel::sql_query(REACH)

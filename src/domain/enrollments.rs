@@ -15,7 +15,7 @@ use crate::domain::accounts::Role;
 use crate::domain::catalogue::Tier;
 use crate::domain::notifications::{self, Change};
 use crate::domain::sessions::{self, SessionStatus};
-use crate::domain::{audit, now, text_enum};
+use crate::domain::{audit, now, rules, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
@@ -30,15 +30,9 @@ text_enum! {
 }
 
 impl EnrollmentStatus {
-    /// Statuses that hold one of the session's seats.
-    pub const HOLDING_A_SEAT: [EnrollmentStatus; 3] = [
-        EnrollmentStatus::Confirmed,
-        EnrollmentStatus::Attended,
-        EnrollmentStatus::Absent,
-    ];
-
+    /// Whether this status holds one of the session's seats (`rules::HOLDS_A_SEAT`).
     pub fn holds_seat(self) -> bool {
-        Self::HOLDING_A_SEAT.contains(&self)
+        rules::HOLDS_A_SEAT.contains(&self)
     }
 }
 
@@ -212,6 +206,20 @@ fn seat_given(conn: &mut DbConn, session_id: i64, person_id: i64) -> Result<(), 
     Ok(())
 }
 
+/// Whether the person is trained in the module (`rules::is_trained`, over their enrolments).
+pub fn trained_in(conn: &mut DbConn, person_id: i64, module_id: i64) -> Result<bool, AppError> {
+    let rows: Vec<(String, Option<bool>, bool)> = enrollments::table
+        .inner_join(training_sessions::table.inner_join(modules::table))
+        .filter(enrollments::person_id.eq(person_id))
+        .filter(training_sessions::module_id.eq(module_id))
+        .filter(enrollments::status.eq(EnrollmentStatus::Attended.as_str()))
+        .select((enrollments::status, enrollments::passed, modules::assessed))
+        .load(conn)?;
+    Ok(rows.into_iter().any(|(status, passed, assessed)| {
+        EnrollmentStatus::parse(&status).is_some_and(|s| rules::is_trained(s, passed, assessed))
+    }))
+}
+
 /// The person an actor enrols: members themselves; HR its organisation's people; staff anyone.
 fn enrollee(
     conn: &mut DbConn,
@@ -259,15 +267,23 @@ pub fn enrol(
         match session.status {
             SessionStatus::Published => {}
             SessionStatus::Completed if staff => {}
-            SessionStatus::Cancelled => return Err(AppError::Conflict(Message::new("enrol-session-cancelled"))),
+            SessionStatus::Cancelled => {
+                return Err(AppError::Conflict(Message::new("enrol-session-cancelled")))
+            }
             _ => return Err(AppError::Conflict(Message::new("enrol-session-not-open"))),
         }
         if !staff && now() > session.registration_closes_at {
-            return Err(AppError::Conflict(Message::new("enrol-registration-closed")));
+            return Err(AppError::Conflict(Message::new(
+                "enrol-registration-closed",
+            )));
         }
         let (tier, domain_id, prerequisite): (String, i64, Option<i64>) = modules::table
             .find(session.module_id)
-            .select((modules::tier, modules::domain_id, modules::prerequisite_module_id))
+            .select((
+                modules::tier,
+                modules::domain_id,
+                modules::prerequisite_module_id,
+            ))
             .first(conn)?;
         if tier == Tier::Trainer.as_str() {
             let key_user = diesel::select(diesel::dsl::exists(
@@ -281,7 +297,7 @@ pub fn enrol(
                 memberships::table
                     .filter(memberships::organization_id.eq(organization_id))
                     .filter(memberships::domain_id.eq(domain_id))
-                    .filter(memberships::status.eq_any(["joined", "intended"])),
+                    .filter(memberships::status.eq_any(rules::joined_or_intended_codes())),
             ))
             .get_result::<bool>(conn)?;
             if !(key_user && member) {
@@ -291,21 +307,10 @@ pub fn enrol(
             return Err(AppError::Conflict(Message::new("enrol-other-organization")));
         }
         if let Some(prerequisite) = prerequisite {
-            let assessed: bool = modules::table
-                .find(prerequisite)
-                .select(modules::assessed)
-                .first(conn)?;
-            let mut done = enrollments::table
-                .inner_join(training_sessions::table)
-                .filter(enrollments::person_id.eq(person_id))
-                .filter(training_sessions::module_id.eq(prerequisite))
-                .filter(enrollments::status.eq(EnrollmentStatus::Attended.as_str()))
-                .into_boxed();
-            if assessed {
-                done = done.filter(enrollments::passed.eq(true));
-            }
-            if done.count().get_result::<i64>(conn)? == 0 {
-                return Err(AppError::Conflict(Message::new("enrol-prerequisite-missing")));
+            if !trained_in(conn, person_id, prerequisite)? {
+                return Err(AppError::Conflict(Message::new(
+                    "enrol-prerequisite-missing",
+                )));
             }
         }
         let already = diesel::select(diesel::dsl::exists(
@@ -322,9 +327,9 @@ pub fn enrol(
             enrollments::table
                 .inner_join(training_sessions::table)
                 .filter(enrollments::person_id.eq(person_id))
-                .filter(enrollments::status.eq_any(
-                    EnrollmentStatus::HOLDING_A_SEAT.map(EnrollmentStatus::as_str),
-                ))
+                .filter(
+                    enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)),
+                )
                 .filter(training_sessions::id.ne(session_id))
                 .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
                 .filter(training_sessions::starts_at.lt(session.ends_at))
@@ -611,8 +616,7 @@ pub fn record_attendance(
                 .filter(enrollments::session_id.eq(session_id))
                 .filter(enrollments::person_id.eq(line.person_id))
                 .filter(
-                    enrollments::status
-                        .eq_any(EnrollmentStatus::HOLDING_A_SEAT.map(EnrollmentStatus::as_str)),
+                    enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)),
                 )
                 .select(enrollments::id)
                 .first::<i64>(conn)
@@ -629,18 +633,15 @@ pub fn record_attendance(
             } else {
                 EnrollmentStatus::Absent
             };
-            let passed = if assessed && line.attended {
-                line.passed
-            } else {
-                None
-            };
+            // An explicit result is kept, assessed or not: a fail never counts as trained.
+            let passed = if line.attended { line.passed } else { None };
             diesel::update(enrollments::table.find(id))
                 .set((
                     enrollments::status.eq(status.as_str()),
                     enrollments::passed.eq(passed),
                 ))
                 .execute(conn)?;
-            if certifies && line.attended && (passed == Some(true) || !assessed) {
+            if certifies && rules::is_trained(status, passed, assessed) {
                 diesel::update(
                     key_users::table
                         .filter(key_users::person_id.eq(line.person_id))

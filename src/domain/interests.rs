@@ -139,6 +139,21 @@ pub fn list(
     actor: &Actor,
     filter: &InterestFilter,
 ) -> Result<Vec<InterestView>, AppError> {
+    let mut errors = FieldErrors::default();
+    let module_id = crate::domain::optional_code(
+        &mut errors,
+        "module",
+        filter.module.as_deref(),
+        Message::new("field-module-unknown"),
+        |code| catalogue::module_id_by_code(conn, code),
+    )?;
+    let language: Option<PersonLanguage> = crate::domain::rules::code_filter(
+        &mut errors,
+        "language",
+        filter.language.as_deref(),
+        Message::new("field-language-invalid"),
+    );
+    errors.into_result()?;
     let mut query = interest_rows()
         .select(InterestView::as_select())
         .order((modules::code, interests::language, interests::created_at))
@@ -149,11 +164,11 @@ pub fn list(
             _ => query.filter(people::organization_id.eq(actor.organization_id.unwrap_or(-1))),
         };
     }
-    if let Some(code) = non_blank(filter.module.as_deref()) {
-        query = query.filter(modules::code.eq(code));
+    if let Some(id) = module_id {
+        query = query.filter(interests::module_id.eq(id));
     }
-    if let Some(language) = non_blank(filter.language.as_deref()) {
-        query = query.filter(interests::language.eq(language));
+    if let Some(language) = language {
+        query = query.filter(interests::language.eq(language.as_str()));
     }
     Ok(query.load(conn)?)
 }

@@ -20,6 +20,7 @@ pub mod plans;
 pub mod reference;
 pub mod registrations;
 pub mod reports;
+pub mod rules;
 pub mod scale;
 pub mod sessions;
 pub mod tokens;

@@ -98,6 +98,7 @@ use crate::domain::access::{Actor, PEOPLE_MANAGERS, PEOPLE_READERS};
 use crate::domain::accounts::Role;
 use crate::domain::catalogue::Tier;
 use crate::domain::enrollments::EnrollmentStatus;
+use crate::domain::rules::{self, Progress};
 use crate::domain::{audit, non_blank, now, organizations as orgs, people as persons};
 use crate::error::{FieldErrors, Message};
 
@@ -158,15 +159,11 @@ pub struct IndividualPlan {
 }
 
 fn check_year(year: i32) -> Result<(), AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    rules::valid_year(year).map(|_| ())
 }
 
-/// What the person's enrolments in sessions of `module_ids` say, per module: (attended and
-/// passed where assessed, holds a seat, waits).
+/// Where the person stands in each of `module_ids` (`rules::Progress`, the furthest over their
+/// enrolments): trained is done, seated is enrolled, waiting is waitlisted.
 fn progress_by_module(
     conn: &mut DbConn,
     person_id: i64,
@@ -183,30 +180,27 @@ fn progress_by_module(
             modules::assessed,
         ))
         .load(conn)?;
-    let mut best: HashMap<i64, ItemStatus> = HashMap::new();
+    let mut best: HashMap<i64, Progress> = HashMap::new();
     for (module_id, status, passed, assessed) in rows {
-        let status = match EnrollmentStatus::parse(&status) {
-            Some(EnrollmentStatus::Attended) if !assessed || passed == Some(true) => {
-                ItemStatus::Done
-            }
-            Some(EnrollmentStatus::Confirmed) => ItemStatus::Enrolled,
-            Some(EnrollmentStatus::Waitlisted | EnrollmentStatus::PendingApproval) => {
-                ItemStatus::Waitlisted
-            }
-            _ => continue,
+        let Some(progress) = EnrollmentStatus::parse(&status)
+            .and_then(|status| Progress::of(status, passed, assessed))
+        else {
+            continue;
         };
-        let rank = |s: ItemStatus| match s {
-            ItemStatus::Done => 3,
-            ItemStatus::Enrolled => 2,
-            ItemStatus::Waitlisted => 1,
-            _ => 0,
-        };
-        let entry = best.entry(module_id).or_insert(status);
-        if rank(status) > rank(*entry) {
-            *entry = status;
-        }
+        let entry = best.entry(module_id).or_insert(progress);
+        *entry = (*entry).max(progress);
     }
-    Ok(best)
+    Ok(best
+        .into_iter()
+        .map(|(module_id, progress)| {
+            let status = match progress {
+                Progress::Trained => ItemStatus::Done,
+                Progress::Seated => ItemStatus::Enrolled,
+                Progress::Waiting => ItemStatus::Waitlisted,
+            };
+            (module_id, status)
+        })
+        .collect())
 }
 
 /// A person's plan for a year, with each item's status. HR and members of another
@@ -538,6 +532,11 @@ fn target_progress(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
+    // Each person once, in the furthest of trained, seated, planned (`rules`).
+    let trained = rules::trained_sql("e", "m");
+    let seated = rules::status_in_sql("e.status", &rules::SEATED);
+    let trained_elsewhere = rules::trained_sql("e2", "m2");
+    let trained_or_seated_elsewhere = rules::trained_or_seated_sql("e2", "m2");
     let rows: Vec<ProgressRow> = diesel::sql_query(format!(
         "SELECT t.id AS target_id,
            (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
@@ -547,20 +546,19 @@ fn target_progress(
               WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
                 AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                 AND (t.profile IS NULL OR p.profile = t.profile)
-                AND e.status = 'attended' AND (m.assessed = FALSE OR e.passed = TRUE)) AS trained,
+                AND {trained}) AS trained,
            (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
               JOIN enrollments e ON e.session_id = s.id
               JOIN people p ON p.id = e.person_id
               JOIN modules m ON m.id = s.module_id
               WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
                 AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
-                AND (t.profile IS NULL OR p.profile = t.profile) AND e.status = 'confirmed'
+                AND (t.profile IS NULL OR p.profile = t.profile) AND {seated}
                 AND NOT EXISTS (SELECT 1 FROM enrollments e2
                       JOIN training_sessions s2 ON s2.id = e2.session_id
                       JOIN modules m2 ON m2.id = s2.module_id
                       WHERE e2.person_id = p.id AND s2.module_id = t.module_id
-                        AND e2.status = 'attended'
-                        AND (m2.assessed = FALSE OR e2.passed = TRUE))) AS seated,
+                        AND {trained_elsewhere})) AS seated,
            (SELECT COUNT(DISTINCT p.id) FROM people p
               JOIN individual_plans ip ON ip.person_id = p.id AND ip.year = {year}
               JOIN individual_plan_items i ON i.plan_id = ip.id AND i.module_id = t.module_id
@@ -570,8 +568,7 @@ fn target_progress(
                       JOIN training_sessions s2 ON s2.id = e2.session_id
                       JOIN modules m2 ON m2.id = s2.module_id
                       WHERE e2.person_id = p.id AND s2.module_id = t.module_id
-                        AND (e2.status = 'confirmed' OR (e2.status = 'attended'
-                             AND (m2.assessed = FALSE OR e2.passed = TRUE))))) AS planned
+                        AND {trained_or_seated_elsewhere})) AS planned
          FROM collective_plan_targets t JOIN collective_plans c ON c.id = t.plan_id
          WHERE t.plan_id IN ({ids})"
     ))
@@ -848,7 +845,7 @@ pub fn draft_collective(
     }
     let joined: Vec<(i64, Option<NaiveDate>, i32)> = memberships::table
         .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::status.eq_any(["joined", "intended"]))
+        .filter(memberships::status.eq_any(crate::domain::rules::joined_or_intended_codes()))
         .select((
             memberships::domain_id,
             memberships::go_live_on,

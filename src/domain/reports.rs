@@ -11,12 +11,12 @@ use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::sessions::brussels_midnight;
 use crate::domain::{
-    catalogue, non_blank, now, optional_code, organizations as orgs, report_organization,
+    catalogue, non_blank, now, optional_code, organizations as orgs, report_organization, rules,
 };
 use crate::error::{AppError, FieldErrors, Message};
 
-/// The first year the report knows; sessions before it count in it.
-const FIRST_YEAR: i32 = 2015;
+/// The first year the report shows; earlier sessions count in it.
+const FIRST_YEAR: i32 = *rules::YEARS.start();
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct TrainedFilter {
@@ -67,12 +67,7 @@ pub fn trained(
     actor.require(PEOPLE_READERS)?;
     let mut errors = FieldErrors::default();
     let this_year = now().date().year();
-    if filter
-        .year
-        .is_some_and(|y| !(FIRST_YEAR..=this_year + 5).contains(&y))
-    {
-        errors.add("year", Message::new("field-number-range"));
-    }
+    rules::check_year(&mut errors, filter.year);
     let domain_id = optional_code(
         &mut errors,
         "domain",
@@ -97,7 +92,8 @@ pub fn trained(
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     };
-    let last_year = this_year + 5;
+    // Sessions after the asked year (or later than five years ahead) count in the last year.
+    let last_year = filter.year.unwrap_or(this_year).max(this_year) + 5;
     let mut year_case = String::from("CASE");
     for y in FIRST_YEAR..last_year {
         year_case.push_str(&format!(
@@ -129,7 +125,8 @@ pub fn trained(
          JOIN domains d ON d.id = m.domain_id
          JOIN people p ON p.id = e.person_id
          JOIN organizations o ON o.id = p.organization_id
-         WHERE e.status = 'attended' AND (m.assessed = FALSE OR e.passed = TRUE) {conditions}"
+         WHERE {trained} {conditions}",
+        trained = rules::trained_sql("e", "m")
     );
     let items = diesel::sql_query(format!(
         "SELECT {year_case} AS year, d.code AS domain, m.tier, o.code AS organization,

@@ -17,7 +17,8 @@ use crate::domain::catalogue::{self, Tier};
 use crate::domain::enrollments::{self as enrollment_rules, EnrollmentStatus};
 use crate::domain::organizations::SCHOOL_CODE;
 use crate::domain::{
-    audit, non_blank, notifications, now, resolve_code, text_enum, Language, PageRequest, Paged,
+    audit, non_blank, notifications, now, optional_code, resolve_code, rules, text_enum, Language,
+    PageRequest, Paged,
 };
 use crate::error::{AppError, FieldErrors, Message};
 use crate::i18n::Locale;
@@ -209,6 +210,64 @@ pub fn parse_time(text: &str) -> Option<NaiveDateTime> {
         .map(brussels_to_utc)
 }
 
+/// The list's filters, each code known or an error on its field.
+struct CheckedFilter {
+    module_id: Option<i64>,
+    domain_id: Option<i64>,
+    tier: Option<Tier>,
+    language: Option<Language>,
+    organizer_id: Option<i64>,
+    status: Option<SessionStatus>,
+}
+
+fn check_filter(
+    conn: &mut DbConn,
+    errors: &mut FieldErrors,
+    filter: &SessionFilter,
+) -> Result<CheckedFilter, AppError> {
+    Ok(CheckedFilter {
+        module_id: optional_code(
+            errors,
+            "module",
+            filter.module.as_deref(),
+            Message::new("field-module-unknown"),
+            |code| catalogue::module_id_by_code(conn, code),
+        )?,
+        domain_id: optional_code(
+            errors,
+            "domain",
+            filter.domain.as_deref(),
+            Message::new("field-domain-unknown"),
+            |code| catalogue::domain_id_by_code(conn, code),
+        )?,
+        tier: rules::code_filter(
+            errors,
+            "tier",
+            filter.tier.as_deref(),
+            Message::new("field-tier-invalid"),
+        ),
+        language: rules::code_filter(
+            errors,
+            "language",
+            filter.language.as_deref(),
+            Message::new("field-session-language-invalid"),
+        ),
+        organizer_id: optional_code(
+            errors,
+            "organizer",
+            filter.organizer.as_deref(),
+            Message::new("field-organization-unknown"),
+            |code| crate::domain::organizations::id_by_code(conn, code),
+        )?,
+        status: rules::code_filter(
+            errors,
+            "status",
+            filter.status.as_deref(),
+            Message::new("field-status-invalid"),
+        ),
+    })
+}
+
 /// A page of sessions the viewer may see, soonest first.
 pub fn list(
     conn: &mut DbConn,
@@ -227,6 +286,7 @@ pub fn list(
     };
     let from = day("from", &filter.from);
     let to = day("to", &filter.to);
+    let checked = check_filter(conn, &mut errors, filter)?;
     errors.into_result()?;
     // Filters, count and ordering read training_sessions alone (modules, domains and
     // organisers are subqueries), from an index that covers them; the page's rows are then
@@ -255,50 +315,35 @@ pub fn list(
                 );
             }
         }
-        if let Some(code) = non_blank(filter.module.as_deref()) {
+        if let Some(id) = checked.module_id {
+            query = query.filter(training_sessions::module_id.eq(id));
+        }
+        if let Some(id) = checked.domain_id {
             query = query.filter(
                 training_sessions::module_id.eq_any(
                     modules::table
-                        .filter(modules::code.eq(code))
+                        .filter(modules::domain_id.eq(id))
                         .select(modules::id),
                 ),
             );
         }
-        if let Some(code) = non_blank(filter.domain.as_deref()) {
-            let domain = domains::table
-                .filter(domains::code.eq(code))
-                .select(domains::id);
+        if let Some(tier) = checked.tier {
             query = query.filter(
                 training_sessions::module_id.eq_any(
                     modules::table
-                        .filter(modules::domain_id.eq_any(domain))
+                        .filter(modules::tier.eq(tier.as_str()))
                         .select(modules::id),
                 ),
             );
         }
-        if let Some(tier) = non_blank(filter.tier.as_deref()) {
-            query = query.filter(
-                training_sessions::module_id.eq_any(
-                    modules::table
-                        .filter(modules::tier.eq(tier))
-                        .select(modules::id),
-                ),
-            );
+        if let Some(language) = checked.language {
+            query = query.filter(training_sessions::language.eq(language.as_str()));
         }
-        if let Some(language) = non_blank(filter.language.as_deref()) {
-            query = query.filter(training_sessions::language.eq(language));
+        if let Some(id) = checked.organizer_id {
+            query = query.filter(training_sessions::organizer_id.eq(id));
         }
-        if let Some(code) = non_blank(filter.organizer.as_deref()) {
-            query = query.filter(
-                training_sessions::organizer_id.eq_any(
-                    organizations::table
-                        .filter(organizations::code.eq(code))
-                        .select(organizations::id),
-                ),
-            );
-        }
-        if let Some(status) = non_blank(filter.status.as_deref()) {
-            query = query.filter(training_sessions::status.eq(status));
+        if let Some(status) = checked.status {
+            query = query.filter(training_sessions::status.eq(status.as_str()));
         }
         if let Some(from) = from {
             query = query.filter(training_sessions::starts_at.ge(brussels_midnight(from)));

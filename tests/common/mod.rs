@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

@@ -1,0 +1,2 @@
+-- Nothing to undo: the rows keep their canonical form.
+SELECT 1;
