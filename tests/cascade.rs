@@ -259,8 +259,16 @@ db_test!(key_users_train_certify_and_give_cascade_sessions, |db| {
         Some(&admin),
         None,
     );
-    assert_eq!(events["total"], 1);
-    assert!(events["items"][0]["detail"]
+    // Alice's certification by attendance (the system's) and Bruno's by hand (the planner's).
+    assert_eq!(events["total"], 2, "{events}");
+    let by_hand: Vec<&Value> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"] == PLANNER)
+        .collect();
+    assert_eq!(by_hand.len(), 1, "{events}");
+    assert!(by_hand[0]["detail"]
         .as_str()
         .unwrap()
         .contains("intégrateur"));

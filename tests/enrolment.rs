@@ -1148,3 +1148,159 @@ db_test!(session_list_filters_scopes_and_pages, |db| {
     assert!(html.contains(row), "{html}");
     assert!(!html.contains("Module list-trainer"), "filtered out");
 });
+
+/// An enrolment inserted as it stands (a request made earlier, or a waitlist place).
+fn insert_enrolment(app: &TestApp, session: i64, person: i64, status: &str) -> i64 {
+    diesel::insert_into(enrollments::table)
+        .values((
+            enrollments::session_id.eq(session),
+            enrollments::person_id.eq(person),
+            enrollments::status.eq(status),
+            enrollments::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .returning(enrollments::id)
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+fn status_of(app: &TestApp, enrollment: i64) -> String {
+    enrollments::table
+        .find(enrollment)
+        .select(enrollments::status)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+/// The system's audit events (no actor) of an action on an entity.
+fn system_events(app: &TestApp, action: &str, entity_id: i64) -> i64 {
+    scalar(
+        &mut app.conn(),
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = '{action}' \
+             AND entity_id = {entity_id} AND actor_account_id IS NULL"
+        ),
+    )
+}
+
+db_test!(seats_given_by_promotion_or_approval_never_overlap, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(&app, &planner, "no-double", "end_user", json!({}));
+    let organizer = json!({ "organizer": "anderlecht" });
+    // A, B and (later) C at the same hour.
+    let a = session(&app, &planner, "no-double", 12, 1, organizer.clone());
+    let b = session(&app, &planner, "no-double", 12, 5, organizer.clone());
+    let people = add_people(&app, "anderlecht", 3, "double");
+    let (first, busy, next) = (people[0], people[1], people[2]);
+    let (_, seat) = enrol(&app, &planner, a, Some(first));
+    assert_eq!(seat["status"], "confirmed");
+    // `busy` waits for A, then takes a seat in B at the same time; `next` waits behind.
+    let (_, waiting) = enrol(&app, &planner, a, Some(busy));
+    assert_eq!(waiting["status"], "waitlisted");
+    let (_, other) = enrol(&app, &planner, b, Some(busy));
+    assert_eq!(other["status"], "confirmed", "{other}");
+    let (_, behind) = enrol(&app, &planner, a, Some(next));
+    assert_eq!(behind["waitlist_position"], 2);
+
+    // A's seat frees: `busy` would be in two places, so it goes to `next`; `busy` keeps its
+    // place in line.
+    let (status, _) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/cancel", seat["id"]),
+        Some(&planner),
+        Some(json!({})),
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(
+        status_of(&app, waiting["id"].as_i64().unwrap()),
+        "waitlisted"
+    );
+    let promoted = behind["id"].as_i64().unwrap();
+    assert_eq!(status_of(&app, promoted), "confirmed");
+    assert_eq!(seats_taken(&app, a), 1);
+    assert_eq!(waitlist(&app, a), vec![busy]);
+    assert_eq!(
+        system_events(&app, "enrollment.promoted", promoted),
+        1,
+        "the promotion is the system's, audited"
+    );
+
+    // HR approving a request that overlaps a seat the person holds: refused, nothing changes.
+    let c = session(&app, &planner, "no-double", 12, 5, organizer);
+    let request = insert_enrolment(&app, c, busy, "pending_approval");
+    let (status, body) = app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{request}/approve"),
+        Some(&hr),
+        Some(json!({})),
+    );
+    assert_eq!(status, Status::Conflict, "{body}");
+    assert_eq!(status_of(&app, request), "pending_approval");
+    assert_eq!(seats_taken(&app, c), 0);
+});
+
+db_test!(nobody_is_promoted_into_a_session_that_started, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    module(&app, &planner, "started", "end_user", json!({}));
+    let started = session(
+        &app,
+        &planner,
+        "started",
+        -1,
+        1,
+        json!({ "organizer": "anderlecht" }),
+    );
+    let people = add_people(&app, "anderlecht", 2, "late");
+    let (_, seat) = enrol(&app, &planner, started, Some(people[0]));
+    let waiting = insert_enrolment(&app, started, people[1], "waitlisted");
+    app.api(
+        "POST",
+        &format!("/api/v1/enrollments/{}/cancel", seat["id"]),
+        Some(&planner),
+        Some(json!({})),
+    );
+    assert_eq!(status_of(&app, waiting), "waitlisted");
+    assert_eq!(seats_taken(&app, started), 0);
+});
+
+db_test!(changes_made_by_the_system_are_audited, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(
+        &app,
+        &planner,
+        "audit-ku",
+        "trainer",
+        json!({ "certifies_trainer": true }),
+    );
+    let training = session(&app, &planner, "audit-ku", -1, 4, json!({}));
+    let person = add_people(&app, "anderlecht", 1, "audited")[0];
+    let (status, key_user) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(&hr),
+        Some(json!({ "person_id": person, "domain": "finance" })),
+    );
+    assert_eq!(status, Status::Created, "{key_user}");
+    let key_user = key_user["id"].as_i64().unwrap();
+    enrol(&app, &planner, training, Some(person));
+    assert_eq!(
+        system_events(&app, "key_user.training_started", key_user),
+        1
+    );
+    app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{training}/attendance"),
+        Some(&planner),
+        Some(json!([{ "person_id": person, "attended": true, "passed": true }])),
+    );
+    assert_eq!(system_events(&app, "key_user.certified", key_user), 1);
+
+    // The completion job: a session that ended yesterday is completed, and that is audited.
+    let completed = formation::jobs::reminders::complete_past_sessions(&mut app.conn()).unwrap();
+    assert!(completed >= 1);
+    assert_eq!(system_events(&app, "session.completed", training), 1);
+});

@@ -179,6 +179,7 @@ audit-title = Audit trail
 audit-count = { $count } events
 audit-at = When
 audit-actor = Who
+audit-system = the system
 audit-action = Action
 audit-entity = What
 audit-detail = Detail

@@ -179,6 +179,7 @@ audit-title = Journal d'audit
 audit-count = { $count } événements
 audit-at = Quand
 audit-actor = Qui
+audit-system = le système
 audit-action = Action
 audit-entity = Quoi
 audit-detail = Détail

@@ -179,6 +179,7 @@ audit-title = Auditlog
 audit-count = { $count } gebeurtenissen
 audit-at = Wanneer
 audit-actor = Wie
+audit-system = het systeem
 audit-action = Actie
 audit-entity = Wat
 audit-detail = Detail

@@ -255,10 +255,10 @@ pub fn withdraw(
     })
 }
 
-/// A nominated key user who takes a seat in a train-the-trainer session of the domain is in
-/// training from then on.
+/// A nominated key user who takes a seat in a train-the-trainer session of their domain is
+/// now in training; the change is the system's, and audited so.
 pub fn start_training(conn: &mut DbConn, person_id: i64, domain_id: i64) -> Result<(), AppError> {
-    diesel::update(
+    let changed: Vec<i64> = diesel::update(
         key_users::table
             .filter(key_users::person_id.eq(person_id))
             .filter(key_users::domain_id.eq(domain_id))
@@ -268,8 +268,70 @@ pub fn start_training(conn: &mut DbConn, person_id: i64, domain_id: i64) -> Resu
         key_users::status.eq(KeyUserStatus::InTraining.as_str()),
         key_users::updated_at.eq(now()),
     ))
-    .execute(conn)?;
+    .returning(key_users::id)
+    .get_results(conn)?;
+    for id in changed {
+        audit_system_change(conn, id, person_id, "key_user.training_started", json!({}))?;
+    }
     Ok(())
+}
+
+/// Certifies a key user trained in a certifying module of the domain (DESIGN §4 rule 4), as
+/// of the session's end; the system's change, audited so.
+pub fn certify_by_attendance(
+    conn: &mut DbConn,
+    person_id: i64,
+    domain_id: i64,
+    session: &crate::domain::sessions::Session,
+) -> Result<(), AppError> {
+    let changed: Vec<i64> = diesel::update(
+        key_users::table
+            .filter(key_users::person_id.eq(person_id))
+            .filter(key_users::domain_id.eq(domain_id))
+            .filter(key_users::status.eq_any([
+                KeyUserStatus::Nominated.as_str(),
+                KeyUserStatus::InTraining.as_str(),
+            ])),
+    )
+    .set((
+        key_users::status.eq(KeyUserStatus::Certified.as_str()),
+        key_users::certified_on.eq(session.ends_at.date()),
+        key_users::updated_at.eq(now()),
+    ))
+    .returning(key_users::id)
+    .get_results(conn)?;
+    for id in changed {
+        let detail = json!({ "via": "attendance", "session_id": session.id });
+        audit_system_change(conn, id, person_id, "key_user.certified", detail)?;
+    }
+    Ok(())
+}
+
+/// Audits a change the system made to a key user (no account acted).
+fn audit_system_change(
+    conn: &mut DbConn,
+    key_user_id: i64,
+    person_id: i64,
+    action: &'static str,
+    mut detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let organization_id: i64 = people::table
+        .find(person_id)
+        .select(people::organization_id)
+        .first(conn)?;
+    detail["person_id"] = json!(person_id);
+    detail["by"] = json!("system");
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: None,
+            organization_id: Some(organization_id),
+            action,
+            entity: "key_user",
+            entity_id: Some(key_user_id),
+            detail,
+        },
+    )
 }
 
 /// Whether the person is a certified key user of the domain.

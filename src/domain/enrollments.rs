@@ -161,28 +161,74 @@ pub fn holders(conn: &mut DbConn, session_id: i64) -> Result<Vec<(i64, i64)>, Ap
         .load(conn)?)
 }
 
-/// Gives free seats to the waitlist, first come first served, each promoted person told.
+/// Whether the person holds a seat in another session that overlaps this one: nobody is in
+/// two places at once (DESIGN §4 rule 3), whichever way the seat comes.
+fn seated_elsewhere_at_the_time(
+    conn: &mut DbConn,
+    person_id: i64,
+    session: &sessions::Session,
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        enrollments::table
+            .inner_join(training_sessions::table)
+            .filter(enrollments::person_id.eq(person_id))
+            .filter(enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)))
+            .filter(training_sessions::id.ne(session.id))
+            .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
+            .filter(training_sessions::starts_at.lt(session.ends_at))
+            .filter(training_sessions::ends_at.gt(session.starts_at)),
+    ))
+    .get_result(conn)?)
+}
+
+/// Gives free seats to the waitlist, first come first served, each promoted person told and
+/// the promotion audited with the system as actor. Nobody is promoted once the session has
+/// started, nor into a seat that overlaps one they hold (they keep their place in line).
 /// Call inside the transaction that freed the seats, after `sessions::lock`.
 pub fn promote(conn: &mut DbConn, session_id: i64, public_url: &str) -> Result<usize, AppError> {
+    let session = sessions::find(conn, session_id)?;
+    if now() >= session.starts_at {
+        return Ok(0);
+    }
+    let waiting: Vec<(i64, i64)> = enrollments::table
+        .filter(enrollments::session_id.eq(session_id))
+        .filter(enrollments::status.eq(EnrollmentStatus::Waitlisted.as_str()))
+        .order((enrollments::created_at, enrollments::id))
+        .select((enrollments::id, enrollments::person_id))
+        .load(conn)?;
     let mut promoted = 0;
-    loop {
-        let next = enrollments::table
-            .filter(enrollments::session_id.eq(session_id))
-            .filter(enrollments::status.eq(EnrollmentStatus::Waitlisted.as_str()))
-            .order((enrollments::created_at, enrollments::id))
-            .select((enrollments::id, enrollments::person_id))
-            .first::<(i64, i64)>(conn)
-            .optional()?;
-        let Some((id, person_id)) = next else { break };
+    for (id, person_id) in waiting {
+        if seated_elsewhere_at_the_time(conn, person_id, &session)? {
+            continue;
+        }
         if !take_seat(conn, session_id)? {
             break;
         }
         set_status(conn, id, EnrollmentStatus::Confirmed)?;
         seat_given(conn, session_id, person_id)?;
+        let organization_id = person_organization(conn, person_id)?;
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: None,
+                organization_id: Some(organization_id),
+                action: "enrollment.promoted",
+                entity: "enrollment",
+                entity_id: Some(id),
+                detail: json!({ "session_id": session_id, "person_id": person_id, "by": "system" }),
+            },
+        )?;
         notifications::enrollment_changed(conn, id, Change::Promoted, public_url)?;
         promoted += 1;
     }
     Ok(promoted)
+}
+
+fn person_organization(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
+    Ok(people::table
+        .find(person_id)
+        .select(people::organization_id)
+        .first(conn)?)
 }
 
 /// What follows from a person getting a seat: their interest in the module is met, and a
@@ -323,20 +369,7 @@ pub fn enrol(
         if already {
             return Err(AppError::Conflict(Message::new("enrol-already")));
         }
-        let overlap = diesel::select(diesel::dsl::exists(
-            enrollments::table
-                .inner_join(training_sessions::table)
-                .filter(enrollments::person_id.eq(person_id))
-                .filter(
-                    enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)),
-                )
-                .filter(training_sessions::id.ne(session_id))
-                .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
-                .filter(training_sessions::starts_at.lt(session.ends_at))
-                .filter(training_sessions::ends_at.gt(session.starts_at)),
-        ))
-        .get_result::<bool>(conn)?;
-        if overlap {
+        if seated_elsewhere_at_the_time(conn, person_id, &session)? {
             return Err(AppError::Conflict(Message::new("enrol-overlap")));
         }
         let needs_approval: bool = organizations::table
@@ -477,6 +510,10 @@ pub fn approve(
         let enrollment = find(conn, id)?;
         if enrollment.status != EnrollmentStatus::PendingApproval {
             return Err(AppError::Conflict(Message::new("enrol-not-pending")));
+        }
+        let session = sessions::find(conn, enrollment.session_id)?;
+        if seated_elsewhere_at_the_time(conn, enrollment.person_id, &session)? {
+            return Err(AppError::Conflict(Message::new("enrol-overlap")));
         }
         let (status, change) = if take_seat(conn, enrollment.session_id)? {
             seat_given(conn, enrollment.session_id, enrollment.person_id)?;
@@ -642,18 +679,12 @@ pub fn record_attendance(
                 ))
                 .execute(conn)?;
             if certifies && rules::is_trained(status, passed, assessed) {
-                diesel::update(
-                    key_users::table
-                        .filter(key_users::person_id.eq(line.person_id))
-                        .filter(key_users::domain_id.eq(domain_id))
-                        .filter(key_users::status.ne("withdrawn")),
-                )
-                .set((
-                    key_users::status.eq("certified"),
-                    key_users::certified_on.eq(session.ends_at.date()),
-                    key_users::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
+                crate::domain::cascade::certify_by_attendance(
+                    conn,
+                    line.person_id,
+                    domain_id,
+                    &session,
+                )?;
             }
         }
         errors.into_result()?;

@@ -48,16 +48,34 @@ pub fn queue_due(conn: &mut DbConn, public_url: &str) -> Result<usize, AppError>
     Ok(queued)
 }
 
-/// Marks published sessions that have ended as completed; returns how many.
+/// Marks published sessions that have ended as completed, each change audited with the
+/// system as actor; returns how many.
 pub fn complete_past_sessions(conn: &mut DbConn) -> Result<usize, AppError> {
-    Ok(diesel::update(
-        training_sessions::table
-            .filter(training_sessions::status.eq(SessionStatus::Published.as_str()))
-            .filter(training_sessions::ends_at.lt(now())),
-    )
-    .set((
-        training_sessions::status.eq(SessionStatus::Completed.as_str()),
-        training_sessions::updated_at.eq(now()),
-    ))
-    .execute(conn)?)
+    crate::db::transaction(conn, |conn| {
+        let completed: Vec<(i64, i64)> = diesel::update(
+            training_sessions::table
+                .filter(training_sessions::status.eq(SessionStatus::Published.as_str()))
+                .filter(training_sessions::ends_at.lt(now())),
+        )
+        .set((
+            training_sessions::status.eq(SessionStatus::Completed.as_str()),
+            training_sessions::updated_at.eq(now()),
+        ))
+        .returning((training_sessions::id, training_sessions::organizer_id))
+        .get_results(conn)?;
+        for (id, organizer_id) in &completed {
+            crate::domain::audit::record(
+                conn,
+                crate::domain::audit::Event {
+                    actor_account_id: None,
+                    organization_id: Some(*organizer_id),
+                    action: "session.completed",
+                    entity: "session",
+                    entity_id: Some(*id),
+                    detail: serde_json::json!({ "by": "system" }),
+                },
+            )?;
+        }
+        Ok(completed.len())
+    })
 }
