@@ -518,3 +518,61 @@ db_test!(years_and_filter_values_have_one_answer, |db| {
         assert!(body["error"]["fields"][field].is_array(), "{path}: {body}");
     }
 });
+
+/// Every string of a JSON document that reads as a timestamp, with where it is.
+fn timestamps(value: &Value, at: String, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s)
+            if s.len() >= 19 && s.as_bytes()[10] == b'T' && s[..4].parse::<u16>().is_ok() =>
+        {
+            found.push((at, s.clone()));
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| timestamps(v, format!("{at}[{i}]"), found)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| timestamps(v, format!("{at}.{k}"), found)),
+        _ => {}
+    }
+}
+
+db_test!(json_datetimes_are_rfc3339_in_utc, |db| {
+    let app = TestApp::start_demo(db);
+    let admin = app.token("admin@formation.example", DEMO_PASSWORD);
+    let sessions = get(&app, &admin, "/api/v1/sessions?per_page=5");
+    let session = sessions["items"][0]["id"].as_i64().unwrap();
+    let person = get(&app, &admin, "/api/v1/people?per_page=1")["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let mut found = Vec::new();
+    for path in [
+        "/api/v1/sessions?per_page=5".to_owned(),
+        format!("/api/v1/sessions/{session}"),
+        format!("/api/v1/sessions/{session}/enrollments"),
+        format!("/api/v1/people/{person}/export"),
+        "/api/v1/audit?per_page=20".to_owned(),
+        "/api/v1/tokens".to_owned(),
+        "/api/v1/accounts".to_owned(),
+        "/api/v1/registrations?all=true".to_owned(),
+        "/api/v1/interests".to_owned(),
+        "/api/v1/outbox".to_owned(),
+        "/api/v1/cascade/tree?domain=finance".to_owned(),
+    ] {
+        timestamps(&get(&app, &admin, &path), path, &mut found);
+    }
+    let (_, token) = app.api(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(json!({ "email": "planner@erap.example", "password": DEMO_PASSWORD })),
+    );
+    timestamps(&token, "POST /api/v1/tokens".into(), &mut found);
+    assert!(found.len() > 20, "the documents hold timestamps: {found:?}");
+    let zoneless: Vec<_> = found
+        .iter()
+        .filter(|(_, s)| chrono::DateTime::parse_from_rfc3339(s).is_err() || !s.ends_with('Z'))
+        .collect();
+    assert!(zoneless.is_empty(), "timestamps without Z: {zoneless:?}");
+});

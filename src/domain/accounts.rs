@@ -596,7 +596,9 @@ pub struct AccountView {
     #[diesel(select_expression = organizations::code.nullable())]
     #[diesel(select_expression_type = diesel::dsl::Nullable<organizations::code>)]
     pub organization: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize_option")]
     pub last_login_at: Option<NaiveDateTime>,
 }
 

@@ -41,6 +41,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> Result<(), AppError> {
 #[diesel(table_name = audit_events)]
 pub struct EventView {
     pub id: i64,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub at: chrono::NaiveDateTime,
     /// The actor's e-mail address.
     #[diesel(select_expression = crate::db::schema::accounts::email.nullable())]

@@ -381,6 +381,7 @@ pub struct Trainee {
     pub person_id: i64,
     pub full_name: String,
     pub organization: String,
+    #[serde(serialize_with = "crate::domain::utc::serialize_option")]
     pub first_attended: Option<chrono::NaiveDateTime>,
     pub sessions: i64,
     /// For key users: the end users they trained in turn.

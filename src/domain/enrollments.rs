@@ -582,6 +582,7 @@ pub struct Participant {
     pub organization: String,
     pub status: String,
     pub passed: Option<bool>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
     pub decision_note: Option<String>,
 }

@@ -37,6 +37,7 @@ pub struct InterestView {
     pub module: String,
     pub language: String,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
 }
 

@@ -104,6 +104,31 @@ text_enum! {
     }
 }
 
+/// Timestamps in JSON: RFC 3339 in UTC with `Z` (DESIGN §5). Columns hold naive UTC, which
+/// serde would write without a zone.
+pub mod utc {
+    use chrono::{NaiveDateTime, SecondsFormat};
+    use serde::Serializer;
+
+    pub fn text(at: &NaiveDateTime) -> String {
+        at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    pub fn serialize<S: Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&text(at))
+    }
+
+    pub fn serialize_option<S: Serializer>(
+        at: &Option<NaiveDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => serialize(at, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
 /// Now, in UTC, as stored (timestamps are `TIMESTAMP` columns holding UTC).
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc()

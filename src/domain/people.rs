@@ -674,13 +674,15 @@ pub fn export(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Value, AppErr
         "person": person,
         "account": account.map(|(email, role, locale, created_at, last_login_at)| json!({
             "email": email, "role": role, "locale": locale,
-            "created_at": created_at, "last_login_at": last_login_at,
+            "created_at": crate::domain::utc::text(&created_at),
+            "last_login_at": last_login_at.as_ref().map(crate::domain::utc::text),
         })),
         "key_users": key_user_rows.into_iter().map(|(domain, status, designated_on, certified_on)| json!({
             "domain": domain, "status": status, "designated_on": designated_on, "certified_on": certified_on,
         })).collect::<Vec<_>>(),
         "enrollments": enrollment_rows.into_iter().map(|(session_id, module, starts_at, status, passed)| json!({
-            "session_id": session_id, "module": module, "starts_at": starts_at, "status": status, "passed": passed,
+            "session_id": session_id, "module": module, "starts_at": crate::domain::utc::text(&starts_at),
+            "status": status, "passed": passed,
         })).collect::<Vec<_>>(),
         "plan_items": plan_rows.into_iter().map(|(year, status, module, target_on)| json!({
             "year": year, "plan_status": status, "module": module, "target_on": target_on,

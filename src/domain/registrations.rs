@@ -157,7 +157,9 @@ pub struct RequestView {
     pub status: String,
     pub decision_note: Option<String>,
     pub person_id: Option<i64>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize_option")]
     pub decided_at: Option<NaiveDateTime>,
 }
 

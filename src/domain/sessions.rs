@@ -112,8 +112,11 @@ pub struct SessionRow {
     pub venue_address: Option<String>,
     pub online_url: Option<String>,
     pub language: String,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub starts_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub ends_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub registration_closes_at: NaiveDateTime,
     pub capacity: i32,
     pub seats_taken: i32,

@@ -41,8 +41,11 @@ pub struct ApiToken {
     pub id: i64,
     pub account_id: i64,
     pub label: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub expires_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize_option")]
     pub last_used_at: Option<NaiveDateTime>,
 }
 

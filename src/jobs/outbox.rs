@@ -25,7 +25,9 @@ pub struct OutboxMessage {
     pub subject: String,
     pub body_text: String,
     pub ics: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize_option")]
     pub sent_at: Option<NaiveDateTime>,
     pub attempts: i32,
     pub last_error: Option<String>,

@@ -207,7 +207,10 @@ pub fn local_time_filter(
     let text = value
         .as_str()
         .ok_or_else(|| tera::Error::msg("local: expected a timestamp"))?;
-    let utc = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+    // Timestamps serialise as RFC 3339 in UTC (`…Z`, `domain::utc`).
+    let utc = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.naive_utc())
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
         .map_err(|e| tera::Error::msg(format!("local: {e}")))?;
     Ok(tera::Value::String(
         crate::domain::notifications::local_time(utc),

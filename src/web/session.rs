@@ -333,6 +333,7 @@ struct TokenCreated {
     id: i64,
     token: String,
     label: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     expires_at: chrono::NaiveDateTime,
 }
 
@@ -395,6 +396,7 @@ struct AccountPage {
     account: AccountView,
     tokens: Vec<ApiToken>,
     new_token: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     now: chrono::NaiveDateTime,
 }
 
