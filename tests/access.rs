@@ -634,3 +634,178 @@ db_test!(own_tokens_language_and_password_through_the_api, |db| {
     );
     assert_eq!(status, Status::Gone);
 });
+
+/// The membership of an organisation in a domain, as the API shows it.
+fn membership(app: &TestApp, token: &str, organization: &str, domain: &str) -> serde_json::Value {
+    let (_, org) = app.api(
+        "GET",
+        &format!("/api/v1/organizations/{organization}"),
+        Some(token),
+        None,
+    );
+    org["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["domain"] == domain)
+        .unwrap()
+        .clone()
+}
+
+/// The value of a form control in one row's form (`action` names the form).
+fn form_value(html: &str, action: &str, name: &str) -> String {
+    let form = &html[html
+        .find(&format!("action=\"{action}\""))
+        .expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    if name == "status" {
+        let selected = form.find(" selected>").expect("a selected status");
+        let value = &form[..selected];
+        let start = value.rfind("value=\"").unwrap() + 7;
+        return value[start..].trim_end_matches('"').to_owned();
+    }
+    let field = &form[form.find(&format!("name=\"{name}\"")).unwrap()..];
+    let start = field.find("value=\"").unwrap() + 7;
+    field[start..start + field[start..].find('"').unwrap()].to_owned()
+}
+
+db_test!(saving_one_membership_field_changes_nothing_else, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token("planner@erap.example", DEMO_PASSWORD);
+    let (status, _) = app.api(
+        "PUT",
+        "/api/v1/organizations/anderlecht/memberships/crm",
+        Some(&planner),
+        Some(json!({"status": "joined", "status_since": "2026-01-15", "go_live_on": "2027-03-01", "required_key_users": "3"})),
+    );
+    assert_eq!(status, Status::Ok);
+
+    // The form shows what is stored; submitted with one number changed, only that changes.
+    let mut browser = app.sign_in("planner@erap.example", DEMO_PASSWORD);
+    let (_, html) = app.visit(&mut browser, "/organizations/anderlecht");
+    let action = "/organizations/anderlecht/memberships/crm";
+    let fields: Vec<(&str, String)> =
+        ["status", "status_since", "go_live_on", "required_key_users"]
+            .into_iter()
+            .map(|name| (name, form_value(&html, action, name)))
+            .collect();
+    assert_eq!(
+        fields.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>(),
+        ["joined", "2026-01-15", "2027-03-01", "3"],
+        "the form is filled in"
+    );
+    let mut submitted: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == "required_key_users" {
+                    "4"
+                } else {
+                    v.as_str()
+                },
+            )
+        })
+        .collect();
+    let (status, _, _) = app.submit(&mut browser, action, &submitted);
+    assert_eq!(status, Status::SeeOther);
+    let crm = membership(&app, &planner, "anderlecht", "crm");
+    assert_eq!(
+        (
+            crm["status"].as_str(),
+            crm["status_since"].as_str(),
+            crm["go_live_on"].as_str(),
+            crm["required_key_users"].as_i64()
+        ),
+        (
+            Some("joined"),
+            Some("2026-01-15"),
+            Some("2027-03-01"),
+            Some(4)
+        )
+    );
+
+    // The status changed without a date: since today. Through the API, a lone field keeps the rest.
+    submitted[0].1 = "intended";
+    app.submit(&mut browser, action, &submitted);
+    let crm = membership(&app, &planner, "anderlecht", "crm");
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(
+        (crm["status"].as_str(), crm["status_since"].as_str()),
+        (Some("intended"), Some(today.as_str()))
+    );
+    let (status, _) = app.api(
+        "PUT",
+        "/api/v1/organizations/anderlecht/memberships/crm",
+        Some(&planner),
+        Some(json!({"required_key_users": "5"})),
+    );
+    assert_eq!(status, Status::Ok);
+    let crm = membership(&app, &planner, "anderlecht", "crm");
+    assert_eq!(
+        (
+            crm["status"].as_str(),
+            crm["go_live_on"].as_str(),
+            crm["required_key_users"].as_i64()
+        ),
+        (Some("intended"), Some("2027-03-01"), Some(5))
+    );
+});
+
+db_test!(hr_decides_whether_enrolments_need_its_approval, |db| {
+    let app = TestApp::start_demo(db);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let other = app.token(HR_OTHER, DEMO_PASSWORD);
+    let planner = app.token("planner@erap.example", DEMO_PASSWORD);
+    let approval = |token: &str| {
+        let (_, org) = app.api("GET", "/api/v1/organizations/anderlecht", Some(token), None);
+        org["requires_enrollment_approval"].as_bool().unwrap()
+    };
+    assert!(!approval(&hr));
+    let body = json!({"requires_enrollment_approval": true});
+    let (status, _) = app.api(
+        "PATCH",
+        "/api/v1/organizations/anderlecht",
+        Some(&other),
+        Some(body.clone()),
+    );
+    assert_eq!(status, Status::NotFound, "another organisation's HR");
+    let (status, _) = app.api(
+        "PATCH",
+        "/api/v1/organizations/anderlecht",
+        Some(&planner),
+        Some(body.clone()),
+    );
+    assert_eq!(status, Status::Forbidden);
+    let (status, _) = app.api(
+        "PATCH",
+        "/api/v1/organizations/anderlecht",
+        Some(&hr),
+        Some(json!({"requires_enrollment_approval": "maybe"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(!approval(&hr), "refusals change nothing");
+    let (status, org) = app.api(
+        "PATCH",
+        "/api/v1/organizations/anderlecht",
+        Some(&hr),
+        Some(body),
+    );
+    assert_eq!(status, Status::Ok, "{org}");
+    assert!(approval(&hr));
+
+    // The page's box: unticked and saved, approval is off again; both changes audited.
+    let mut browser = app.sign_in(HR, DEMO_PASSWORD);
+    let (_, html) = app.visit(&mut browser, "/organizations/anderlecht");
+    assert!(html.contains("name=\"requires_enrollment_approval\" value=\"true\" checked"));
+    let (status, _, _) = app.submit(&mut browser, "/organizations/anderlecht/settings", &[]);
+    assert_eq!(status, Status::SeeOther);
+    assert!(!approval(&hr));
+    let (_, events) = app.api(
+        "GET",
+        "/api/v1/audit?action=organization.approval_changed",
+        Some(&hr),
+        None,
+    );
+    assert_eq!(events["total"], 2);
+});

@@ -307,6 +307,8 @@ fn table() -> Vec<Row> {
         Row { method: "GET", route: "/api/v1/organizations/<code>", path: |_| "/api/v1/organizations/anderlecht".into(), body: None, expect: [401, 200, 200, 200, 200, 200] },
         Row { method: "PUT", route: "/api/v1/organizations/<code>/memberships/<domain>", path: |_| "/api/v1/organizations/anderlecht/memberships/crm".into(), body: Json(|_| json!({"status": "interested"})), expect: [401, 403, 403, 403, 200, 200] },
         Row { method: "POST", route: "/organizations/<code>/memberships/<domain>", path: |_| "/organizations/anderlecht/memberships/crm".into(), body: Form(|_| vec![("status", "interested".into())]), expect: [401, 403, 403, 403, 303, 303] },
+        Row { method: "PATCH", route: "/api/v1/organizations/<code>", path: |_| "/api/v1/organizations/anderlecht".into(), body: Json(|_| json!({"requires_enrollment_approval": true})), expect: [401, 403, 200, 404, 403, 200] },
+        Row { method: "POST", route: "/organizations/<code>/settings", path: |_| "/organizations/anderlecht/settings".into(), body: Form(|_| vec![("requires_enrollment_approval", "true".into())]), expect: [401, 403, 303, 404, 403, 303] },
         // Key users.
         Row { method: "GET", route: "/key-users?<filter..>", path: |_| "/key-users".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/api/v1/key-users?<filter..>", path: |_| "/api/v1/key-users".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },

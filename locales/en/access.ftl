@@ -159,6 +159,9 @@ key-users-certified = Certified key users
 key-users-certified-of = { $certified } / { $required } certified key users
 membership-edit = Change
 membership-saved = The membership is saved.
+organization-settings-saved = Settings saved.
+organization-requires-approval = Enrolment requests from this organisation's staff wait for its HR's approval
+organization-no-approval = This organisation's staff enrol without HR approval
 
 ## Key users
 key-users-title = Key users

@@ -159,6 +159,9 @@ key-users-certified = Utilisateurs clés certifiés
 key-users-certified-of = { $certified } / { $required } utilisateurs clés certifiés
 membership-edit = Modifier
 membership-saved = L'adhésion est enregistrée.
+organization-settings-saved = Paramètres enregistrés.
+organization-requires-approval = Les demandes d'inscription du personnel de cette organisation attendent l'accord de ses RH
+organization-no-approval = Le personnel de cette organisation s'inscrit sans accord des RH
 
 ## Utilisateurs clés
 key-users-title = Utilisateurs clés

@@ -159,6 +159,9 @@ key-users-certified = Gecertificeerde sleutelgebruikers
 key-users-certified-of = { $certified } / { $required } gecertificeerde sleutelgebruikers
 membership-edit = Wijzigen
 membership-saved = Het lidmaatschap is opgeslagen.
+organization-settings-saved = Instellingen opgeslagen.
+organization-requires-approval = Inschrijvingsaanvragen van het personeel van deze organisatie wachten op goedkeuring door haar HR
+organization-no-approval = Het personeel van deze organisatie schrijft zich in zonder goedkeuring door HR
 
 ## Sleutelgebruikers
 key-users-title = Sleutelgebruikers

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::db::schema::{domains, memberships, organizations};
 use crate::db::DbConn;
 use crate::domain::access::{Actor, STAFF};
+use crate::domain::accounts::Role;
 use crate::domain::{audit, now, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
 
@@ -317,8 +318,10 @@ fn parse_date(field: &str, value: Option<&str>, errors: &mut FieldErrors) -> Opt
     }
 }
 
-/// Sets a membership (admins and planners), audited with the date it takes effect.
-/// `status_since` defaults to today; `go_live_on` and `required_key_users` to their values.
+/// Sets a membership (admins and planners), audited with the date it takes effect. Nothing
+/// changes that the input does not change: a missing status, go-live or number of key users
+/// keeps its value (a blank go-live clears it); `status_since` keeps its value unless given,
+/// or today when the status changes.
 pub fn update_membership(
     conn: &mut DbConn,
     actor: &Actor,
@@ -342,6 +345,7 @@ pub fn update_membership(
             errors.add("status", Message::new("field-status-invalid"));
             None
         }),
+        None if current.is_some() => current.as_ref().map(|m| m.status),
         None => {
             errors.add("status", Message::new("field-required"));
             None
@@ -368,9 +372,15 @@ pub fn update_membership(
     let Some(status) = status else {
         return Err(AppError::internal("validated status missing"));
     };
+    let status_since = match (&current, status_since) {
+        (Some(current), Some(given)) if given != current.status_since => given,
+        (Some(current), _) if current.status == status => current.status_since,
+        (_, given) if current.is_none() => given.unwrap_or_else(|| now().date()),
+        _ => now().date(),
+    };
     let change = MembershipChange {
         status,
-        status_since: status_since.unwrap_or_else(|| now().date()),
+        status_since,
         go_live_on: if input.go_live_on.is_some() {
             go_live_on
         } else {
@@ -401,6 +411,61 @@ pub fn update_membership(
             },
         )
     })?;
+    views(conn, Some(organization_code))?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// The body of `PATCH /api/v1/organizations/{code}` and of the approval form.
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct OrganizationSettings {
+    pub requires_enrollment_approval: Option<bool>,
+}
+
+/// Whether the actor may change the organisation's settings: admins, and its own HR.
+pub fn may_change_settings(actor: &Actor, organization_id: i64) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::Hr => actor.organization_id == Some(organization_id),
+        _ => false,
+    }
+}
+
+/// Whether its members' enrolment requests wait for its HR: HR of the organisation and admins
+/// decide (another organisation's HR gets 404), audited.
+pub fn update_settings(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organization_code: &str,
+    settings: &OrganizationSettings,
+) -> Result<OrganizationView, AppError> {
+    actor.require(&[Role::Admin, Role::Hr])?;
+    let organization = by_code(conn, organization_code)?;
+    actor.check_organization(organization.id)?;
+    let Some(required) = settings.requires_enrollment_approval else {
+        return Err(AppError::invalid(
+            "requires_enrollment_approval",
+            Message::new("field-required"),
+        ));
+    };
+    if required != organization.requires_enrollment_approval {
+        crate::db::transaction(conn, |conn| {
+            diesel::update(organizations::table.find(organization.id))
+                .set(organizations::requires_enrollment_approval.eq(required))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                audit::Event {
+                    actor_account_id: Some(actor.account_id),
+                    organization_id: Some(organization.id),
+                    action: "organization.approval_changed",
+                    entity: "organization",
+                    entity_id: Some(organization.id),
+                    detail: json!({ "requires_enrollment_approval": required }),
+                },
+            )
+        })?;
+    }
     views(conn, Some(organization_code))?
         .pop()
         .ok_or(AppError::NotFound)

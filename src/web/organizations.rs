@@ -2,13 +2,15 @@
 //! membership changes admins and planners make.
 
 use rocket::serde::json::Json;
-use rocket::{get, post, put, routes, Route};
+use rocket::{get, patch, post, put, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
 use crate::domain::access::STAFF;
 use crate::domain::catalogue::{self, Domain};
-use crate::domain::organizations::{self, MembershipInput, MembershipStatus, OrganizationView};
+use crate::domain::organizations::{
+    self, MembershipInput, MembershipStatus, OrganizationSettings, OrganizationView,
+};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
@@ -62,6 +64,7 @@ struct OrganizationPage {
     organization: OrganizationView,
     statuses: Vec<&'static str>,
     can_edit: bool,
+    can_change_settings: bool,
 }
 
 #[get("/organizations/<code>")]
@@ -72,11 +75,16 @@ async fn show(
     code: String,
 ) -> Result<Template, AppError> {
     let domains = domain_columns(&db, &page).await?;
-    let organization = db
-        .run(move |conn| organizations::views(conn, Some(&code)))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let actor = user.actor();
+    let (organization, can_change_settings) = db
+        .run(move |conn| {
+            let id = organizations::by_code(conn, &code)?.id;
+            let view = organizations::views(conn, Some(&code))?
+                .pop()
+                .ok_or(AppError::NotFound)?;
+            Ok((view, organizations::may_change_settings(&actor, id)))
+        })
+        .await?;
     Ok(Template::render(
         "organizations/show",
         OrganizationPage {
@@ -85,6 +93,7 @@ async fn show(
             organization,
             statuses: MembershipStatus::ALL.iter().map(|s| s.as_str()).collect(),
             can_edit: STAFF.contains(&user.role()),
+            can_change_settings,
         },
     ))
 }
@@ -150,6 +159,45 @@ async fn update_membership(
     done(target, page.locale(), Message::new("membership-saved"))
 }
 
+/// `PATCH /api/v1/organizations/{code}` `{requires_enrollment_approval}`.
+#[patch("/api/v1/organizations/<code>", data = "<input>")]
+async fn api_update_settings(
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    input: JsonBody<OrganizationSettings>,
+) -> Result<Json<OrganizationView>, AppError> {
+    let actor = user.actor();
+    let input = input.into_inner();
+    Ok(Json(
+        db.run(move |conn| organizations::update_settings(conn, &actor, &code, &input))
+            .await?,
+    ))
+}
+
+/// The approval setting's form: an unticked box is not sent, so `false` when absent.
+#[post("/organizations/<code>/settings", data = "<form>")]
+async fn update_settings(
+    page: PageContext,
+    db: Db,
+    user: CurrentUser,
+    code: String,
+    form: CsrfForm<OrganizationSettings>,
+) -> FormResponse {
+    let actor = user.actor();
+    let input = OrganizationSettings {
+        requires_enrollment_approval: Some(form.0.requires_enrollment_approval.unwrap_or(false)),
+    };
+    let target = format!("/organizations/{code}");
+    db.run(move |conn| organizations::update_settings(conn, &actor, &code, &input))
+        .await?;
+    done(
+        target,
+        page.locale(),
+        Message::new("organization-settings-saved"),
+    )
+}
+
 pub fn routes() -> Vec<Route> {
     routes![
         index,
@@ -157,6 +205,8 @@ pub fn routes() -> Vec<Route> {
         api_index,
         api_show,
         api_update_membership,
-        update_membership
+        update_membership,
+        api_update_settings,
+        update_settings
     ]
 }
