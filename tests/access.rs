@@ -809,3 +809,58 @@ db_test!(hr_decides_whether_enrolments_need_its_approval, |db| {
     );
     assert_eq!(events["total"], 2);
 });
+
+/// The `href` of a page's "next" link.
+fn next_link(html: &str) -> String {
+    let link = &html[html.find("rel=\"next\" href=\"").expect("a next page") + 17..];
+    link[..link.find('"').unwrap()]
+        .replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+}
+
+db_test!(pagers_keep_the_filters, |db| {
+    let app = TestApp::start_demo(db);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    for i in 0..3 {
+        let (status, _) = app.api(
+            "POST",
+            "/api/v1/people",
+            Some(&hr),
+            Some(json!({"full_name": format!("Paged {i}"), "email": format!("paged.{i}@anderlecht.example"), "language": "fr"})),
+        );
+        assert_eq!(status, Status::Created);
+    }
+    let mut browser = app.sign_in(ADMIN, DEMO_PASSWORD);
+    let (_, html) = app.visit(&mut browser, "/audit?action=person.created&per_page=2");
+    let next = next_link(&html);
+    assert!(
+        next.contains("action=person.created") && next.contains("per_page=2"),
+        "{next}"
+    );
+    let (status, page2) = app.visit(&mut browser, &next);
+    assert_eq!(status, Status::Ok, "{next}");
+    assert!(page2.contains("person.created") && !page2.contains("demo.loaded"));
+
+    let (_, html) = app.visit(
+        &mut browser,
+        "/sessions?domain=finance&tier=trainer&per_page=2",
+    );
+    let next = next_link(&html);
+    assert!(
+        ["domain=finance", "tier=trainer", "per_page=2", "page=2"]
+            .iter()
+            .all(|p| next.contains(p)),
+        "{next}"
+    );
+    let (_, total) = app.api(
+        "GET",
+        "/api/v1/sessions?domain=finance&tier=trainer",
+        Some(&hr),
+        None,
+    );
+    let (_, all) = app.api("GET", "/api/v1/sessions", Some(&hr), None);
+    assert!(
+        total["total"].as_i64() < all["total"].as_i64(),
+        "the filter narrows the list"
+    );
+});

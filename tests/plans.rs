@@ -1108,3 +1108,61 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     let (status, _) = app.visit(&mut browser, "/plans?year=2031");
     assert_eq!(status, Status::Ok);
 });
+
+db_test!(a_refused_plan_form_shows_what_was_typed, |db| {
+    let app = TestApp::start(db);
+    let person = {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        staff_accounts(conn);
+        let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
+        module(conn, "finance", "FORM-EU", Tier::EndUser, false);
+        person(conn, a, "typist", PersonLanguage::Fr, "finance")
+    };
+    let mut hr = app.sign_in("hr@anderlecht.example", PASSWORD);
+    let path = format!("/people/{person}/plans/2031");
+    app.visit(&mut hr, &path);
+    let (status, html, _) = app.submit(
+        &mut hr,
+        &path,
+        &[
+            ("status", "agreed"),
+            ("items[0].module", "form-eu"),
+            ("items[0].note", "first, kept"),
+            ("items[0].priority", "1"),
+            ("items[1].module", "no-such-module"),
+            ("items[1].note", "typed before the error"),
+            ("items[1].priority", "2"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    for typed in [
+        "form-eu",
+        "first, kept",
+        "no-such-module",
+        "typed before the error",
+    ] {
+        assert!(
+            html.contains(&format!("value=\"{typed}\"")),
+            "{typed} is shown again"
+        );
+    }
+    assert!(
+        html.contains("<option value=\"agreed\" selected>"),
+        "the status typed"
+    );
+    assert!(
+        html.contains("Ligne 2 · Module"),
+        "the error names the line and the field"
+    );
+    assert!(!html.contains("<strong>items[1].module</strong>"));
+    assert!(html.contains("aria-invalid=\"true\""));
+    // Nothing was saved.
+    let (_, plan) = app.api(
+        "GET",
+        &format!("/api/v1/people/{person}/plans/2031"),
+        Some(&app.token("hr@anderlecht.example", PASSWORD)),
+        None,
+    );
+    assert!(plan["items"].as_array().unwrap().is_empty(), "{plan}");
+});

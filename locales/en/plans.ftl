@@ -86,3 +86,4 @@ capacity-wanted = Wanted
 capacity-already = Already
 capacity-need = Missing here
 field-period-unknown = This period is not one of the year's.
+form-line = Line { $n }

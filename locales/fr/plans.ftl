@@ -86,3 +86,4 @@ capacity-wanted = Voulu
 capacity-already = Déjà
 capacity-need = Manque ici
 field-period-unknown = Cette période n'appartient pas à l'année.
+form-line = Ligne { $n }

@@ -86,3 +86,4 @@ capacity-wanted = Gewenst
 capacity-already = Al
 capacity-need = Ontbreekt hier
 field-period-unknown = Deze periode hoort niet bij het jaar.
+form-line = Regel { $n }

@@ -365,7 +365,12 @@ pub fn save_individual(
         }
         let priority = item.priority.unwrap_or(2);
         if !(1..=3).contains(&priority) {
-            errors.add(field("priority"), Message::new("field-number-range"));
+            errors.add(
+                field("priority"),
+                Message::new("field-number-range")
+                    .arg("min", "1")
+                    .arg("max", "3"),
+            );
         }
         let target_on = date_in_year(
             &mut errors,
@@ -375,7 +380,10 @@ pub fn save_individual(
         );
         let note = non_blank(item.note.as_deref());
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_TEXT) {
-            errors.add(field("note"), Message::new("field-too-long"));
+            errors.add(
+                field("note"),
+                Message::new("field-too-long").arg("max", MAX_TEXT.to_string()),
+            );
         }
         if non_blank(item.module.as_deref()).is_none() && target_on.is_none() && note.is_none() {
             // A blank line of the form: nothing to keep.
@@ -789,14 +797,22 @@ pub fn save_collective(
         };
         let headcount = target.headcount.unwrap_or(0);
         if !(1..=100_000).contains(&headcount) {
-            errors.add(field("headcount"), Message::new("field-number-range"));
+            errors.add(
+                field("headcount"),
+                Message::new("field-number-range")
+                    .arg("min", "1")
+                    .arg("max", "100000"),
+            );
         }
         let profile = non_blank(target.profile.as_deref());
         if profile
             .as_ref()
             .is_some_and(|p| p.chars().count() > MAX_TEXT)
         {
-            errors.add(field("profile"), Message::new("field-too-long"));
+            errors.add(
+                field("profile"),
+                Message::new("field-too-long").arg("max", MAX_TEXT.to_string()),
+            );
         }
         let due_on = date_in_year(&mut errors, field("due_on"), target.due_on.as_deref(), year);
         if non_blank(target.module.as_deref()).is_none() && target.headcount.is_none() {

@@ -18,6 +18,8 @@ struct AuditPage {
     events: Paged<EventView>,
     pages: i64,
     filter: EventFilter,
+    /// The filters, for the pager's links.
+    query: String,
 }
 
 #[get("/audit?<page>&<per_page>&<filter..>")]
@@ -41,6 +43,7 @@ async fn index(
             page: page_context.titled("audit-title"),
             pages: events.pages(),
             events,
+            query: crate::web::forms::pager_query(&shown, request),
             filter: shown,
         },
     ))

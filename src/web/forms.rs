@@ -53,3 +53,60 @@ pub fn safe_next(next: Option<&str>) -> String {
         _ => "/".to_owned(),
     }
 }
+
+/// A list's filters (and its page size) as a query string, so that the pager's links keep
+/// them: every field of `filter` that is set, percent-encoded.
+pub fn pager_query<F: Serialize>(filter: &F, request: crate::domain::PageRequest) -> String {
+    let mut pairs: Vec<String> = match serde_json::to_value(filter) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let text = match value {
+                    serde_json::Value::String(text) if !text.trim().is_empty() => text,
+                    serde_json::Value::Number(n) => n.to_string(),
+                    serde_json::Value::Bool(b) => b.to_string(),
+                    _ => return None,
+                };
+                Some(format!(
+                    "{name}={}",
+                    rocket::http::RawStr::new(&text).percent_encode()
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if request.per_page != crate::domain::PageRequest::DEFAULT_PER_PAGE {
+        pairs.push(format!("per_page={}", request.per_page));
+    }
+    pairs.join("&")
+}
+
+/// The errors of a form with rows (`items[3].module`), each named as a person reads it:
+/// "Line 4 · Module: …". Other fields keep their label's key (`field-status`).
+pub fn labelled_errors(locale: Locale, errors: &Errors) -> Vec<String> {
+    errors
+        .iter()
+        .map(|(field, messages)| {
+            let label = match field
+                .split_once('[')
+                .and_then(|(_, rest)| rest.split_once("]."))
+            {
+                Some((index, name)) => {
+                    let line = index.parse::<usize>().map(|i| i + 1).unwrap_or(0);
+                    format!(
+                        "{} · {}",
+                        locale.message(&Message::new("form-line").arg("n", line.to_string())),
+                        locale.tr(&field_key(name))
+                    )
+                }
+                None => locale.tr(&field_key(field)),
+            };
+            format!("{label}: {}", messages.join(" "))
+        })
+        .collect()
+}
+
+/// The label key of a field: `target_on` → `field-target-on`.
+fn field_key(name: &str) -> String {
+    format!("field-{}", name.replace('_', "-"))
+}

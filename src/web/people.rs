@@ -38,23 +38,6 @@ struct PeoplePage {
     can_manage: bool,
 }
 
-/// The filters as a query string, for the pagination links.
-fn filter_query(f: &PeopleFilter) -> String {
-    let pairs = [
-        ("organization", &f.organization),
-        ("profile", &f.profile),
-        ("language", &f.language),
-        ("q", &f.q),
-        ("status", &f.status),
-    ];
-    pairs
-        .iter()
-        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
-        .map(|(k, v)| format!("{k}={}", rocket::http::RawStr::new(v).percent_encode()))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 #[get("/people?<page>&<per_page>&<filter..>")]
 async fn index(
     page_context: PageContext,
@@ -84,7 +67,7 @@ async fn index(
             page: page_context.titled("people-title"),
             pages: people.pages(),
             people,
-            query: filter_query(&shown),
+            query: crate::web::forms::pager_query(&shown, request),
             filter: shown,
             profiles,
             organizations,

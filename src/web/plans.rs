@@ -7,12 +7,13 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::domain::now;
 use crate::domain::plans::{
-    self, CollectivePlan, CollectivePlanInput, IndividualPlan, IndividualPlanInput, PlanOverview,
+    self, CollectivePlan, CollectivePlanInput, IndividualPlan, IndividualPlanInput, PlanItemInput,
+    PlanOverview, TargetInput,
 };
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::exports::{self, Download};
-use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::forms::{done, labelled_errors, redisplay, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::session::Confirm;
@@ -82,8 +83,34 @@ async fn api_save_individual(
 struct IndividualPage {
     page: PageContext,
     plan: IndividualPlan,
-    blank_lines: Vec<usize>,
-    errors: Errors,
+    /// What the edit form shows: the stored plan, or what was typed when it was refused.
+    form: IndividualPlanInput,
+    /// The errors, each with the line and field it is about.
+    problems: Vec<String>,
+    /// The fields in error (`items[1].module`: Tera cannot look such keys up in `errors`).
+    invalid: Vec<String>,
+}
+
+/// The edit form's lines: the plan's items and a few blank ones.
+fn individual_form(plan: &IndividualPlan) -> IndividualPlanInput {
+    let mut items: Vec<PlanItemInput> = plan
+        .items
+        .iter()
+        .map(|i| PlanItemInput {
+            module: Some(i.module.clone()),
+            target_on: i.target_on.map(|d| d.to_string()),
+            priority: Some(i.priority),
+            note: i.note.clone(),
+        })
+        .collect();
+    items.extend((0..BLANK_LINES).map(|_| PlanItemInput {
+        priority: Some(2),
+        ..PlanItemInput::default()
+    }));
+    IndividualPlanInput {
+        status: plan.status.map(|s| s.as_str().to_owned()),
+        items,
+    }
 }
 
 async fn individual_page(
@@ -92,6 +119,7 @@ async fn individual_page(
     user: &CurrentUser,
     id: i64,
     year: i32,
+    typed: Option<IndividualPlanInput>,
 ) -> Result<IndividualPage, AppError> {
     let actor = user.actor();
     let plan = db
@@ -99,9 +127,10 @@ async fn individual_page(
         .await?;
     Ok(IndividualPage {
         page: page.titled("plan-title"),
-        blank_lines: (plan.items.len()..plan.items.len() + BLANK_LINES).collect(),
+        form: typed.unwrap_or_else(|| individual_form(&plan)),
         plan,
-        errors: Errors::new(),
+        problems: Vec::new(),
+        invalid: Vec::new(),
     })
 }
 
@@ -115,7 +144,7 @@ async fn individual(
 ) -> Result<Template, AppError> {
     Ok(Template::render(
         "plans/individual",
-        individual_page(page, &db, &user, id, year).await?,
+        individual_page(page, &db, &user, id, year, None).await?,
     ))
 }
 
@@ -130,6 +159,7 @@ async fn save_individual(
 ) -> FormResponse {
     let actor = user.actor();
     let input = form.0;
+    let typed = input.clone();
     let locale = page.locale();
     match db
         .run(move |conn| plans::save_individual(conn, &actor, id, year, &input))
@@ -141,9 +171,10 @@ async fn save_individual(
             Message::new("plan-saved"),
         ),
         Err(error) => {
-            let context = individual_page(page, &db, &user, id, year).await?;
+            let context = individual_page(page, &db, &user, id, year, Some(typed)).await?;
             redisplay(locale, error, "plans/individual", |errors| IndividualPage {
-                errors,
+                problems: labelled_errors(locale, &errors),
+                invalid: errors.keys().cloned().collect(),
                 ..context
             })
         }
@@ -239,8 +270,31 @@ async fn api_draft_collective(
 struct CollectivePage {
     page: PageContext,
     plan: CollectivePlan,
-    blank_lines: Vec<usize>,
-    errors: Errors,
+    /// What the edit form shows: the stored targets, or what was typed when refused.
+    form: CollectivePlanInput,
+    /// The errors, each with the line and field it is about.
+    problems: Vec<String>,
+    /// The fields in error (`items[1].module`: Tera cannot look such keys up in `errors`).
+    invalid: Vec<String>,
+}
+
+/// The edit form's lines: the plan's targets and a few blank ones.
+fn collective_form(plan: &CollectivePlan) -> CollectivePlanInput {
+    let mut targets: Vec<TargetInput> = plan
+        .targets
+        .iter()
+        .map(|t| TargetInput {
+            module: Some(t.module.clone()),
+            profile: t.profile.clone(),
+            headcount: Some(t.headcount),
+            due_on: t.due_on.map(|d| d.to_string()),
+        })
+        .collect();
+    targets.extend((0..BLANK_LINES).map(|_| TargetInput::default()));
+    CollectivePlanInput {
+        status: plan.status.map(|s| s.as_str().to_owned()),
+        targets,
+    }
 }
 
 async fn collective_page(
@@ -249,6 +303,7 @@ async fn collective_page(
     user: &CurrentUser,
     code: String,
     year: i32,
+    typed: Option<CollectivePlanInput>,
 ) -> Result<CollectivePage, AppError> {
     let actor = user.actor();
     let plan = db
@@ -256,9 +311,10 @@ async fn collective_page(
         .await?;
     Ok(CollectivePage {
         page: page.titled("collective-plan-title"),
-        blank_lines: (plan.targets.len()..plan.targets.len() + BLANK_LINES).collect(),
+        form: typed.unwrap_or_else(|| collective_form(&plan)),
         plan,
-        errors: Errors::new(),
+        problems: Vec::new(),
+        invalid: Vec::new(),
     })
 }
 
@@ -272,7 +328,7 @@ async fn collective(
 ) -> Result<Template, AppError> {
     Ok(Template::render(
         "plans/collective",
-        collective_page(page, &db, &user, code, year).await?,
+        collective_page(page, &db, &user, code, year, None).await?,
     ))
 }
 
@@ -287,6 +343,7 @@ async fn save_collective(
 ) -> FormResponse {
     let actor = user.actor();
     let input = form.0;
+    let typed = input.clone();
     let locale = page.locale();
     let asked = code.clone();
     match db
@@ -299,9 +356,10 @@ async fn save_collective(
             Message::new("plan-saved"),
         ),
         Err(error) => {
-            let context = collective_page(page, &db, &user, code, year).await?;
+            let context = collective_page(page, &db, &user, code, year, Some(typed)).await?;
             redisplay(locale, error, "plans/collective", |errors| CollectivePage {
-                errors,
+                problems: labelled_errors(locale, &errors),
+                invalid: errors.keys().cloned().collect(),
                 ..context
             })
         }

@@ -33,6 +33,8 @@ struct ListPage {
     sessions: Paged<ListRow>,
     pages: i64,
     filter: SessionFilter,
+    /// The filters, for the pager's links.
+    query: String,
     domains: Vec<Domain>,
     can_manage: bool,
 }
@@ -99,6 +101,7 @@ async fn index(
             page: page_context.titled("sessions-title"),
             pages: sessions.pages(),
             sessions: sessions.map(|view| ListRow::new(view, locale)),
+            query: crate::web::forms::pager_query(&shown, request),
             filter: shown,
             domains,
             can_manage: user.is_some_and(|u| STAFF.contains(&u.role())),
