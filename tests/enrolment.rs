@@ -1304,3 +1304,111 @@ db_test!(changes_made_by_the_system_are_audited, |db| {
     assert!(completed >= 1);
     assert_eq!(system_events(&app, "session.completed", training), 1);
 });
+
+db_test!(
+    a_seat_given_up_lets_its_holder_be_promoted_where_they_wait,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        module(&app, &planner, "elsewhere", "end_user", json!({}));
+        let organizer = json!({ "organizer": "anderlecht" });
+        let (a, b) = (
+            session(&app, &planner, "elsewhere", 14, 1, organizer.clone()),
+            session(&app, &planner, "elsewhere", 14, 1, organizer),
+        );
+        let people = add_people(&app, "anderlecht", 2, "elsewhere");
+        let (first, busy) = (people[0], people[1]);
+        enrol(&app, &planner, a, Some(first));
+        let (_, waiting) = enrol(&app, &planner, a, Some(busy));
+        let (_, held) = enrol(&app, &planner, b, Some(busy));
+        // A's seat frees while `busy` sits in B at the same time: A keeps it free…
+        let (_, seat) = {
+            let id = enrollments::table
+                .filter(enrollments::session_id.eq(a))
+                .filter(enrollments::person_id.eq(first))
+                .select(enrollments::id)
+                .first::<i64>(&mut *app.conn())
+                .unwrap();
+            app.api(
+                "POST",
+                &format!("/api/v1/enrollments/{id}/cancel"),
+                Some(&planner),
+                Some(json!({})),
+            )
+        };
+        assert_eq!(seat["status"], "cancelled");
+        assert_eq!(
+            status_of(&app, waiting["id"].as_i64().unwrap()),
+            "waitlisted"
+        );
+        // …until `busy` gives up B: then A's free seat is theirs.
+        app.api(
+            "POST",
+            &format!("/api/v1/enrollments/{}/cancel", held["id"]),
+            Some(&planner),
+            Some(json!({})),
+        );
+        assert_eq!(
+            status_of(&app, waiting["id"].as_i64().unwrap()),
+            "confirmed"
+        );
+        assert_eq!((seats_taken(&app, a), seats_taken(&app, b)), (1, 0));
+    }
+);
+
+db_test!(
+    a_corrected_attendance_takes_back_the_certification_it_gave,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        let hr = app.token(HR, DEMO_PASSWORD);
+        module(
+            &app,
+            &planner,
+            "corrected-ku",
+            "trainer",
+            json!({ "certifies_trainer": true }),
+        );
+        let training = session(&app, &planner, "corrected-ku", -1, 4, json!({}));
+        let person = add_people(&app, "anderlecht", 1, "corrected")[0];
+        let (_, key_user) = app.api(
+            "POST",
+            "/api/v1/key-users",
+            Some(&hr),
+            Some(json!({ "person_id": person, "domain": "finance" })),
+        );
+        enrol(&app, &planner, training, Some(person));
+        let status = || -> String {
+            key_users::table
+                .find(key_user["id"].as_i64().unwrap())
+                .select(key_users::status)
+                .first(&mut *app.conn())
+                .unwrap()
+        };
+        let attendance = |passed: bool| {
+            app.api(
+                "PUT",
+                &format!("/api/v1/sessions/{training}/attendance"),
+                Some(&planner),
+                Some(json!([{ "person_id": person, "attended": true, "passed": passed }])),
+            )
+            .0
+        };
+        assert_eq!(attendance(true), Status::Ok);
+        assert_eq!(status(), "certified");
+        assert_eq!(
+            attendance(false),
+            Status::Ok,
+            "the trainer corrects a mistake"
+        );
+        assert_eq!(status(), "in_training");
+        assert_eq!(
+            system_events(
+                &app,
+                "key_user.certification_withdrawn",
+                key_user["id"].as_i64().unwrap()
+            ),
+            1
+        );
+    }
+);

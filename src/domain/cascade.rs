@@ -307,6 +307,64 @@ pub fn certify_by_attendance(
     Ok(())
 }
 
+/// A correction of attendance (a pass turned into a fail or an absence) takes back a
+/// certification that this attendance gave: when the key user is no longer trained in any
+/// certifying module of the domain and was last certified by the system, not by a planner's
+/// hand, they are in training again; audited as the system's.
+pub fn recheck_certification(
+    conn: &mut DbConn,
+    person_id: i64,
+    domain_id: i64,
+) -> Result<(), AppError> {
+    use crate::db::schema::{audit_events, enrollments, modules, training_sessions};
+    let Some(key_user_id) = key_users::table
+        .filter(key_users::person_id.eq(person_id))
+        .filter(key_users::domain_id.eq(domain_id))
+        .filter(key_users::status.eq(KeyUserStatus::Certified.as_str()))
+        .select(key_users::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let results: Vec<(String, Option<bool>, bool)> = enrollments::table
+        .inner_join(training_sessions::table.inner_join(modules::table))
+        .filter(enrollments::person_id.eq(person_id))
+        .filter(modules::domain_id.eq(domain_id))
+        .filter(modules::certifies_trainer.eq(true))
+        .select((enrollments::status, enrollments::passed, modules::assessed))
+        .load(conn)?;
+    let still_trained = results.into_iter().any(|(status, passed, assessed)| {
+        crate::domain::enrollments::EnrollmentStatus::parse(&status)
+            .is_some_and(|status| crate::domain::rules::is_trained(status, passed, assessed))
+    });
+    let last_certified_by: Option<Option<i64>> = audit_events::table
+        .filter(audit_events::action.eq("key_user.certified"))
+        .filter(audit_events::entity.eq("key_user"))
+        .filter(audit_events::entity_id.eq(key_user_id))
+        .order(audit_events::id.desc())
+        .select(audit_events::actor_account_id)
+        .first(conn)
+        .optional()?;
+    if still_trained || last_certified_by != Some(None) {
+        return Ok(());
+    }
+    diesel::update(key_users::table.find(key_user_id))
+        .set((
+            key_users::status.eq(KeyUserStatus::InTraining.as_str()),
+            key_users::certified_on.eq(None::<NaiveDate>),
+            key_users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    audit_system_change(
+        conn,
+        key_user_id,
+        person_id,
+        "key_user.certification_withdrawn",
+        json!({ "via": "attendance corrected" }),
+    )
+}
+
 /// Audits a change the system made to a key user (no account acted).
 fn audit_system_change(
     conn: &mut DbConn,

@@ -181,6 +181,49 @@ fn seated_elsewhere_at_the_time(
     .get_result(conn)?)
 }
 
+/// The other sessions, overlapping `session`, where the person waits: a seat they held in
+/// `session` kept them from being promoted there.
+pub fn waiting_at_the_time(
+    conn: &mut DbConn,
+    person_id: i64,
+    session: &sessions::Session,
+) -> Result<Vec<i64>, AppError> {
+    Ok(enrollments::table
+        .inner_join(training_sessions::table)
+        .filter(enrollments::person_id.eq(person_id))
+        .filter(enrollments::status.eq(EnrollmentStatus::Waitlisted.as_str()))
+        .filter(training_sessions::id.ne(session.id))
+        .filter(training_sessions::starts_at.lt(session.ends_at))
+        .filter(training_sessions::ends_at.gt(session.starts_at))
+        .select(training_sessions::id)
+        .load(conn)?)
+}
+
+/// Locks sessions in ascending id order, so that two transactions that lock several never
+/// wait on each other (PostgreSQL would abort one as a deadlock).
+pub fn lock_in_order(conn: &mut DbConn, ids: &mut Vec<i64>) -> Result<(), AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids.iter() {
+        sessions::lock(conn, *id)?;
+    }
+    Ok(())
+}
+
+/// After the person's seat in `session` went: the sessions where they wait at that time may
+/// now promote them. Call with those sessions locked (`waiting_at_the_time`).
+pub fn seat_released(
+    conn: &mut DbConn,
+    person_id: i64,
+    session: &sessions::Session,
+    public_url: &str,
+) -> Result<(), AppError> {
+    for other in waiting_at_the_time(conn, person_id, session)? {
+        promote(conn, other, public_url)?;
+    }
+    Ok(())
+}
+
 /// Gives free seats to the waitlist, first come first served, each promoted person told and
 /// the promotion audited with the system as actor. Nobody is promoted once the session has
 /// started, nor into a seat that overlaps one they hold (they keep their place in line).
@@ -469,8 +512,11 @@ pub fn cancel(
     public_url: &str,
 ) -> Result<Outcome, AppError> {
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
+    let session = sessions::find(conn, enrollment.session_id)?;
+    let mut involved = waiting_at_the_time(conn, enrollment.person_id, &session)?;
+    involved.push(session.id);
     crate::db::transaction(conn, |conn| {
-        sessions::lock(conn, enrollment.session_id)?;
+        lock_in_order(conn, &mut involved)?;
         let enrollment = find(conn, id)?;
         match enrollment.status {
             EnrollmentStatus::Confirmed
@@ -490,6 +536,7 @@ pub fn cancel(
         if enrollment.status == EnrollmentStatus::Confirmed {
             free_seat(conn, enrollment.session_id)?;
             promote(conn, enrollment.session_id, public_url)?;
+            seat_released(conn, enrollment.person_id, &session, public_url)?;
         }
         outcome(conn, id)
     })
@@ -686,6 +733,8 @@ pub fn record_attendance(
                     domain_id,
                     &session,
                 )?;
+            } else if certifies {
+                crate::domain::cascade::recheck_certification(conn, line.person_id, domain_id)?;
             }
         }
         errors.into_result()?;

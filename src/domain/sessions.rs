@@ -904,8 +904,20 @@ pub fn cancel(
     if session.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
+    // The seats go: those who held them may be promoted where they wait at the same time.
+    let seated: Vec<i64> = enrollments::table
+        .filter(enrollments::session_id.eq(id))
+        .filter(enrollments::status.eq(EnrollmentStatus::Confirmed.as_str()))
+        .select(enrollments::person_id)
+        .load(conn)?;
+    let mut involved = vec![id];
+    for person_id in &seated {
+        involved.extend(enrollment_rules::waiting_at_the_time(
+            conn, *person_id, &session,
+        )?);
+    }
     crate::db::transaction(conn, |conn| {
-        lock(conn, id)?;
+        enrollment_rules::lock_in_order(conn, &mut involved)?;
         let live: Vec<i64> = enrollments::table
             .filter(enrollments::session_id.eq(id))
             .filter(enrollments::status.eq_any([
@@ -915,10 +927,19 @@ pub fn cancel(
             ]))
             .select(enrollments::id)
             .load(conn)?;
+        // Seats already used (attended or absent) stay counted: they happened.
+        let used: i64 = enrollments::table
+            .filter(enrollments::session_id.eq(id))
+            .filter(enrollments::status.eq_any([
+                EnrollmentStatus::Attended.as_str(),
+                EnrollmentStatus::Absent.as_str(),
+            ]))
+            .count()
+            .get_result(conn)?;
         diesel::update(training_sessions::table.find(id))
             .set((
                 training_sessions::status.eq(SessionStatus::Cancelled.as_str()),
-                training_sessions::seats_taken.eq(0),
+                training_sessions::seats_taken.eq(used as i32),
                 training_sessions::revision.eq(training_sessions::revision + 1),
                 training_sessions::updated_at.eq(now()),
             ))
@@ -937,8 +958,11 @@ pub fn cancel(
                 public_url,
             )?;
         }
-        let session = find(conn, id)?;
-        record(conn, actor, "session.cancelled", &session)?;
-        Ok(session)
+        let cancelled = find(conn, id)?;
+        record(conn, actor, "session.cancelled", &cancelled)?;
+        for person_id in &seated {
+            enrollment_rules::seat_released(conn, *person_id, &session, public_url)?;
+        }
+        Ok(cancelled)
     })
 }
