@@ -487,6 +487,7 @@ db_test!(
 db_test!(years_and_filter_values_have_one_answer, |db| {
     let app = TestApp::start_demo(db);
     let planner = app.token("planner@erap.example", DEMO_PASSWORD);
+    let admin = app.token("admin@formation.example", DEMO_PASSWORD);
     let person = get(&app, &planner, "/api/v1/people?per_page=1")["items"][0]["id"]
         .as_i64()
         .unwrap();
@@ -512,8 +513,17 @@ db_test!(years_and_filter_values_have_one_answer, |db| {
         ("/api/v1/cascade/tree?domain=astrology", "domain"),
         ("/api/v1/interests?language=de", "language"),
         ("/api/v1/interests?module=nope", "module"),
+        ("/api/v1/key-users?status=retired", "status"),
+        ("/api/v1/key-users?domain=astrology", "domain"),
+        ("/api/v1/key-users?organization=atlantis", "organization"),
+        ("/api/v1/modules?tier=manager", "tier"),
+        ("/api/v1/modules?domain=astrology", "domain"),
+        ("/api/v1/people?language=de", "language"),
+        ("/api/v1/people?status=gone", "status"),
+        ("/api/v1/people?organization=atlantis", "organization"),
+        ("/api/v1/audit?organization=atlantis", "organization"),
     ] {
-        let (status, body) = app.api("GET", path, Some(&planner), None);
+        let (status, body) = app.api("GET", path, Some(&admin), None);
         assert_eq!(status, Status::UnprocessableEntity, "{path}: {body}");
         assert!(body["error"]["fields"][field].is_array(), "{path}: {body}");
     }

@@ -80,6 +80,28 @@ pub fn list_key_users(
     filter: &KeyUserFilter,
 ) -> Result<Vec<KeyUserView>, AppError> {
     actor.require(KEY_USER_MANAGERS)?;
+    let mut errors = FieldErrors::default();
+    crate::domain::optional_code(
+        &mut errors,
+        "organization",
+        filter.organization.as_deref(),
+        Message::new("field-organization-unknown"),
+        |code| crate::domain::organizations::id_by_code(conn, code),
+    )?;
+    crate::domain::optional_code(
+        &mut errors,
+        "domain",
+        filter.domain.as_deref(),
+        Message::new("field-domain-unknown"),
+        |code| catalogue::domain_id_by_code(conn, code),
+    )?;
+    let _: Option<KeyUserStatus> = crate::domain::rules::code_filter(
+        &mut errors,
+        "status",
+        filter.status.as_deref(),
+        Message::new("field-status-invalid"),
+    );
+    errors.into_result()?;
     let mut query = key_user_rows()
         .select(KeyUserView::as_select())
         .order((organizations::code, domains::position, people::full_name))

@@ -187,6 +187,21 @@ pub struct ModuleFilter {
 
 /// The catalogue, by domain and code: two queries whatever its size.
 pub fn modules(conn: &mut DbConn, filter: &ModuleFilter) -> Result<Vec<ModuleView>, AppError> {
+    let mut errors = FieldErrors::default();
+    crate::domain::optional_code(
+        &mut errors,
+        "domain",
+        filter.domain.as_deref(),
+        Message::new("field-domain-unknown"),
+        |code| domain_id_by_code(conn, code),
+    )?;
+    let _: Option<Tier> = crate::domain::rules::code_filter(
+        &mut errors,
+        "tier",
+        filter.tier.as_deref(),
+        Message::new("field-tier-invalid"),
+    );
+    errors.into_result()?;
     let domain_codes: HashMap<i64, String> = domains::table
         .select((domains::id, domains::code))
         .load::<(i64, String)>(conn)?

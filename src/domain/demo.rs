@@ -780,7 +780,7 @@ fn fill(loader: &mut Loader<'_>) -> Result<DemoSummary, AppError> {
     // Key users: for every domain an organisation joined or intends to join, two (three for
     // the CPAS in Social) of its staff, preferring the profile the domain needs.
     let live_memberships: Vec<(i64, i64, String, Option<NaiveDate>, i32)> = memberships::table
-        .filter(memberships::status.eq_any(["joined", "intended"]))
+        .filter(memberships::status.eq_any(crate::domain::rules::joined_or_intended_codes()))
         .select((
             memberships::organization_id,
             memberships::domain_id,

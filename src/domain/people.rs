@@ -84,6 +84,15 @@ pub struct PersonView {
     pub active: bool,
 }
 
+text_enum! {
+    /// Which people a list shows: the active ones (the default), those who left, or all.
+    pub enum StaffStatus {
+        Active => "active",
+        Inactive => "inactive",
+        All => "all",
+    }
+}
+
 /// Filters of the people list (`?organization=&profile=&language=&q=&status=`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct PeopleFilter {
@@ -104,6 +113,27 @@ pub fn list(
     page: PageRequest,
 ) -> Result<Paged<PersonView>, AppError> {
     actor.require(PEOPLE_READERS)?;
+    let mut errors = FieldErrors::default();
+    crate::domain::optional_code(
+        &mut errors,
+        "organization",
+        filter.organization.as_deref(),
+        Message::new("field-organization-unknown"),
+        |code| crate::domain::organizations::id_by_code(conn, code),
+    )?;
+    let _: Option<PersonLanguage> = crate::domain::rules::code_filter(
+        &mut errors,
+        "language",
+        filter.language.as_deref(),
+        Message::new("field-language-invalid"),
+    );
+    let _: Option<StaffStatus> = crate::domain::rules::code_filter(
+        &mut errors,
+        "status",
+        filter.status.as_deref(),
+        Message::new("field-status-invalid"),
+    );
+    errors.into_result()?;
     let build = || {
         let mut query = people::table.inner_join(organizations::table).into_boxed();
         if let Some(organization_id) = actor.scope().organization_id() {
