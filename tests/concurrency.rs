@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::{concurrently, scalar, TestApp, DEMO_PASSWORD};
+use common::{add_people, concurrently, scalar, TestApp, DEMO_PASSWORD};
 use diesel::prelude::*;
-use formation::db::schema::{domains, memberships, modules, organizations, people};
+use formation::db::schema::{domains, memberships, modules, organizations};
 use rocket::http::Status;
 use serde_json::{json, Value};
 
@@ -22,29 +22,6 @@ fn all_answered(kind: &str, answers: &[(Status, Value)], expected: Status) {
     if let Some((status, body)) = answers.iter().find(|(s, _)| *s != expected) {
         panic!("{kind}: expected {expected}, got {status}: {body}");
     }
-}
-
-/// `n` people of an organisation, added directly, with their ids.
-fn add_people(app: &TestApp, organization: &str, n: usize) -> Vec<i64> {
-    let mut conn = app.conn();
-    let conn = &mut *conn;
-    let organization_id = formation::domain::organizations::by_code(conn, organization)
-        .unwrap()
-        .id;
-    (0..n)
-        .map(|i| {
-            diesel::insert_into(people::table)
-                .values((
-                    people::organization_id.eq(organization_id),
-                    people::full_name.eq(format!("Crowd {i}")),
-                    people::email.eq(format!("crowd.{i}@{organization}.example")),
-                    people::language.eq("fr"),
-                ))
-                .returning(people::id)
-                .get_result(conn)
-                .unwrap()
-        })
-        .collect()
 }
 
 /// A domain the organisation joined or intends to join, and one of its modules.
@@ -65,7 +42,7 @@ db_test!(simultaneous_hr_writes_all_succeed, |db| {
     let app = TestApp::start_demo(db);
     let hr = app.token(HR, DEMO_PASSWORD);
     let (domain, module) = joined_domain(&app, "anderlecht");
-    let crowd = add_people(&app, "anderlecht", REQUESTS);
+    let crowd = add_people(&app, "anderlecht", REQUESTS, "crowd");
 
     let people: Vec<_> = (0..REQUESTS)
         .map(|i| {

@@ -3,37 +3,14 @@
 
 mod common;
 
-use common::{concurrently, count, scalar, Backend, TestApp, DEMO_PASSWORD};
+use common::{add_people, concurrently, count, scalar, Backend, TestApp, DEMO_PASSWORD};
 use diesel::prelude::*;
-use formation::db::schema::{enrollments, key_users, people, training_sessions};
+use formation::db::schema::{enrollments, key_users, training_sessions};
 use rocket::http::{ContentType, Header, Status};
 use serde_json::{json, Value};
 
 const PLANNER: &str = "planner@erap.example";
 const HR: &str = "hr@anderlecht.example";
-
-/// Adds `n` people to an organisation directly (fast), returning their ids.
-fn add_people(app: &TestApp, organization: &str, n: usize, tag: &str) -> Vec<i64> {
-    let mut conn = app.conn();
-    let conn = &mut *conn;
-    let organization_id = formation::domain::organizations::by_code(conn, organization)
-        .unwrap()
-        .id;
-    (0..n)
-        .map(|i| {
-            diesel::insert_into(people::table)
-                .values((
-                    people::organization_id.eq(organization_id),
-                    people::full_name.eq(format!("{tag} {i}")),
-                    people::email.eq(format!("{tag}.{i}@{organization}.example")),
-                    people::language.eq(["fr", "nl", "en"][i % 3]),
-                ))
-                .returning(people::id)
-                .get_result(conn)
-                .unwrap()
-        })
-        .collect()
-}
 
 /// A module, created through the API by the planner.
 fn module(app: &TestApp, token: &str, code: &str, tier: &str, extra: Value) -> Value {
@@ -1269,24 +1246,7 @@ db_test!(changes_made_by_the_system_are_audited, |db| {
     let app = TestApp::start_demo(db);
     let planner = app.token(PLANNER, DEMO_PASSWORD);
     let hr = app.token(HR, DEMO_PASSWORD);
-    module(
-        &app,
-        &planner,
-        "audit-ku",
-        "trainer",
-        json!({ "certifies_trainer": true }),
-    );
-    let training = session(&app, &planner, "audit-ku", -1, 4, json!({}));
-    let person = add_people(&app, "anderlecht", 1, "audited")[0];
-    let (status, key_user) = app.api(
-        "POST",
-        "/api/v1/key-users",
-        Some(&hr),
-        Some(json!({ "person_id": person, "domain": "finance" })),
-    );
-    assert_eq!(status, Status::Created, "{key_user}");
-    let key_user = key_user["id"].as_i64().unwrap();
-    enrol(&app, &planner, training, Some(person));
+    let (training, person, key_user) = certifying_training(&app, &planner, &hr, "audit-ku");
     assert_eq!(
         system_events(&app, "key_user.training_started", key_user),
         1
@@ -1356,59 +1316,60 @@ db_test!(
     }
 );
 
-db_test!(
-    a_corrected_attendance_takes_back_the_certification_it_gave,
-    |db| {
-        let app = TestApp::start_demo(db);
-        let planner = app.token(PLANNER, DEMO_PASSWORD);
-        let hr = app.token(HR, DEMO_PASSWORD);
-        module(
-            &app,
-            &planner,
-            "corrected-ku",
-            "trainer",
-            json!({ "certifies_trainer": true }),
-        );
-        let training = session(&app, &planner, "corrected-ku", -1, 4, json!({}));
-        let person = add_people(&app, "anderlecht", 1, "corrected")[0];
-        let (_, key_user) = app.api(
-            "POST",
-            "/api/v1/key-users",
-            Some(&hr),
-            Some(json!({ "person_id": person, "domain": "finance" })),
-        );
-        enrol(&app, &planner, training, Some(person));
-        let status = || -> String {
-            key_users::table
-                .find(key_user["id"].as_i64().unwrap())
-                .select(key_users::status)
-                .first(&mut *app.conn())
-                .unwrap()
-        };
-        let attendance = |passed: bool| {
-            app.api(
-                "PUT",
-                &format!("/api/v1/sessions/{training}/attendance"),
-                Some(&planner),
-                Some(json!([{ "person_id": person, "attended": true, "passed": passed }])),
-            )
-            .0
-        };
-        assert_eq!(attendance(true), Status::Ok);
-        assert_eq!(status(), "certified");
-        assert_eq!(
-            attendance(false),
-            Status::Ok,
-            "the trainer corrects a mistake"
-        );
-        assert_eq!(status(), "in_training");
-        assert_eq!(
-            system_events(
-                &app,
-                "key_user.certification_withdrawn",
-                key_user["id"].as_i64().unwrap()
-            ),
-            1
-        );
-    }
-);
+db_test!(a_corrected_attendance_takes_back_the_certification, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let (training, person, key_user) = certifying_training(&app, &planner, &hr, "corrected-ku");
+    let status = || -> String {
+        key_users::table
+            .find(key_user)
+            .select(key_users::status)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let attendance = |passed: bool| {
+        app.api(
+            "PUT",
+            &format!("/api/v1/sessions/{training}/attendance"),
+            Some(&planner),
+            Some(json!([{ "person_id": person, "attended": true, "passed": passed }])),
+        )
+        .0
+    };
+    assert_eq!(attendance(true), Status::Ok);
+    assert_eq!(status(), "certified");
+    assert_eq!(
+        attendance(false),
+        Status::Ok,
+        "the trainer corrects a mistake"
+    );
+    assert_eq!(status(), "in_training");
+    assert_eq!(
+        system_events(&app, "key_user.certification_withdrawn", key_user),
+        1
+    );
+});
+
+/// A certifying key-user module and a session of it that began yesterday, with a new key user
+/// of Anderlecht seated in it: (session, person, key user).
+fn certifying_training(app: &TestApp, planner: &str, hr: &str, code: &str) -> (i64, i64, i64) {
+    module(
+        app,
+        planner,
+        code,
+        "trainer",
+        json!({ "certifies_trainer": true }),
+    );
+    let training = session(app, planner, code, -1, 4, json!({}));
+    let person = add_people(app, "anderlecht", 1, code)[0];
+    let (status, key_user) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(hr),
+        Some(json!({ "person_id": person, "domain": "finance" })),
+    );
+    assert_eq!(status, Status::Created, "{key_user}");
+    enrol(app, planner, training, Some(person));
+    (training, person, key_user["id"].as_i64().unwrap())
+}

@@ -89,12 +89,11 @@ pub fn list(
     };
     let from = date("from", &filter.from, &mut errors);
     let to = date("to", &filter.to, &mut errors);
-    crate::domain::optional_code(
+    crate::domain::rules::organization_filter(
+        conn,
         &mut errors,
         "organization",
         filter.organization.as_deref(),
-        Message::new("field-organization-unknown"),
-        |code| crate::domain::organizations::id_by_code(conn, code),
     )?;
     errors.into_result()?;
     let build = || {

@@ -34,9 +34,7 @@ use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::catalogue::{self, Tier};
 use crate::domain::coverage::{self, AtRisk};
 use crate::domain::sessions::brussels_midnight;
-use crate::domain::{
-    non_blank, now, optional_code, organizations as orgs, report_organization, rules, Language,
-};
+use crate::domain::{non_blank, now, organizations as orgs, report_organization, rules, Language};
 use crate::error::{AppError, FieldErrors, Message};
 
 /// Person languages, in the order used for spreading needs without a person.
@@ -316,13 +314,8 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
             Granularity::Quarter
         }
     };
-    let domain_id = optional_code(
-        &mut errors,
-        "domain",
-        filter.domain.as_deref(),
-        Message::new("field-domain-unknown"),
-        |code| catalogue::domain_id_by_code(conn, code),
-    )?;
+    let domain_id =
+        crate::domain::rules::domain_filter(conn, &mut errors, "domain", filter.domain.as_deref())?;
     let tier = rules::code_filter(
         &mut errors,
         "tier",
@@ -335,12 +328,11 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
         filter.language.as_deref(),
         Message::new("field-session-language-invalid"),
     );
-    let asked = optional_code(
+    let asked = crate::domain::rules::organization_filter(
+        conn,
         &mut errors,
         "organization",
         filter.organization.as_deref(),
-        Message::new("field-organization-unknown"),
-        |code| orgs::id_by_code(conn, code),
     )?;
     errors.into_result()?;
     let organization_id = report_organization(actor, asked)?;

@@ -81,20 +81,13 @@ pub fn list_key_users(
 ) -> Result<Vec<KeyUserView>, AppError> {
     actor.require(KEY_USER_MANAGERS)?;
     let mut errors = FieldErrors::default();
-    crate::domain::optional_code(
+    crate::domain::rules::organization_filter(
+        conn,
         &mut errors,
         "organization",
         filter.organization.as_deref(),
-        Message::new("field-organization-unknown"),
-        |code| crate::domain::organizations::id_by_code(conn, code),
     )?;
-    crate::domain::optional_code(
-        &mut errors,
-        "domain",
-        filter.domain.as_deref(),
-        Message::new("field-domain-unknown"),
-        |code| catalogue::domain_id_by_code(conn, code),
-    )?;
+    crate::domain::rules::domain_filter(conn, &mut errors, "domain", filter.domain.as_deref())?;
     let _: Option<KeyUserStatus> = crate::domain::rules::code_filter(
         &mut errors,
         "status",

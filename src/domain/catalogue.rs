@@ -188,13 +188,7 @@ pub struct ModuleFilter {
 /// The catalogue, by domain and code: two queries whatever its size.
 pub fn modules(conn: &mut DbConn, filter: &ModuleFilter) -> Result<Vec<ModuleView>, AppError> {
     let mut errors = FieldErrors::default();
-    crate::domain::optional_code(
-        &mut errors,
-        "domain",
-        filter.domain.as_deref(),
-        Message::new("field-domain-unknown"),
-        |code| domain_id_by_code(conn, code),
-    )?;
+    crate::domain::rules::domain_filter(conn, &mut errors, "domain", filter.domain.as_deref())?;
     let _: Option<Tier> = crate::domain::rules::code_filter(
         &mut errors,
         "tier",

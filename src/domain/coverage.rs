@@ -148,22 +148,10 @@ fn check_codes(
     domain: Option<&str>,
     organization: Option<&str>,
 ) -> Result<(), AppError> {
-    use crate::error::{FieldErrors, Message};
+    use crate::error::FieldErrors;
     let mut errors = FieldErrors::default();
-    crate::domain::optional_code(
-        &mut errors,
-        "domain",
-        domain,
-        Message::new("field-domain-unknown"),
-        |code| crate::domain::catalogue::domain_id_by_code(conn, code),
-    )?;
-    crate::domain::optional_code(
-        &mut errors,
-        "organization",
-        organization,
-        Message::new("field-organization-unknown"),
-        |code| crate::domain::organizations::id_by_code(conn, code),
-    )?;
+    crate::domain::rules::domain_filter(conn, &mut errors, "domain", domain)?;
+    crate::domain::rules::organization_filter(conn, &mut errors, "organization", organization)?;
     errors.into_result()
 }
 

@@ -114,12 +114,11 @@ pub fn list(
 ) -> Result<Paged<PersonView>, AppError> {
     actor.require(PEOPLE_READERS)?;
     let mut errors = FieldErrors::default();
-    crate::domain::optional_code(
+    crate::domain::rules::organization_filter(
+        conn,
         &mut errors,
         "organization",
         filter.organization.as_deref(),
-        Message::new("field-organization-unknown"),
-        |code| crate::domain::organizations::id_by_code(conn, code),
     )?;
     let _: Option<PersonLanguage> = crate::domain::rules::code_filter(
         &mut errors,

@@ -10,10 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::sessions::brussels_midnight;
-use crate::domain::{
-    catalogue, non_blank, now, optional_code, organizations as orgs, report_organization, rules,
-};
-use crate::error::{AppError, FieldErrors, Message};
+use crate::domain::{non_blank, now, report_organization, rules};
+use crate::error::{AppError, FieldErrors};
 
 /// The first year the report shows; earlier sessions count in it.
 const FIRST_YEAR: i32 = *rules::YEARS.start();
@@ -68,19 +66,13 @@ pub fn trained(
     let mut errors = FieldErrors::default();
     let this_year = now().date().year();
     rules::check_year(&mut errors, filter.year);
-    let domain_id = optional_code(
-        &mut errors,
-        "domain",
-        filter.domain.as_deref(),
-        Message::new("field-domain-unknown"),
-        |code| catalogue::domain_id_by_code(conn, code),
-    )?;
-    let asked = optional_code(
+    let domain_id =
+        crate::domain::rules::domain_filter(conn, &mut errors, "domain", filter.domain.as_deref())?;
+    let asked = crate::domain::rules::organization_filter(
+        conn,
         &mut errors,
         "organization",
         filter.organization.as_deref(),
-        Message::new("field-organization-unknown"),
-        |code| orgs::id_by_code(conn, code),
     )?;
     errors.into_result()?;
     let organization_id = report_organization(actor, asked)?;

@@ -155,6 +155,38 @@ pub fn code_filter<T: FromStr>(
     parsed
 }
 
+/// An optional filter naming a domain by its code: its id, or an error on `field`.
+pub fn domain_filter(
+    conn: &mut crate::db::DbConn,
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    crate::domain::optional_code(
+        errors,
+        field,
+        value,
+        Message::new("field-domain-unknown"),
+        |code| crate::domain::catalogue::domain_id_by_code(conn, code),
+    )
+}
+
+/// An optional filter naming an organisation by its code: its id, or an error on `field`.
+pub fn organization_filter(
+    conn: &mut crate::db::DbConn,
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    crate::domain::optional_code(
+        errors,
+        field,
+        value,
+        Message::new("field-organization-unknown"),
+        |code| crate::domain::organizations::id_by_code(conn, code),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

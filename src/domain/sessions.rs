@@ -236,12 +236,11 @@ fn check_filter(
             Message::new("field-module-unknown"),
             |code| catalogue::module_id_by_code(conn, code),
         )?,
-        domain_id: optional_code(
+        domain_id: crate::domain::rules::domain_filter(
+            conn,
             errors,
             "domain",
             filter.domain.as_deref(),
-            Message::new("field-domain-unknown"),
-            |code| catalogue::domain_id_by_code(conn, code),
         )?,
         tier: rules::code_filter(
             errors,
@@ -255,12 +254,11 @@ fn check_filter(
             filter.language.as_deref(),
             Message::new("field-session-language-invalid"),
         ),
-        organizer_id: optional_code(
+        organizer_id: crate::domain::rules::organization_filter(
+            conn,
             errors,
             "organizer",
             filter.organizer.as_deref(),
-            Message::new("field-organization-unknown"),
-            |code| crate::domain::organizations::id_by_code(conn, code),
         )?,
         status: rules::code_filter(
             errors,
