@@ -864,3 +864,53 @@ db_test!(pagers_keep_the_filters, |db| {
         "the filter narrows the list"
     );
 });
+
+db_test!(
+    api_writes_need_a_bearer_token_however_the_path_is_spelled,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let browser = app.sign_in("key.user@anderlecht.example", DEMO_PASSWORD);
+        let feeds = || {
+            scalar(
+                &mut app.conn(),
+                "SELECT COUNT(calendar_token_hash) AS n FROM accounts",
+            )
+        };
+        let before = feeds();
+        for path in [
+            "/api/v1/me/calendar",
+            "//api/v1/me/calendar",
+            "/%61pi/v1/me/calendar",
+            "/api//v1/me/calendar",
+        ] {
+            let status = app.api_with_cookie(&browser, "POST", path, json!({}));
+            assert_eq!(status, Status::Forbidden, "{path} with a cookie only");
+        }
+        assert_eq!(feeds(), before, "no feed was created");
+
+        // A JSON body must say it is JSON (a cross-site form cannot).
+        let hr = app.token(HR, DEMO_PASSWORD);
+        let people = || scalar(&mut app.conn(), "SELECT COUNT(*) AS n FROM people");
+        let before = people();
+        for content_type in [
+            None,
+            Some(rocket::http::ContentType::Form),
+            Some(rocket::http::ContentType::Plain),
+        ] {
+            let mut request = app
+                .client
+                .post("/api/v1/people")
+                .header(rocket::http::Header::new(
+                    "Authorization",
+                    format!("Bearer {hr}"),
+                ))
+                .body(r#"{"full_name": "Sneaky", "language": "fr"}"#);
+            if let Some(content_type) = content_type {
+                request = request.header(content_type);
+            }
+            let response = request.dispatch();
+            assert_eq!(response.status(), Status::UnsupportedMediaType);
+        }
+        assert_eq!(people(), before);
+    }
+);

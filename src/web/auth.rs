@@ -246,7 +246,7 @@ fn is_api_write(request: &Request<'_>) -> bool {
     !matches!(
         request.method(),
         Method::Get | Method::Head | Method::Options
-    ) && request.uri().path().as_str().starts_with("/api/")
+    ) && crate::web::is_api(request)
 }
 
 #[rocket::async_trait]

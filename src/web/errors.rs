@@ -39,7 +39,7 @@ struct ErrorPage {
 
 /// Whether the client wants JSON: API paths always do; elsewhere `Accept` decides.
 pub fn wants_json(request: &Request<'_>) -> bool {
-    request.uri().path().as_str().starts_with("/api/")
+    crate::web::is_api(request)
         || request
             .accept()
             .map(|accept| accept.preferred().media_type().is_json())

@@ -76,6 +76,11 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        // A JSON body says so: a cross-site form cannot send `application/json` without the
+        // browser asking first, so this also keeps forged form posts out of the API.
+        if !request.content_type().is_some_and(|t| t.is_json()) {
+            return data::Outcome::Error((Status::UnsupportedMediaType, ()));
+        }
         let limit = request.limits().get("json").unwrap_or(1.mebibytes());
         let bytes = match data.open(limit).into_bytes().await {
             Ok(bytes) if bytes.is_complete() => bytes.into_inner(),

@@ -55,3 +55,13 @@ pub fn routes() -> Vec<Route> {
     ]
     .concat()
 }
+
+/// Whether a request is for the API. Decided on the route it matched (or, unmatched, on its
+/// decoded path), never on the raw path: `//api/…` and `/%61pi/…` reach the same routes as
+/// `/api/…`, and must meet the same rules.
+pub fn is_api(request: &rocket::Request<'_>) -> bool {
+    match request.route() {
+        Some(route) => route.uri.path().starts_with("/api/"),
+        None => request.uri().path().segments().next() == Some("api"),
+    }
+}
