@@ -1373,3 +1373,41 @@ fn certifying_training(app: &TestApp, planner: &str, hr: &str, code: &str) -> (i
     enrol(app, planner, training, Some(person));
     (training, person, key_user["id"].as_i64().unwrap())
 }
+
+db_test!(csv_cells_never_run_as_formulas, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(&app, &planner, "csv-safe", "end_user", json!({}));
+    let session = session(
+        &app,
+        &planner,
+        "csv-safe",
+        5,
+        4,
+        json!({ "organizer": "anderlecht" }),
+    );
+    let (status, person) = app.api(
+        "POST",
+        "/api/v1/people",
+        Some(&hr),
+        Some(
+            json!({ "full_name": "=HYPERLINK(\"https://evil.example\",\"x\")", "language": "fr",
+                     "email": "formula@anderlecht.example" }),
+        ),
+    );
+    assert_eq!(status, Status::Created, "{person}");
+    enrol(&app, &planner, session, person["id"].as_i64());
+    let response = app
+        .client
+        .get(format!("/api/v1/sessions/{session}/enrollments?format=csv"))
+        .header(Header::new("Authorization", format!("Bearer {planner}")))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let csv = response.into_string().unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
+});

@@ -43,7 +43,9 @@ pub fn respond<T: Serialize>(
             let fail = |e: csv::Error| AppError::internal(format!("csv: {e}"));
             writer.write_record(headers).map_err(fail)?;
             for row in rows {
-                writer.write_record(&row).map_err(fail)?;
+                writer
+                    .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
+                    .map_err(fail)?;
             }
             let bytes = writer
                 .into_inner()
@@ -84,5 +86,40 @@ pub fn respond<T: Serialize>(
             "format",
             Message::new("field-format-invalid"),
         )),
+    }
+}
+
+/// A CSV cell a spreadsheet will not run as a formula (CSV injection): text that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`. Numbers (`-2`, a gap)
+/// stay numbers. XLSX cells are written as strings, which no spreadsheet evaluates.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for cell in [
+            "=1+1",
+            "+SUM(A1)",
+            "-2+3",
+            "@cmd",
+            "\tx",
+            "\r=1",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(neutralised(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["-2", "+3.5", "Anne-Marie", "a=b", "", "12"] {
+            assert_eq!(neutralised(cell), cell, "{cell:?}");
+        }
     }
 }
