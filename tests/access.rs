@@ -914,3 +914,38 @@ db_test!(
         assert_eq!(people(), before);
     }
 );
+
+db_test!(pages_with_secrets_are_never_cached, |db| {
+    let app = TestApp::start_demo(db);
+    let mut browser = app.sign_in(ADMIN, DEMO_PASSWORD);
+    let cache = |response: &rocket::local::blocking::LocalResponse<'_>| {
+        response
+            .headers()
+            .get_one("Cache-Control")
+            .map(str::to_owned)
+    };
+    let account = app
+        .client
+        .get("/account")
+        .cookie(browser.session.clone().unwrap())
+        .dispatch();
+    assert_eq!(cache(&account), Some("no-store".into()), "the tokens page");
+    let token = app
+        .client
+        .post("/api/v1/tokens")
+        .header(rocket::http::ContentType::JSON)
+        .body(json!({ "email": ADMIN, "password": DEMO_PASSWORD }).to_string())
+        .dispatch();
+    assert_eq!(token.status(), Status::Created);
+    assert_eq!(cache(&token), Some("no-store".into()), "a new token");
+    let (status, _) = app.visit(&mut browser, "/password/set/not-a-real-link");
+    assert!(status.code < 500);
+    let link = app.client.get("/password/set/not-a-real-link").dispatch();
+    assert_eq!(cache(&link), Some("no-store".into()), "a one-time link");
+    let stylesheet = app.client.get("/static/style.css").dispatch();
+    assert_ne!(
+        cache(&stylesheet),
+        Some("no-store".into()),
+        "assets may be cached"
+    );
+});

@@ -15,7 +15,14 @@ impl Fairing for SecurityHeaders {
         }
     }
 
-    async fn on_response<'r>(&self, _request: &'r Request<'_>, response: &mut Response<'r>) {
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        // Pages and API answers hold personal data and, on some, secrets shown once (a new
+        // token, a calendar feed's address, a one-time link): no cache, shared or private,
+        // keeps them. Only the stylesheet and scripts may be cached.
+        let asset = request.uri().path().segments().next() == Some("static");
+        if !asset && !response.headers().contains("Cache-Control") {
+            response.set_header(Header::new("Cache-Control", "no-store"));
+        }
         response.set_header(Header::new(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
