@@ -1411,3 +1411,39 @@ db_test!(csv_cells_never_run_as_formulas, |db| {
         "{csv}"
     );
 });
+
+db_test!(
+    bulk_enrolment_reveals_nothing_of_another_organisation,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token(PLANNER, DEMO_PASSWORD);
+        let hr = app.token(HR, DEMO_PASSWORD);
+        module(&app, &planner, "bulk-leak", "end_user", json!({}));
+        let session = session(
+            &app,
+            &planner,
+            "bulk-leak",
+            8,
+            2,
+            json!({"organizer": "anderlecht"}),
+        );
+        let outsider = add_people(&app, "cpas-jette", 1, "outsider")[0];
+        let (status, body) = app.api(
+            "POST",
+            &format!("/api/v1/sessions/{session}/enrollments/bulk"),
+            Some(&hr),
+            Some(json!({"emails": ["outsider.0@cpas-jette.example", "nobody@nowhere.example"]})),
+        );
+        assert_eq!(status, Status::Ok, "{body}");
+        let items = body["items"].as_array().unwrap();
+        // Another organisation's address reads exactly as an address nobody has.
+        assert_eq!(items[0]["refused"], items[1]["refused"], "{body}");
+        assert!(items.iter().all(|i| i["person_id"].is_null()), "{body}");
+        assert!(
+            !body
+                .to_string()
+                .contains(&format!("\"person_id\":{outsider}")),
+            "{body}"
+        );
+    }
+);

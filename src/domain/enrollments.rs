@@ -789,11 +789,16 @@ pub fn enrol_many(
         if email.is_empty() {
             continue;
         }
-        let id = people::table
+        // Looked up in the actor's scope only: another organisation's address is unknown
+        // here, as it would be anywhere else (its person id never shows).
+        let mut lookup = people::table
             .filter(people::email.eq(&email))
             .select(people::id)
-            .first::<i64>(conn)
-            .optional()?;
+            .into_boxed();
+        if let Some(organization_id) = actor.scope().organization_id() {
+            lookup = lookup.filter(people::organization_id.eq(organization_id));
+        }
+        let id = lookup.first::<i64>(conn).optional()?;
         targets.push((email, id));
     }
     let mut results = Vec::with_capacity(targets.len());
@@ -812,7 +817,8 @@ pub fn enrol_many(
             },
             Err(error) => BulkResult {
                 person: label,
-                person_id,
+                // Refused: the id is the one asked for, never one the lookup found.
+                person_id: person_id.filter(|id| people_ids.contains(id)),
                 status: None,
                 waitlist_position: None,
                 refused: Some(match error {
