@@ -270,10 +270,10 @@ impl Appointment<'_> {
         let mut event = Event::new();
         event
             .uid(&uid)
-            .summary(self.summary)
+            .summary(&one_line(self.summary))
             .starts(Utc.from_utc_datetime(&self.starts_at))
             .ends(Utc.from_utc_datetime(&self.ends_at))
-            .location(self.place)
+            .location(&one_line(self.place))
             .sequence(self.sequence)
             .timestamp(Utc::now())
             .status(if self.cancelled {
@@ -283,6 +283,15 @@ impl Appointment<'_> {
             });
         event.done()
     }
+}
+
+/// A text property on one line: a title or an address with CR or LF in it could otherwise
+/// start a property of its own in the calendar file.
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A calendar file: `METHOD:REQUEST` for invitations, `METHOD:CANCEL` for cancellations,
@@ -379,4 +388,36 @@ pub fn enrollment_changed(
         .message(&change.subject().arg("module", ctx.module.clone()));
     queue_rendered(conn, &email, &subject, &body, ics.as_deref())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_text_has_no_line_breaks_of_its_own() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let event = Appointment {
+            session_id: 1,
+            person_id: None,
+            summary: "Finance\r\nATTENDEE:mailto:x@evil.example",
+            starts_at: at,
+            ends_at: at,
+            place: "Salle 1\nURL:https://evil.example",
+            sequence: 0,
+            cancelled: false,
+        }
+        .event();
+        let text = calendar("PUBLISH", vec![event]);
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("ATTENDEE") || l.starts_with("URL")),
+            "{text}"
+        );
+        assert!(text.contains("Finance ATTENDEE"), "{text}");
+    }
 }
