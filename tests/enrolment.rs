@@ -1447,3 +1447,47 @@ db_test!(
         );
     }
 );
+
+db_test!(meeting_links_are_for_those_in_the_session, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    module(&app, &planner, "link-ku", "trainer", json!({}));
+    // A public train-the-trainer session, online.
+    let session = session(&app, &planner, "link-ku", 15, 5, json!({}));
+    let link = "https://meet.example/s";
+    let person = add_people(&app, "anderlecht", 1, "linked")[0];
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/key-users",
+        Some(&hr),
+        Some(json!({ "person_id": person, "domain": "finance" })),
+    );
+    assert_eq!(status, Status::Created);
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/accounts",
+        Some(&app.token("admin@formation.example", DEMO_PASSWORD)),
+        Some(json!({ "person_id": person, "password": "a linked passphrase" })),
+    );
+    assert_eq!(status, Status::Created, "{body}");
+    let member = app.token("linked.0@anderlecht.example", "a linked passphrase");
+    let seen = |token: Option<&str>| {
+        let (status, body) = app.api("GET", &format!("/api/v1/sessions/{session}"), token, None);
+        assert_eq!(status, Status::Ok, "{body}");
+        body["online_url"].as_str().map(str::to_owned)
+    };
+    assert_eq!(seen(None), None, "a visitor of the public catalogue");
+    assert_eq!(seen(Some(&member)), None, "a key user without a seat");
+    assert_eq!(seen(Some(&planner)).as_deref(), Some(link));
+    let ics = app
+        .get(&format!("/sessions/{session}.ics"))
+        .into_string()
+        .unwrap();
+    assert!(!ics.contains("meet.example"), "{ics}");
+    let (_, list) = app.api("GET", "/api/v1/sessions?module=link-ku", None, None);
+    assert!(list["items"][0]["online_url"].is_null(), "{list}");
+    // With a seat, the link is theirs.
+    enrol(&app, &planner, session, Some(person));
+    assert_eq!(seen(Some(&member)).as_deref(), Some(link));
+});

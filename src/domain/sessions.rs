@@ -370,7 +370,9 @@ pub fn list(
         .select(SessionRow::as_select())
         .order(soonest_first)
         .load(conn)?;
-    Ok(Paged::new(with_waitlists(conn, rows)?, total, page))
+    let mut views = with_waitlists(conn, rows)?;
+    hide_meeting_links(conn, viewer, &mut views)?;
+    Ok(Paged::new(views, total, page))
 }
 
 /// The views of these rows, with each waitlist's length from one grouped query.
@@ -427,9 +429,70 @@ pub fn view(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Result<Sessio
         .filter(training_sessions::id.eq(id))
         .select(SessionRow::as_select())
         .first(conn)?;
-    with_waitlists(conn, vec![row])?
-        .pop()
-        .ok_or(AppError::NotFound)
+    let mut views = with_waitlists(conn, vec![row])?;
+    hide_meeting_links(conn, viewer, &mut views)?;
+    views.pop().ok_or(AppError::NotFound)
+}
+
+/// Online meeting links are for those who run a session and those who will be in it: staff,
+/// its trainer or author, HR of its organiser, and people holding a seat. Everyone else (a
+/// visitor of the public catalogue, a colleague without a seat) sees no link.
+fn hide_meeting_links(
+    conn: &mut DbConn,
+    viewer: Option<&Actor>,
+    views: &mut [SessionView],
+) -> Result<(), AppError> {
+    if viewer.is_some_and(|actor| STAFF.contains(&actor.role)) {
+        return Ok(());
+    }
+    let ids: Vec<i64> = views
+        .iter()
+        .filter(|v| v.session.online_url.is_some())
+        .map(|v| v.session.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut allowed: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    if let Some(actor) = viewer {
+        let mut runs = training_sessions::table
+            .filter(training_sessions::id.eq_any(&ids))
+            .filter(
+                training_sessions::created_by
+                    .eq(actor.account_id)
+                    .or(training_sessions::trainer_person_id.eq(actor.person_id)),
+            )
+            .select(training_sessions::id)
+            .into_boxed();
+        if actor.role == crate::domain::accounts::Role::Hr {
+            runs = runs.or_filter(
+                training_sessions::id
+                    .eq_any(&ids)
+                    .and(training_sessions::organizer_id.eq(actor.organization_id.unwrap_or(-1))),
+            );
+        }
+        allowed.extend(runs.load::<i64>(conn)?);
+        if let Some(person_id) = actor.person_id {
+            allowed.extend(
+                enrollments::table
+                    .filter(enrollments::person_id.eq(person_id))
+                    .filter(enrollments::session_id.eq_any(&ids))
+                    .filter(
+                        enrollments::status.eq_any(
+                            crate::domain::rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str),
+                        ),
+                    )
+                    .select(enrollments::session_id)
+                    .load::<i64>(conn)?,
+            );
+        }
+    }
+    for view in views.iter_mut() {
+        if !allowed.contains(&view.session.id) {
+            view.session.online_url = None;
+        }
+    }
+    Ok(())
 }
 
 /// Whether the actor manages this session: staff any; its author (a certified key user's
