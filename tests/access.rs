@@ -949,3 +949,77 @@ db_test!(pages_with_secrets_are_never_cached, |db| {
         "assets may be cached"
     );
 });
+
+db_test!(a_claim_link_never_takes_over_an_existing_account, |db| {
+    let app = TestApp::start_demo(db);
+    let hr = app.token(HR, DEMO_PASSWORD);
+    let victim = "key.user@anderlecht.example";
+    let (_, me) = app.api(
+        "GET",
+        "/api/v1/me",
+        Some(&app.token(victim, DEMO_PASSWORD)),
+        None,
+    );
+    let person = me["person_id"].as_i64().expect("the key user is a person");
+    // HR changes the person's address; someone registers with it.
+    let (status, body) = app.api(
+        "PATCH",
+        &format!("/api/v1/people/{person}"),
+        Some(&hr),
+        Some(json!({ "email": "attacker@evil.example" })),
+    );
+    assert_eq!(status, Status::Ok, "{body}");
+    let register = |email: &str| {
+        app.api(
+            "POST",
+            "/api/v1/registrations",
+            None,
+            Some(json!({"email": email, "full_name": "Mallory", "organization": "anderlecht", "language": "fr"})),
+        )
+        .0
+    };
+    assert_eq!(register("attacker@evil.example"), Status::Accepted);
+    assert!(
+        last_mail(&mut app.conn(), "attacker@evil.example").is_none(),
+        "no claim link for a person who has an account"
+    );
+
+    // A link sent while the person had no account is spent once an account exists.
+    let (status, listed) = app.api(
+        "POST",
+        "/api/v1/people",
+        Some(&hr),
+        Some(json!({"full_name": "Late Claimer", "email": "late@anderlecht.example", "language": "fr"})),
+    );
+    assert_eq!(status, Status::Created);
+    assert_eq!(register("late@anderlecht.example"), Status::Accepted);
+    let (_, mail) = last_mail(&mut app.conn(), "late@anderlecht.example").unwrap();
+    let link = link_path(&mail);
+    let admin = app.token(ADMIN, DEMO_PASSWORD);
+    let (status, body) = app.api(
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        Some(
+            json!({ "person_id": listed["id"], "role": "hr", "organization": "anderlecht",
+                     "password": "the real owner's passphrase" }),
+        ),
+    );
+    assert_eq!(status, Status::Created, "{body}");
+    let mut browser = Browser::default();
+    app.visit(&mut browser, &link);
+    let (status, _, _) = app.submit(
+        &mut browser,
+        &link,
+        &[("password", "mallory's new passphrase")],
+    );
+    assert_eq!(status, Status::Gone);
+    let (status, _) = app.api(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(json!({ "email": "late@anderlecht.example", "password": "the real owner's passphrase" })),
+    );
+    assert_eq!(status, Status::Created, "the owner's password is unchanged");
+    app.token(victim, DEMO_PASSWORD);
+});

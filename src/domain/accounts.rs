@@ -515,15 +515,18 @@ pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<
     })
 }
 
-/// The `member` account of a person claiming it by registration link (created if missing).
+/// Creates the `member` account of a person claiming it by registration link. A claim never
+/// touches an account that exists: once the person has one (of any role, under any address),
+/// its e-mail and password change only through that account or an admin, so the link is
+/// spent (410). Otherwise whoever registered with an address HR gave the person later would
+/// set the password of the account already linked to them.
 fn claim_for_person(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
-    let existing = accounts::table
-        .filter(accounts::person_id.eq(person_id))
-        .select(accounts::id)
-        .first::<i64>(conn)
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
+    let existing = diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::person_id.eq(person_id)),
+    ))
+    .get_result::<bool>(conn)?;
+    if existing {
+        return Err(AppError::Gone(Message::new("error-link-expired")));
     }
     let (organization_id, email, language): (i64, Option<String>, String) = people::table
         .find(person_id)

@@ -90,6 +90,18 @@ pub fn register(
             .select(people::id)
             .first::<i64>(conn)
             .optional()?;
+        let person_has_account = match person_id {
+            Some(person_id) => diesel::select(diesel::dsl::exists(
+                accounts::table.filter(accounts::person_id.eq(person_id)),
+            ))
+            .get_result::<bool>(conn)?,
+            None => false,
+        };
+        if person_has_account {
+            // The person has an account under another address: nothing to claim, and the
+            // same answer as any registration (nobody learns whose address this is).
+            return Ok(());
+        }
         if let Some(person_id) = person_id {
             let secret = tokens::create_link(
                 conn,
