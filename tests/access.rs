@@ -1023,3 +1023,53 @@ db_test!(a_claim_link_never_takes_over_an_existing_account, |db| {
     assert_eq!(status, Status::Created, "the owner's password is unchanged");
     app.token(victim, DEMO_PASSWORD);
 });
+
+db_test!(
+    behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent,
+    |db| {
+        let figment = db
+            .figment()
+            .merge(("demo", true))
+            .merge(("public_url", "https://formation.example"));
+        let app = TestApp::start_with(db, figment);
+        let login = app.client.get("/login").dispatch();
+        assert_eq!(
+            login.headers().get_one("Strict-Transport-Security"),
+            Some("max-age=31536000; includeSubDomains")
+        );
+        let anonymous = login
+            .cookies()
+            .get("__Host-formation_session")
+            .expect("the __Host- cookie")
+            .clone()
+            .into_owned();
+        assert_eq!(anonymous.secure(), Some(true));
+        assert!(login.cookies().get("formation_session").is_none());
+        let csrf = common::csrf_in(&login.into_string().unwrap()).unwrap();
+        let response = app
+            .client
+            .post("/login")
+            .cookie(anonymous)
+            .header(rocket::http::ContentType::Form)
+            .body(common::form_body(&[
+                ("email", ADMIN),
+                ("password", DEMO_PASSWORD),
+                ("csrf_token", &csrf),
+            ]))
+            .dispatch();
+        assert_eq!(response.status(), Status::SeeOther);
+        let cookie = response
+            .cookies()
+            .get("__Host-formation_session")
+            .unwrap()
+            .clone()
+            .into_owned();
+        assert_eq!(
+            (cookie.secure(), cookie.http_only(), cookie.path()),
+            (Some(true), Some(true), Some("/"))
+        );
+        assert!(cookie.domain().is_none(), "__Host- cookies name no domain");
+        let account = app.client.get("/account").cookie(cookie).dispatch();
+        assert_eq!(account.status(), Status::Ok, "the secure cookie signs in");
+    }
+);

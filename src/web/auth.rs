@@ -23,8 +23,19 @@ use crate::domain::tokens;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP…
 pub const SESSION_COOKIE: &str = "formation_session";
+/// …and over HTTPS, where the `__Host-` prefix makes browsers refuse it unless it is
+/// `Secure`, for the whole site and for this host only.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-formation_session";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// A session lapses after this long without a request.
 pub const IDLE_SECONDS: i64 = 8 * 60 * 60;
 /// The session's clock is moved at most this often (re-encrypting the cookie on every request
@@ -62,7 +73,9 @@ impl Session {
     pub fn of(request: &Request<'_>) -> Option<Session> {
         request
             .local_cache(|| {
-                let cookie = request.cookies().get_private(SESSION_COOKIE)?;
+                let cookie = request
+                    .cookies()
+                    .get_private(cookie_name(uses_tls(request)))?;
                 let session: Session = serde_json::from_str(cookie.value()).ok()?;
                 let idle = Utc::now().timestamp() - session.seen;
                 (0..=IDLE_SECONDS).contains(&idle).then_some(session)
@@ -73,7 +86,7 @@ impl Session {
     fn store(&self, cookies: &CookieJar<'_>, secure: bool) {
         let value = serde_json::to_string(self).unwrap_or_default();
         cookies.add_private(
-            Cookie::build((SESSION_COOKIE, value))
+            Cookie::build((cookie_name(secure), value))
                 .http_only(true)
                 .same_site(SameSite::Lax)
                 .secure(secure)
@@ -112,7 +125,7 @@ impl SessionJar<'_> {
     }
 
     pub fn sign_out(&self) {
-        sign_out(self.cookies);
+        sign_out(self.cookies, self.secure);
     }
 
     pub fn set_locale(&self, locale: Option<Locale>) {
@@ -139,15 +152,21 @@ impl<'r> FromRequest<'r> for SessionJar<'r> {
     }
 }
 
-fn sign_out(cookies: &CookieJar<'_>) {
-    cookies.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+fn sign_out(cookies: &CookieJar<'_>, secure: bool) {
+    cookies.remove_private(Cookie::build(cookie_name(secure)).path("/"));
 }
 
 /// A CSRF token minted during this request for a new anonymous session.
 struct NewSessionToken(String);
 
-fn uses_tls(request: &Request<'_>) -> bool {
+/// Whether people reach the app over HTTPS: TLS ends here, or at a proxy in front
+/// (`public_url` is `https://…`). Cookies are then `Secure` and responses carry HSTS.
+pub fn uses_tls(request: &Request<'_>) -> bool {
     request.rocket().config().tls_enabled()
+        || request
+            .rocket()
+            .state::<crate::config::Settings>()
+            .is_some_and(|settings| settings.public_url.starts_with("https://"))
 }
 
 /// How the current user proved who they are.
@@ -235,7 +254,7 @@ async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
         }
         // Deleted or deactivated since: the session is over.
         Ok(_) | Err(AppError::NotFound) => {
-            sign_out(request.cookies());
+            sign_out(request.cookies(), uses_tls(request));
             Ok(None)
         }
         Err(error) => Err(error.status()),

@@ -28,6 +28,12 @@ impl Fairing for SecurityHeaders {
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
              form-action 'self'; frame-ancestors 'none'",
         ));
+        if crate::web::auth::uses_tls(request) {
+            response.set_header(Header::new(
+                "Strict-Transport-Security",
+                "max-age=31536000; includeSubDomains",
+            ));
+        }
         response.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         response.set_header(Header::new("Referrer-Policy", "same-origin"));
         response.set_header(Header::new("X-Frame-Options", "DENY"));
