@@ -1073,3 +1073,61 @@ db_test!(
         assert_eq!(account.status(), Status::Ok, "the secure cookie signs in");
     }
 );
+
+db_test!(
+    registrations_are_capped_per_organisation_and_day_and_paged,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let cap = formation::domain::registrations::MAX_PENDING_PER_DAY;
+        let register = |i: i64| {
+            app.api(
+            "POST",
+            "/api/v1/registrations",
+            None,
+            Some(json!({"email": format!("stranger{i}@example.org"), "full_name": format!("Stranger {i}"),
+                        "organization": "anderlecht", "language": "fr"})),
+        )
+        };
+        for i in 0..cap {
+            assert_eq!(register(i).0, Status::Accepted, "request {i}");
+        }
+        let (status, body) = register(cap);
+        assert_eq!(status, Status::Conflict, "{body}");
+        let pending = || {
+            scalar(
+                &mut app.conn(),
+                "SELECT COUNT(*) AS n FROM registration_requests WHERE status = 'pending'",
+            )
+        };
+        assert_eq!(pending(), cap, "the one over the cap was not filed");
+        // Another organisation is not held back by Anderlecht's.
+        let (status, _) = app.api(
+        "POST",
+        "/api/v1/registrations",
+        None,
+        Some(json!({"email": "elsewhere@example.org", "full_name": "Elsewhere", "organization": "ixelles", "language": "fr"})),
+    );
+        assert_eq!(status, Status::Accepted);
+
+        let hr = app.token(HR, DEMO_PASSWORD);
+        let (_, first) = app.api("GET", "/api/v1/registrations?per_page=20", Some(&hr), None);
+        assert_eq!(
+            (
+                first["total"].as_i64(),
+                first["items"].as_array().unwrap().len()
+            ),
+            (Some(cap), 20)
+        );
+        let (_, last) = app.api(
+            "GET",
+            "/api/v1/registrations?per_page=20&page=3",
+            Some(&hr),
+            None,
+        );
+        assert_eq!(last["items"].as_array().unwrap().len() as i64, cap - 40);
+        let mut browser = app.sign_in(HR, DEMO_PASSWORD);
+        let (status, html) = app.visit(&mut browser, "/registrations?per_page=20");
+        assert_eq!(status, Status::Ok);
+        assert!(html.contains("rel=\"next\""), "the page has a pager");
+    }
+);

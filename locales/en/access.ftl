@@ -115,6 +115,7 @@ account-create = Create the account
 account-created = The account is created and the invitation is on its way.
 registrations-title = Registration requests
 registrations-none = No requests.
+registration-cap-reached = Too many requests are waiting for this organisation today. Try again tomorrow, or ask its HR.
 registrations-show-all = Show decided requests too
 registrations-pending-only = Show pending requests only
 registration-status-pending = Pending

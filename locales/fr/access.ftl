@@ -115,6 +115,7 @@ account-create = Créer le compte
 account-created = Le compte est créé et l'invitation est en route.
 registrations-title = Demandes d'inscription
 registrations-none = Aucune demande.
+registration-cap-reached = Trop de demandes attendent déjà pour cette organisation aujourd'hui. Réessayez demain, ou adressez-vous à ses RH.
 registrations-show-all = Afficher aussi les demandes traitées
 registrations-pending-only = N'afficher que les demandes en attente
 registration-status-pending = En attente

@@ -115,6 +115,7 @@ account-create = Account aanmaken
 account-created = Het account is aangemaakt en de uitnodiging is onderweg.
 registrations-title = Registratieaanvragen
 registrations-none = Geen aanvragen.
+registration-cap-reached = Er wachten vandaag al te veel aanvragen voor deze organisatie. Probeer het morgen opnieuw, of vraag het aan haar HR.
 registrations-show-all = Ook behandelde aanvragen tonen
 registrations-pending-only = Alleen openstaande aanvragen tonen
 registration-status-pending = Openstaand

@@ -17,8 +17,12 @@ use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
 use crate::domain::{
     audit, is_valid_email, non_blank, normalize_email, notifications, now, resolve_code, text_enum,
 };
+use crate::domain::{PageRequest, Paged};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::i18n::Locale;
+
+/// Requests an organisation may have waiting from one day (a script cannot bury its HR).
+pub const MAX_PENDING_PER_DAY: i64 = 50;
 
 text_enum! {
     pub enum RequestStatus {
@@ -130,6 +134,17 @@ pub fn register(
         if already_pending {
             return Ok(());
         }
+        // A cap per organisation and day: a script cannot bury HR under requests.
+        let since = now() - chrono::Duration::days(1);
+        let today: i64 = registration_requests::table
+            .filter(registration_requests::organization_id.eq(organization_id))
+            .filter(registration_requests::status.eq(RequestStatus::Pending.as_str()))
+            .filter(registration_requests::created_at.gt(since))
+            .count()
+            .get_result(conn)?;
+        if today >= MAX_PENDING_PER_DAY {
+            return Err(AppError::Conflict(Message::new("registration-cap-reached")));
+        }
         let id: i64 = diesel::insert_into(registration_requests::table)
             .values((
                 registration_requests::organization_id.eq(organization_id),
@@ -176,20 +191,33 @@ pub struct RequestView {
 }
 
 /// Requests in the actor's scope (HR: its organisation's), pending ones unless `all`.
-pub fn list(conn: &mut DbConn, actor: &Actor, all: bool) -> Result<Vec<RequestView>, AppError> {
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    all: bool,
+    page: PageRequest,
+) -> Result<Paged<RequestView>, AppError> {
     actor.require(PEOPLE_MANAGERS)?;
-    let mut query = registration_requests::table
-        .inner_join(organizations::table)
+    let build = || {
+        let mut query = registration_requests::table
+            .inner_join(organizations::table)
+            .into_boxed();
+        if let Some(organization_id) = actor.scope().organization_id() {
+            query = query.filter(registration_requests::organization_id.eq(organization_id));
+        }
+        if !all {
+            query = query.filter(registration_requests::status.eq(RequestStatus::Pending.as_str()));
+        }
+        query
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let items = build()
         .select(RequestView::as_select())
         .order(registration_requests::id.desc())
-        .into_boxed();
-    if let Some(organization_id) = actor.scope().organization_id() {
-        query = query.filter(registration_requests::organization_id.eq(organization_id));
-    }
-    if !all {
-        query = query.filter(registration_requests::status.eq(RequestStatus::Pending.as_str()));
-    }
-    Ok(query.load(conn)?)
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Paged::new(items, total, page))
 }
 
 /// A pending request in the actor's scope: 404 outside it, 409 once decided.

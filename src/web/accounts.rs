@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::accounts::{self, AccountRequest, AccountView, FirstPassword, Role};
-use crate::domain::non_blank;
 use crate::domain::organizations::{self, Organization};
 use crate::domain::registrations::{self, RequestView};
+use crate::domain::{non_blank, PageRequest, Paged};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, redisplay, Errors, FormResponse};
@@ -189,52 +189,55 @@ async fn api_create(
 #[derive(Serialize)]
 struct RequestsPage {
     page: PageContext,
-    requests: Vec<RequestView>,
+    requests: Paged<RequestView>,
+    pages: i64,
     all: bool,
+    /// The filter, for the pager's links.
+    query: String,
 }
 
-#[get("/registrations?<all>")]
+#[get("/registrations?<all>&<page>&<per_page>")]
 async fn requests(
-    page: PageContext,
+    page_context: PageContext,
     db: Db,
     user: CurrentUser,
     all: Option<bool>,
+    page: Option<i64>,
+    per_page: Option<i64>,
 ) -> Result<Template, AppError> {
     let actor = user.actor();
     let all = all.unwrap_or(false);
+    let request = PageRequest::new(page, per_page);
     let requests = db
-        .run(move |conn| registrations::list(conn, &actor, all))
+        .run(move |conn| registrations::list(conn, &actor, all, request))
         .await?;
+    let query = crate::web::forms::pager_query(&serde_json::json!({ "all": all }), request);
     Ok(Template::render(
         "accounts/registrations",
         RequestsPage {
-            page: page.titled("registrations-title"),
+            page: page_context.titled("registrations-title"),
+            pages: requests.pages(),
             requests,
             all,
+            query,
         },
     ))
 }
 
-#[derive(Serialize)]
-struct RequestList {
-    items: Vec<RequestView>,
-    total: usize,
-}
-
-#[get("/api/v1/registrations?<all>")]
+#[get("/api/v1/registrations?<all>&<page>&<per_page>")]
 async fn api_requests(
     db: Db,
     user: CurrentUser,
     all: Option<bool>,
-) -> Result<Json<RequestList>, AppError> {
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Json<Paged<RequestView>>, AppError> {
     let actor = user.actor();
-    let items = db
-        .run(move |conn| registrations::list(conn, &actor, all.unwrap_or(false)))
-        .await?;
-    Ok(Json(RequestList {
-        total: items.len(),
-        items,
-    }))
+    let request = PageRequest::new(page, per_page);
+    Ok(Json(
+        db.run(move |conn| registrations::list(conn, &actor, all.unwrap_or(false), request))
+            .await?,
+    ))
 }
 
 #[post("/registrations/<id>/accept", data = "<_form>")]
