@@ -388,10 +388,7 @@ fn audit_system_change(
     action: &'static str,
     mut detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let organization_id: i64 = people::table
-        .find(person_id)
-        .select(people::organization_id)
-        .first(conn)?;
+    let organization_id = crate::domain::people::organization_of(conn, person_id)?;
     detail["person_id"] = json!(person_id);
     detail["by"] = json!("system");
     audit::record(

@@ -249,7 +249,7 @@ pub fn promote(conn: &mut DbConn, session_id: i64, public_url: &str) -> Result<u
         }
         set_status(conn, id, EnrollmentStatus::Confirmed)?;
         seat_given(conn, session_id, person_id)?;
-        let organization_id = person_organization(conn, person_id)?;
+        let organization_id = crate::domain::people::organization_of(conn, person_id)?;
         audit::record(
             conn,
             audit::Event {
@@ -265,13 +265,6 @@ pub fn promote(conn: &mut DbConn, session_id: i64, public_url: &str) -> Result<u
         promoted += 1;
     }
     Ok(promoted)
-}
-
-fn person_organization(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
-    Ok(people::table
-        .find(person_id)
-        .select(people::organization_id)
-        .first(conn)?)
 }
 
 /// What follows from a person getting a seat: their interest in the module is met, and a
@@ -468,10 +461,7 @@ pub fn enrol(
 /// own (404 otherwise). Returns it with the person's organisation.
 fn reachable(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(Enrollment, i64), AppError> {
     let enrollment = find(conn, id)?;
-    let organization_id: i64 = people::table
-        .find(enrollment.person_id)
-        .select(people::organization_id)
-        .first(conn)?;
+    let organization_id = crate::domain::people::organization_of(conn, enrollment.person_id)?;
     let allowed = match actor.role {
         Role::Member => actor.person_id == Some(enrollment.person_id),
         _ => actor.scope().allows(organization_id),

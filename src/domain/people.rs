@@ -218,7 +218,8 @@ pub fn get(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView, AppE
     }
 }
 
-fn organization_of(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
+/// The organisation a person belongs to.
+pub fn organization_of(conn: &mut DbConn, person_id: i64) -> Result<i64, AppError> {
     Ok(people::table
         .find(person_id)
         .select(people::organization_id)
