@@ -78,6 +78,9 @@ pub enum AppError {
     Gone(Message),
     #[error("validation failed: {0:?}")]
     Validation(FieldErrors),
+    /// A rate limit was reached (`web::throttle`): try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -104,6 +107,7 @@ impl AppError {
             AppError::Conflict(_) => Status::Conflict,
             AppError::Gone(_) => Status::Gone,
             AppError::Validation(_) => Status::UnprocessableEntity,
+            AppError::TooManyRequests { .. } => Status::TooManyRequests,
             AppError::Unavailable(_) => Status::ServiceUnavailable,
             AppError::Internal(_) => Status::InternalServerError,
         }

@@ -47,6 +47,7 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
                 }
             }
         }))
+        .manage(web::throttle::Throttle::default())
         .attach(web::template::fairing())
         .attach(web::security::SecurityHeaders)
         .attach(jobs::fairing())

@@ -24,7 +24,7 @@ role-member = Member
 
 ## Sign-in, registration, passwords
 login-title = Sign in
-login-failed = Sign-in failed: the e-mail address or the password is wrong, or the account is locked for 15 minutes after 5 failed attempts in a row.
+login-failed = Sign-in failed: the e-mail address or the password is wrong, or the account is locked for 15 minutes after too many failed attempts.
 logout-done = You are signed out.
 forgot-link = Forgot your password?
 forgot-title = Reset your password

@@ -32,6 +32,7 @@ error-conflict-duplicate = This already exists.
 error-validation = Some fields are not valid.
 error-payload-too-large = What was sent is too large.
 error-unsupported-media-type = This content type is not accepted.
+error-too-many-requests = Too many attempts. Please try again in { $minutes } minute(s).
 error-unavailable = The service is briefly unavailable. Please try again in a moment.
 error-internal = An unexpected error occurred. It has been logged.
 

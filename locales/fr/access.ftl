@@ -24,7 +24,7 @@ role-member = Membre
 
 ## Connexion, inscription, mots de passe
 login-title = Se connecter
-login-failed = Échec de la connexion : l'adresse e-mail ou le mot de passe est incorrect, ou le compte est bloqué 15 minutes après 5 échecs consécutifs.
+login-failed = Échec de la connexion : l'adresse e-mail ou le mot de passe est incorrect, ou le compte est bloqué 15 minutes après trop d'échecs.
 logout-done = Vous êtes déconnecté.
 forgot-link = Mot de passe oublié ?
 forgot-title = Réinitialiser votre mot de passe

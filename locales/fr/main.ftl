@@ -32,6 +32,7 @@ error-conflict-duplicate = Cet élément existe déjà.
 error-validation = Certains champs ne sont pas valides.
 error-payload-too-large = Le contenu envoyé est trop volumineux.
 error-unsupported-media-type = Ce type de contenu n'est pas accepté.
+error-too-many-requests = Trop de tentatives. Réessayez dans { $minutes } minute(s).
 error-unavailable = Le service est momentanément indisponible. Réessayez dans un instant.
 error-internal = Une erreur inattendue s'est produite. Elle a été enregistrée.
 

@@ -24,7 +24,7 @@ role-member = Lid
 
 ## Aanmelden, registratie, wachtwoorden
 login-title = Aanmelden
-login-failed = Aanmelden mislukt: het e-mailadres of het wachtwoord is onjuist, of het account is 15 minuten geblokkeerd na 5 mislukte pogingen op rij.
+login-failed = Aanmelden mislukt: het e-mailadres of het wachtwoord is onjuist, of het account is 15 minuten geblokkeerd na te veel mislukte pogingen.
 logout-done = U bent afgemeld.
 forgot-link = Wachtwoord vergeten?
 forgot-title = Uw wachtwoord opnieuw instellen

@@ -32,6 +32,7 @@ error-conflict-duplicate = Dit element bestaat al.
 error-validation = Sommige velden zijn ongeldig.
 error-payload-too-large = De verzonden inhoud is te groot.
 error-unsupported-media-type = Dit inhoudstype wordt niet aanvaard.
+error-too-many-requests = Te veel pogingen. Probeer het over { $minutes } minuut/minuten opnieuw.
 error-unavailable = De dienst is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw.
 error-internal = Er is een onverwachte fout opgetreden. Ze werd geregistreerd.
 

@@ -86,6 +86,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_ins (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     key_users (id) {
         id -> BigInt,
         person_id -> BigInt,
@@ -286,6 +295,7 @@ diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(accounts -> organizations (organization_id));
 diesel::joinable!(accounts -> people (person_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(sign_ins -> accounts (account_id));
 diesel::joinable!(key_users -> people (person_id));
 diesel::joinable!(key_users -> domains (domain_id));
 diesel::joinable!(key_users -> accounts (designated_by));
@@ -321,6 +331,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     accounts,
     api_tokens,
+    sign_ins,
     key_users,
     venues,
     modules,

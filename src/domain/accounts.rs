@@ -14,10 +14,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::db::schema::{accounts, organizations, people};
-use crate::db::DbConn;
+use crate::db::{Database, DbConn};
 use crate::domain::access::Actor;
 use crate::domain::notifications;
 use crate::domain::people::PersonLanguage;
+use crate::domain::sign_ins;
 use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
 use crate::domain::{audit, is_valid_email, normalize_email, now, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
@@ -41,8 +42,9 @@ impl Role {
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
-/// Failed sign-ins in a row that lock an account…
-pub const MAX_FAILED_LOGINS: i32 = 5;
+/// Failed sign-ins in a row that lock an account… One address is slowed down after fewer
+/// (`web::throttle`), so a lockout takes an attack from several addresses.
+pub const MAX_FAILED_LOGINS: i32 = 10;
 /// …for this long.
 pub const LOCK_MINUTES: i64 = 15;
 
@@ -163,6 +165,58 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Argon2 work off the async threads and off the database pool, at most one per core at a
+/// time: it is slow on purpose, and a burst of sign-ins must queue for the CPU without holding
+/// connections or every blocking thread.
+mod passwords {
+    use std::sync::OnceLock;
+
+    use rocket::tokio::sync::Semaphore;
+    use rocket::tokio::task::spawn_blocking;
+
+    use crate::error::AppError;
+
+    fn gate() -> &'static Semaphore {
+        static GATE: OnceLock<Semaphore> = OnceLock::new();
+        GATE.get_or_init(|| {
+            Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        })
+    }
+
+    async fn off_pool<T: Send + 'static>(
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _turn = gate()
+            .acquire()
+            .await
+            .map_err(|e| AppError::internal(format!("password gate closed: {e}")))?;
+        spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::internal(format!("password task failed: {e}")))
+    }
+
+    /// Whether the password matches the stored hash; against a decoy when there is none, so
+    /// that unknown accounts take as long.
+    pub async fn verify(password: &str, hash: Option<String>) -> Result<bool, AppError> {
+        let password = password.to_owned();
+        off_pool(move || match hash {
+            Some(hash) => super::verify_password(&password, &hash),
+            None => {
+                super::verify_password(&password, super::decoy_hash());
+                false
+            }
+        })
+        .await
+    }
+
+    /// Checks a new password's rules and hashes it.
+    pub async fn hash(password: &str) -> Result<String, AppError> {
+        super::check_password(password)?;
+        let password = password.to_owned();
+        off_pool(move || super::hash_password(&password)).await?
+    }
 }
 
 /// A hash to verify against when the e-mail is unknown, so that both cases take as long.
@@ -360,78 +414,93 @@ fn send_link(
     Ok(())
 }
 
-/// What sign-in reads: id, password hash, active, locked until, organisation.
-type SignInRow = (
-    i64,
-    Option<String>,
-    bool,
-    Option<NaiveDateTime>,
-    Option<i64>,
-);
+/// What sign-in reads of an account.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+struct SignInRow {
+    id: i64,
+    #[diesel(column_name = password_hash)]
+    hash: Option<String>,
+    active: bool,
+    locked_until: Option<NaiveDateTime>,
+    organization_id: Option<i64>,
+}
 
 /// Signs in: the account when the e-mail and password match an active, unlocked account.
 /// Every failure answers `SignInFailed`, whatever its cause, after the same argon2 work.
-/// `MAX_FAILED_LOGINS` failures in a row lock the account for `LOCK_MINUTES`.
-pub fn sign_in(conn: &mut DbConn, email: &str, password: &str) -> Result<Account, AppError> {
+/// `MAX_FAILED_LOGINS` failures in a row lock the account for `LOCK_MINUTES` and end its
+/// sign-ins. The argon2 work runs between two short uses of the database, holding no
+/// connection: a burst of sign-ins waits for the CPU, not for the pool.
+pub async fn sign_in(db: &Database, email: &str, password: &str) -> Result<Account, AppError> {
     let email = normalize_email(email);
-    let row: Option<SignInRow> = accounts::table
-        .filter(accounts::email.eq(&email))
-        .select((
-            accounts::id,
-            accounts::password_hash,
-            accounts::active,
-            accounts::locked_until,
-            accounts::organization_id,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((id, hash, active, locked_until, organization_id)) = row else {
-        verify_password(password, decoy_hash());
+    let row = db.run(move |conn| sign_in_row(conn, &email)).await?;
+    let hash = row.as_ref().and_then(|row| row.hash.clone());
+    let matches = passwords::verify(password, hash).await?;
+    let Some(row) = row else {
         return Err(AppError::SignInFailed);
     };
-    let matches = verify_password(password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
-        && hash.is_some();
+    db.run(move |conn| record_sign_in(conn, &row, matches))
+        .await
+}
+
+fn sign_in_row(conn: &mut DbConn, email: &str) -> Result<Option<SignInRow>, AppError> {
+    Ok(accounts::table
+        .filter(accounts::email.eq(email))
+        .select(SignInRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records the outcome of a password check: the account on success, else a failure counted
+/// towards the lockout.
+fn record_sign_in(conn: &mut DbConn, row: &SignInRow, matches: bool) -> Result<Account, AppError> {
     let at = now();
-    let locked = locked_until.is_some_and(|until| until > at);
-    if matches && active && !locked {
-        diesel::update(accounts::table.find(id))
+    let locked = row.locked_until.is_some_and(|until| until > at);
+    if matches && row.active && !locked {
+        diesel::update(accounts::table.find(row.id))
             .set((
                 accounts::failed_logins.eq(0),
                 accounts::locked_until.eq(None::<NaiveDateTime>),
                 accounts::last_login_at.eq(at),
             ))
             .execute(conn)?;
-        return find(conn, id);
+        return find(conn, row.id);
     }
     if !locked {
         crate::db::transaction(conn, |conn| {
-            let failures: i32 = diesel::update(accounts::table.find(id))
+            let failures: i32 = diesel::update(accounts::table.find(row.id))
                 .set(accounts::failed_logins.eq(accounts::failed_logins + 1))
                 .returning(accounts::failed_logins)
                 .get_result(conn)?;
             if failures >= MAX_FAILED_LOGINS {
-                diesel::update(accounts::table.find(id))
-                    .set((
-                        accounts::failed_logins.eq(0),
-                        accounts::locked_until.eq(at + Duration::minutes(LOCK_MINUTES)),
-                    ))
-                    .execute(conn)?;
-                audit::record(
-                    conn,
-                    audit::Event {
-                        actor_account_id: None,
-                        organization_id,
-                        action: "account.locked",
-                        entity: "account",
-                        entity_id: Some(id),
-                        detail: json!({ "minutes": LOCK_MINUTES }),
-                    },
-                )?;
+                lock(conn, row, at)?;
             }
             Ok::<_, AppError>(())
         })?;
     }
     Err(AppError::SignInFailed)
+}
+
+/// Locks an account for `LOCK_MINUTES` and ends its sign-ins (audited, by the system).
+fn lock(conn: &mut DbConn, row: &SignInRow, at: NaiveDateTime) -> Result<(), AppError> {
+    diesel::update(accounts::table.find(row.id))
+        .set((
+            accounts::failed_logins.eq(0),
+            accounts::locked_until.eq(at + Duration::minutes(LOCK_MINUTES)),
+        ))
+        .execute(conn)?;
+    let ended = sign_ins::end_all(conn, row.id)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: None,
+            organization_id: row.organization_id,
+            action: "account.locked",
+            entity: "account",
+            entity_id: Some(row.id),
+            detail: json!({ "minutes": LOCK_MINUTES, "sign_ins_ended": ended }),
+        },
+    )
 }
 
 /// Queues a password-reset link when the address belongs to an active account; does nothing
@@ -479,11 +548,24 @@ pub fn link_purpose(conn: &mut DbConn, secret: &str) -> Result<LinkPurpose, AppE
 }
 
 /// Uses an e-mail link: sets the password of the invited or resetting account, or creates the
-/// `member` account of the person who claimed it. Single use; 410 when used or expired.
-pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<Account, AppError> {
-    tokens::find_link(conn, secret)?;
-    check_password(password)?;
-    let hash = hash_password(password)?;
+/// `member` account of the person who claimed it. Single use; 410 when used or expired. The
+/// new password ends every sign-in of the account; a reset also revokes its API tokens and
+/// calendar feed, which whoever knew the old password may have made.
+pub async fn complete_link(
+    db: &Database,
+    secret: &str,
+    password: &str,
+) -> Result<Account, AppError> {
+    let checked = secret.to_owned();
+    db.run(move |conn| tokens::find_link(conn, &checked))
+        .await?;
+    let hash = passwords::hash(password).await?;
+    let secret = secret.to_owned();
+    db.run(move |conn| set_password_by_link(conn, &secret, &hash))
+        .await
+}
+
+fn set_password_by_link(conn: &mut DbConn, secret: &str, hash: &str) -> Result<Account, AppError> {
     crate::db::transaction(conn, |conn| {
         let link = tokens::find_link(conn, secret)?;
         tokens::consume_link(conn, link.id)?;
@@ -494,11 +576,16 @@ pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<
         };
         diesel::update(accounts::table.find(account_id))
             .set((
-                accounts::password_hash.eq(&hash),
+                accounts::password_hash.eq(hash),
                 accounts::failed_logins.eq(0),
                 accounts::locked_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
+        let sign_ins_ended = sign_ins::end_all(conn, account_id)?;
+        let reset = link.purpose == LinkPurpose::PasswordReset;
+        if reset {
+            tokens::revoke_all(conn, account_id)?;
+        }
         let account = find(conn, account_id)?;
         audit::record(
             conn,
@@ -508,7 +595,11 @@ pub fn complete_link(conn: &mut DbConn, secret: &str, password: &str) -> Result<
                 action: "account.password_set",
                 entity: "account",
                 entity_id: Some(account.id),
-                detail: json!({ "via": link.purpose.as_str() }),
+                detail: json!({
+                    "via": link.purpose.as_str(),
+                    "sign_ins_ended": sign_ins_ended,
+                    "tokens_and_feed_revoked": reset,
+                }),
             },
         )?;
         Ok(account)

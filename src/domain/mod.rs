@@ -23,6 +23,7 @@ pub mod reports;
 pub mod rules;
 pub mod scale;
 pub mod sessions;
+pub mod sign_ins;
 pub mod tokens;
 
 use chrono::{NaiveDateTime, Utc};

@@ -490,6 +490,7 @@ pub fn update(
             diesel::update(accounts::table.filter(accounts::person_id.eq(id)))
                 .set(accounts::active.eq(false))
                 .execute(conn)?;
+            crate::domain::sign_ins::end_all_of_person(conn, id)?;
         }
         let action = match (current.active, active) {
             (true, false) => "person.deactivated",
@@ -740,6 +741,7 @@ pub fn anonymise(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView
             .filter(accounts::person_id.eq(id))
             .select(accounts::id)
             .load(conn)?;
+        crate::domain::sign_ins::end_all_of_person(conn, id)?;
         for account_id in &account_ids {
             diesel::update(accounts::table.find(account_id))
                 .set((

@@ -157,6 +157,16 @@ pub fn revoke_api_token(
     })
 }
 
+/// Revokes every API token and the calendar feed of an account (after a password reset).
+pub fn revoke_all(conn: &mut DbConn, account_id: i64) -> Result<(), AppError> {
+    diesel::delete(api_tokens::table.filter(api_tokens::account_id.eq(account_id)))
+        .execute(conn)?;
+    diesel::update(accounts::table.find(account_id))
+        .set(accounts::calendar_token_hash.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
+}
+
 text_enum! {
     /// What an e-mail link lets its holder do: set the first password of an account made for
     /// them, choose a new password, or claim an account for a person HR has listed.

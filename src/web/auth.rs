@@ -1,7 +1,8 @@
 //! Who is asking: the session cookie, bearer tokens, the current-user guard and CSRF.
 //!
-//! Browsers hold a private (encrypted, authenticated) cookie with the account id, a CSRF token
-//! and the time of the last request; it lapses after 8 hours without a request. Every form
+//! Browsers hold a private (encrypted, authenticated) cookie with the secret of a server-side
+//! sign-in (`domain::sign_ins`), a CSRF token and the time of the last request; it lapses after
+//! 8 hours without a request, and the sign-in itself after 12 hours or when it is ended. Every form
 //! carries the session's CSRF token and is read through `CsrfForm`, which answers 403 when the
 //! token is missing or wrong, before anything is changed. API clients send
 //! `Authorization: Bearer <token>`; an API write that comes with a cookie only is refused
@@ -20,7 +21,6 @@ use crate::db::Db;
 use crate::domain::access::Actor;
 use crate::domain::accounts::{Account, Role};
 use crate::domain::tokens;
-use crate::error::AppError;
 use crate::i18n::Locale;
 
 /// The session cookie's name over plain HTTP…
@@ -48,8 +48,9 @@ pub const CSRF_FIELD: &str = "csrf_token";
 /// sign-in and registration forms.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
-    #[serde(rename = "a")]
-    pub account_id: Option<i64>,
+    /// The secret of the server-side sign-in (`domain::sign_ins`); `None` for visitors.
+    #[serde(rename = "s")]
+    pub sign_in: Option<String>,
     #[serde(rename = "c")]
     pub csrf: String,
     /// Unix seconds of the last request.
@@ -60,9 +61,9 @@ pub struct Session {
 }
 
 impl Session {
-    fn new(account_id: Option<i64>, locale: Option<Locale>) -> Self {
+    fn new(sign_in: Option<String>, locale: Option<Locale>) -> Self {
         Session {
-            account_id,
+            sign_in,
             csrf: tokens::new_secret(),
             seen: Utc::now().timestamp(),
             locale,
@@ -119,13 +120,16 @@ pub struct SessionJar<'r> {
 }
 
 impl SessionJar<'_> {
-    /// Starts a signed-in session (a fresh CSRF token: the anonymous one is not carried over).
-    pub fn sign_in(&self, account: &Account) {
-        Session::new(Some(account.id), account.locale()).store(self.cookies, self.secure);
+    /// Holds a sign-in started by `domain::sign_ins::start` (a fresh CSRF token: the anonymous
+    /// one is not carried over).
+    pub fn sign_in(&self, secret: String, account: &Account) {
+        Session::new(Some(secret), account.locale()).store(self.cookies, self.secure);
     }
 
-    pub fn sign_out(&self) {
+    /// Forgets the cookie and returns the secret of the sign-in it held, for the caller to end.
+    pub fn sign_out(&self) -> Option<String> {
         sign_out(self.cookies, self.secure);
+        self.session.as_ref().and_then(|s| s.sign_in.clone())
     }
 
     pub fn set_locale(&self, locale: Option<Locale>) {
@@ -207,13 +211,19 @@ fn bearer_token<'a>(request: &'a Request<'_>) -> Option<Result<&'a str, ()>> {
     }
 }
 
+/// The request's `Db` guard, taken only once there are credentials to look up: a visitor's
+/// page holds no connection permit.
+async fn database(request: &Request<'_>) -> Result<Db, Status> {
+    match request.guard::<Db>().await {
+        Outcome::Success(db) => Ok(db),
+        _ => Err(Status::ServiceUnavailable),
+    }
+}
+
 async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
-    let db = match request.guard::<Db>().await {
-        Outcome::Success(db) => db,
-        _ => return Err(Status::ServiceUnavailable),
-    };
     if let Some(token) = bearer_token(request) {
         let token = token.map_err(|_| Status::Unauthorized)?.to_owned();
+        let db = database(request).await?;
         let found = db
             .run(move |conn| tokens::authenticate(conn, &token))
             .await
@@ -230,14 +240,15 @@ async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     let Some(session) = Session::of(request) else {
         return Ok(None);
     };
-    let Some(account_id) = session.account_id else {
+    let Some(secret) = session.sign_in.clone() else {
         return Ok(None);
     };
+    let db = database(request).await?;
     let account = db
-        .run(move |conn| crate::domain::accounts::find(conn, account_id))
+        .run(move |conn| crate::domain::sign_ins::account_of(conn, &secret))
         .await;
     match account {
-        Ok(account) if account.active => {
+        Ok(Some(account)) => {
             let now = Utc::now().timestamp();
             if now - session.seen > TOUCH_SECONDS {
                 Session {
@@ -252,8 +263,8 @@ async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
                 token_id: None,
             }))
         }
-        // Deleted or deactivated since: the session is over.
-        Ok(_) | Err(AppError::NotFound) => {
+        // Signed out, ended, lapsed, or the account deactivated since: the session is over.
+        Ok(None) => {
             sign_out(request.cookies(), uses_tls(request));
             Ok(None)
         }

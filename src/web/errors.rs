@@ -53,6 +53,13 @@ fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, 
         Some(AppError::Denied(message)) => ("forbidden", message.clone()),
         Some(AppError::SignInFailed) => ("sign_in_failed", Message::new("login-failed")),
         Some(AppError::Validation(_)) => ("validation_failed", Message::new("error-validation")),
+        Some(AppError::TooManyRequests {
+            retry_after_seconds,
+        }) => (
+            "too_many_requests",
+            Message::new("error-too-many-requests")
+                .arg("minutes", retry_after_seconds.div_ceil(60).to_string()),
+        ),
         _ => match status.code {
             400 => ("bad_request", Message::new("error-bad-request")),
             401 => ("unauthorized", Message::new("error-unauthorized")),
@@ -117,6 +124,12 @@ fn respond(
         Template::render("error", &page).respond_to(request)?
     };
     response.set_status(status);
+    if let Some(AppError::TooManyRequests {
+        retry_after_seconds,
+    }) = error
+    {
+        response.set_raw_header("Retry-After", retry_after_seconds.to_string());
+    }
     Ok(response)
 }
 

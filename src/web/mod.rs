@@ -28,6 +28,7 @@ pub mod security;
 pub mod session;
 pub mod sessions;
 pub mod template;
+pub mod throttle;
 
 use rocket::Route;
 

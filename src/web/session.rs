@@ -1,6 +1,8 @@
 //! Signing in and out, self-registration, invitations and password resets, one's own account
 //! and API tokens.
 
+use std::net::IpAddr;
+
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -9,10 +11,11 @@ use rocket::{delete, get, patch, post, routes, Either, Route, State};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::db::Db;
-use crate::domain::accounts::{self, AccountView};
+use crate::db::{Database, Db};
+use crate::domain::accounts::{self, Account, AccountView};
 use crate::domain::organizations::{self, Organization, OrganizationKind};
 use crate::domain::registrations::{self, RegistrationInput};
+use crate::domain::sign_ins;
 use crate::domain::tokens::{self, ApiToken, LinkPurpose};
 use crate::error::{AppError, Message};
 use crate::web::auth::{AuthVia, CsrfForm, CurrentUser, SessionJar};
@@ -21,6 +24,7 @@ use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
+use crate::web::throttle::{Door, Throttle};
 
 #[derive(Debug, Default, FromForm, Serialize)]
 pub struct SignInForm {
@@ -56,21 +60,51 @@ fn login_page(page: PageContext, next: Option<String>) -> Either<Redirect, Templ
     ))
 }
 
+/// Checks credentials within the rate limits (`web::throttle`); a failure counts against the
+/// client's address. Takes the `Database`, not a `Db` guard: no connection is held while
+/// argon2 runs.
+async fn check_credentials(
+    database: &Database,
+    throttle: &Throttle,
+    address: Option<IpAddr>,
+    email: &str,
+    password: &str,
+) -> Result<Account, AppError> {
+    throttle.admit(Door::SignIn, address, email)?;
+    let result = accounts::sign_in(database, email, password).await;
+    if matches!(result, Err(AppError::SignInFailed)) {
+        throttle.failed_sign_in(address, email);
+    }
+    result
+}
+
+/// Starts a server-side sign-in and hands its secret to the cookie.
+async fn start_sign_in(
+    database: &Database,
+    jar: &SessionJar<'_>,
+    account: &Account,
+) -> Result<(), AppError> {
+    let account_id = account.id;
+    let secret = database
+        .run(move |conn| sign_ins::start(conn, account_id))
+        .await?;
+    jar.sign_in(secret, account);
+    Ok(())
+}
+
 #[post("/login", data = "<form>")]
 async fn login(
     page: PageContext,
-    db: Db,
+    database: &State<Database>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     jar: SessionJar<'_>,
     form: CsrfForm<SignInForm>,
 ) -> Result<Either<Redirect, (Status, Template)>, AppError> {
     let form = form.0;
-    let (email, password) = (form.email.clone(), form.password);
-    match db
-        .run(move |conn| accounts::sign_in(conn, &email, &password))
-        .await
-    {
+    match check_credentials(database, throttle, address, &form.email, &form.password).await {
         Ok(account) => {
-            jar.sign_in(&account);
+            start_sign_in(database, &jar, &account).await?;
             Ok(Either::Left(Redirect::to(safe_next(form.next.as_deref()))))
         }
         Err(AppError::SignInFailed) => Ok(Either::Right((
@@ -96,10 +130,18 @@ pub struct Confirm {
     pub reason: Option<String>,
 }
 
+/// Ends the sign-in on the server too: a copy of the cookie is worth nothing afterwards.
 #[post("/logout", data = "<_form>")]
-fn logout(jar: SessionJar<'_>, locale: Locale, _form: CsrfForm<Confirm>) -> Flash<Redirect> {
-    jar.sign_out();
-    Flash::success(Redirect::to("/"), locale.tr("logout-done"))
+async fn logout(
+    db: Db,
+    jar: SessionJar<'_>,
+    locale: Locale,
+    _form: CsrfForm<Confirm>,
+) -> Result<Flash<Redirect>, AppError> {
+    if let Some(secret) = jar.sign_out() {
+        db.run(move |conn| sign_ins::end(conn, &secret)).await?;
+    }
+    Ok(Flash::success(Redirect::to("/"), locale.tr("logout-done")))
 }
 
 #[derive(Serialize)]
@@ -139,9 +181,16 @@ async fn register(
     page: PageContext,
     db: Db,
     settings: &State<Settings>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     form: CsrfForm<RegistrationInput>,
 ) -> FormResponse {
     let input = form.0;
+    throttle.admit(
+        Door::Registration,
+        address,
+        input.email.as_deref().unwrap_or_default(),
+    )?;
     let public_url = settings.public_url.clone();
     let submitted = input.clone();
     match db
@@ -185,10 +234,17 @@ struct Received {
 async fn api_register(
     db: Db,
     settings: &State<Settings>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     input: JsonBody<RegistrationInput>,
 ) -> Result<(Status, Json<Received>), AppError> {
     let public_url = settings.public_url.clone();
     let input = input.into_inner();
+    throttle.admit(
+        Door::Registration,
+        address,
+        input.email.as_deref().unwrap_or_default(),
+    )?;
     db.run(move |conn| registrations::register(conn, &input, &public_url))
         .await?;
     Ok((Status::Accepted, Json(Received { status: "received" })))
@@ -223,9 +279,12 @@ async fn forgot(
     page: PageContext,
     db: Db,
     settings: &State<Settings>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     form: CsrfForm<ResetRequest>,
 ) -> FormResponse {
     let email = form.0.email.unwrap_or_default();
+    throttle.admit(Door::PasswordReset, address, &email)?;
     let public_url = settings.public_url.clone();
     let submitted = email.clone();
     let locale = page.locale();
@@ -246,9 +305,12 @@ async fn forgot(
 async fn api_forgot(
     db: Db,
     settings: &State<Settings>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     body: JsonBody<ResetRequest>,
 ) -> Result<(Status, Json<Received>), AppError> {
     let email = body.into_inner().email.unwrap_or_default();
+    throttle.admit(Door::PasswordReset, address, &email)?;
     let public_url = settings.public_url.clone();
     db.run(move |conn| accounts::request_password_reset(conn, &email, &public_url))
         .await?;
@@ -288,25 +350,20 @@ async fn set_password_page(page: PageContext, db: Db, token: String) -> Result<T
 #[post("/password/set/<token>", data = "<form>")]
 async fn set_password(
     page: PageContext,
-    db: Db,
+    database: &State<Database>,
     jar: SessionJar<'_>,
     token: String,
     form: CsrfForm<NewPassword>,
 ) -> FormResponse {
-    let secret = token.clone();
-    let password = form.0.password;
     let locale = page.locale();
-    match db
-        .run(move |conn| accounts::complete_link(conn, &secret, &password))
-        .await
-    {
+    match accounts::complete_link(database, &token, &form.0.password).await {
         Ok(account) => {
-            jar.sign_in(&account);
+            start_sign_in(database, &jar, &account).await?;
             done("/", locale, Message::new("set-password-done"))
         }
         Err(error) => {
             let secret = token.clone();
-            let purpose = db
+            let purpose = database
                 .run(move |conn| accounts::link_purpose(conn, &secret))
                 .await?;
             redisplay(locale, error, "auth/set_password", |errors| {
@@ -341,15 +398,16 @@ struct TokenCreated {
 /// answer whether or not the address exists, and subject to the same lockout as the form.
 #[post("/api/v1/tokens", data = "<body>")]
 async fn create_token(
-    db: Db,
+    database: &State<Database>,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
     body: JsonBody<TokenRequest>,
 ) -> Result<(Status, Json<TokenCreated>), AppError> {
     let body = body.into_inner();
-    let (secret, token) = db
-        .run(move |conn| {
-            let account = accounts::sign_in(conn, &body.email, &body.password)?;
-            tokens::create_api_token(conn, &account, body.label.as_deref())
-        })
+    let account =
+        check_credentials(database, throttle, address, &body.email, &body.password).await?;
+    let (secret, token) = database
+        .run(move |conn| tokens::create_api_token(conn, &account, body.label.as_deref()))
         .await?;
     Ok((
         Status::Created,
@@ -557,16 +615,15 @@ pub struct PasswordChange {
 /// `POST /api/v1/password {token, password}`: the twin of the set-password page.
 #[post("/api/v1/password", data = "<body>")]
 async fn api_set_password(
-    db: Db,
+    database: &State<Database>,
     body: JsonBody<PasswordChange>,
 ) -> Result<Json<AccountView>, AppError> {
     let PasswordChange { token, password } = body.into_inner();
+    let account = accounts::complete_link(database, &token, &password).await?;
     Ok(Json(
-        db.run(move |conn| {
-            let account = accounts::complete_link(conn, &token, &password)?;
-            accounts::view(conn, account.id)
-        })
-        .await?,
+        database
+            .run(move |conn| accounts::view(conn, account.id))
+            .await?,
     ))
 }
 
