@@ -10,7 +10,9 @@ use crate::db::schema::{domains, key_users, memberships, organizations, people};
 use crate::db::DbConn;
 use crate::domain::access::Actor;
 use crate::domain::accounts::Role;
-use crate::domain::{audit, catalogue, non_blank, now, resolve_code, text_enum};
+use crate::domain::{
+    audit, bounded_field, catalogue, max_chars, non_blank, now, resolve_code, text_enum,
+};
 use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
@@ -237,8 +239,8 @@ pub fn withdraw(
     id: i64,
     reason: Option<&str>,
 ) -> Result<KeyUserView, AppError> {
-    let reason = non_blank(reason);
     actor.require(KEY_USER_MANAGERS)?;
+    let reason = bounded_field("reason", reason, max_chars::REASON)?;
     crate::db::transaction(conn, |conn| {
         let (status, organization_id) = key_users::table
             .inner_join(people::table)
@@ -423,7 +425,7 @@ pub fn certify(
     reason: Option<&str>,
 ) -> Result<KeyUserView, AppError> {
     actor.require(crate::domain::access::STAFF)?;
-    let reason = non_blank(reason)
+    let reason = bounded_field("reason", reason, max_chars::REASON)?
         .ok_or_else(|| AppError::invalid("reason", Message::new("field-required")))?;
     crate::db::transaction(conn, |conn| {
         let (status, organization_id) = key_users::table

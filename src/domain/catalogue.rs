@@ -11,7 +11,7 @@ use crate::db::schema::{domains, modules, venues};
 use crate::db::DbConn;
 use crate::domain::access::Actor;
 use crate::domain::accounts::Role;
-use crate::domain::{audit, non_blank, resolve_code, text_enum};
+use crate::domain::{audit, bounded, max_chars, non_blank, resolve_code, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::i18n::Locale;
 
@@ -339,19 +339,27 @@ fn checked_module(
     if !valid_code(&code) {
         errors.add("code", Message::new("field-code-invalid"));
     }
-    let mut text = |field: &'static str, value: &Option<String>, required: bool| {
-        let value = non_blank(value.as_deref()).unwrap_or_default();
+    let mut text = |field: &'static str, value: &Option<String>, max: usize, required: bool| {
+        let value = bounded(&mut errors, field, value.as_deref(), max).unwrap_or_default();
         if required && value.is_empty() {
             errors.add(field, Message::new("field-required"));
-        } else if value.chars().count() > 4000 {
-            errors.add(field, Message::new("field-too-long").arg("max", "4000"));
         }
         value
     };
-    let title_fr = text("title_fr", &merged.title_fr, true);
-    let title_nl = text("title_nl", &merged.title_nl, true);
-    let description_fr = text("description_fr", &merged.description_fr, false);
-    let description_nl = text("description_nl", &merged.description_nl, false);
+    let title_fr = text("title_fr", &merged.title_fr, max_chars::TITLE, true);
+    let title_nl = text("title_nl", &merged.title_nl, max_chars::TITLE, true);
+    let description_fr = text(
+        "description_fr",
+        &merged.description_fr,
+        max_chars::DESCRIPTION,
+        false,
+    );
+    let description_nl = text(
+        "description_nl",
+        &merged.description_nl,
+        max_chars::DESCRIPTION,
+        false,
+    );
     let tier = non_blank(merged.tier.as_deref()).and_then(|t| Tier::parse(&t));
     if tier.is_none() {
         errors.add("tier", Message::new("field-tier-invalid"));
@@ -547,12 +555,18 @@ pub fn save_venue(
         None => None,
     };
     let mut errors = FieldErrors::default();
-    let name = non_blank(input.name.as_deref()).or(current.as_ref().map(|v| v.name.clone()));
+    let name = bounded(&mut errors, "name", input.name.as_deref(), max_chars::NAME)
+        .or(current.as_ref().map(|v| v.name.clone()));
     if name.is_none() {
         errors.add("name", Message::new("field-required"));
     }
-    let address =
-        non_blank(input.address.as_deref()).or(current.as_ref().map(|v| v.address.clone()));
+    let address = bounded(
+        &mut errors,
+        "address",
+        input.address.as_deref(),
+        max_chars::ADDRESS,
+    )
+    .or(current.as_ref().map(|v| v.address.clone()));
     if address.is_none() {
         errors.add("address", Message::new("field-required"));
     }

@@ -581,7 +581,7 @@ pub fn refuse(
 ) -> Result<Outcome, AppError> {
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
-    let reason = crate::domain::non_blank(reason);
+    let reason = crate::domain::bounded_field("reason", reason, crate::domain::max_chars::REASON)?;
     crate::db::transaction(conn, |conn| {
         if find(conn, id)?.status != EnrollmentStatus::PendingApproval {
             return Err(AppError::Conflict(Message::new("enrol-not-pending")));
@@ -759,6 +759,9 @@ pub struct BulkResult {
 
 /// Enrols several people (ids or e-mail addresses), each under the same rules and in its own
 /// transaction, in the order given.
+/// The most people one bulk enrolment takes.
+pub const MAX_BULK: usize = 500;
+
 pub fn enrol_many(
     conn: &mut DbConn,
     actor: &Actor,
@@ -770,6 +773,12 @@ pub fn enrol_many(
 ) -> Result<Vec<BulkResult>, AppError> {
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     sessions::visible(conn, Some(actor), session_id)?;
+    if people_ids.len() + emails.len() > MAX_BULK {
+        return Err(AppError::invalid(
+            "emails",
+            Message::new("field-too-many").arg("max", MAX_BULK.to_string()),
+        ));
+    }
     let mut targets: Vec<(String, Option<i64>)> = people_ids
         .iter()
         .map(|id| (id.to_string(), Some(*id)))
@@ -777,6 +786,11 @@ pub fn enrol_many(
     for email in emails {
         let email = crate::domain::normalize_email(email);
         if email.is_empty() {
+            continue;
+        }
+        if !crate::domain::is_valid_email(&email) {
+            // Not an address: unknown, and echoed back no longer than an address can be.
+            targets.push((email.chars().take(254).collect(), None));
             continue;
         }
         // Looked up in the actor's scope only: another organisation's address is unknown

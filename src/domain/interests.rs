@@ -86,11 +86,16 @@ pub fn declare(
         }),
         None => PersonLanguage::parse(&language),
     };
+    let note = crate::domain::bounded(
+        &mut errors,
+        "note",
+        input.note.as_deref(),
+        crate::domain::max_chars::NOTE,
+    );
     errors.into_result()?;
     let (Some(module_id), Some(language)) = (module_id, language) else {
         return Err(AppError::internal("validated interest missing"));
     };
-    let note = non_blank(input.note.as_deref());
     crate::db::transaction(conn, |conn| {
         diesel::delete(
             interests::table

@@ -263,6 +263,53 @@ pub fn non_blank(value: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The longest text accepted, in characters, by kind of field. Rocket's body limits bound a
+/// request; these bound each field, with a 422 naming it.
+pub mod max_chars {
+    /// A person's or a venue's name.
+    pub const NAME: usize = 200;
+    /// Module titles, job titles, profiles.
+    pub const TITLE: usize = 200;
+    pub const ADDRESS: usize = 300;
+    pub const URL: usize = 2000;
+    /// An API token's label.
+    pub const LABEL: usize = 100;
+    /// Reasons given for a refusal, a withdrawal or a certification.
+    pub const REASON: usize = 1000;
+    /// Notes on an interest or a plan item.
+    pub const NOTE: usize = 1000;
+    pub const DESCRIPTION: usize = 4000;
+}
+
+/// A trimmed text field, `None` when blank (as `non_blank`); `field-too-long` is added under
+/// `field` when it has more than `max` characters.
+pub fn bounded(
+    errors: &mut crate::error::FieldErrors,
+    field: impl Into<String>,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let value = non_blank(value);
+    if value.as_deref().is_some_and(|v| v.chars().count() > max) {
+        errors.add(
+            field,
+            crate::error::Message::new("field-too-long").arg("max", max.to_string()),
+        );
+    }
+    value
+}
+
+/// `bounded` for a field checked alone: 422 naming it when too long.
+pub fn bounded_field(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, crate::error::AppError> {
+    let mut errors = crate::error::FieldErrors::default();
+    let value = bounded(&mut errors, field, value, max);
+    errors.into_result().map(|()| value)
+}
+
 /// Normalises an e-mail address for storage and comparison.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()

@@ -15,7 +15,9 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::domain::access::{Actor, Scope, PEOPLE_MANAGERS, PEOPLE_READERS};
 use crate::domain::accounts::Role;
-use crate::domain::{audit, is_valid_email, non_blank, normalize_email, now, text_enum};
+use crate::domain::{
+    audit, bounded, is_valid_email, max_chars, non_blank, normalize_email, now, text_enum,
+};
 use crate::domain::{PageRequest, Paged};
 use crate::error::{AppError, FieldErrors, Message};
 
@@ -30,7 +32,6 @@ text_enum! {
 
 /// What an anonymised person's name becomes.
 pub const ANONYMISED_NAME: &str = "—";
-const MAX_TEXT_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = people)]
@@ -280,19 +281,6 @@ impl CleanPerson {
     }
 }
 
-fn bounded(field: &str, value: Option<String>, errors: &mut FieldErrors) -> Option<String> {
-    if value
-        .as_deref()
-        .is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS)
-    {
-        errors.add(
-            field.to_owned(),
-            Message::new("field-too-long").arg("max", MAX_TEXT_CHARS.to_string()),
-        );
-    }
-    value
-}
-
 /// Validates fields (all present: callers merge the stored values first). Errors go under
 /// `prefix` + field name (`""` for forms, `rows.12.` for CSV rows).
 fn clean(
@@ -305,7 +293,12 @@ fn clean(
     errors: &mut FieldErrors,
 ) -> Option<CleanPerson> {
     let before = errors.0.len();
-    let full_name = bounded(&format!("{prefix}full_name"), non_blank(full_name), errors);
+    let full_name = bounded(
+        errors,
+        format!("{prefix}full_name"),
+        full_name,
+        max_chars::NAME,
+    );
     if full_name.is_none() {
         errors.add(format!("{prefix}full_name"), Message::new("field-required"));
     }
@@ -316,8 +309,18 @@ fn clean(
             Message::new("field-email-invalid"),
         );
     }
-    let job_title = bounded(&format!("{prefix}job_title"), non_blank(job_title), errors);
-    let profile = bounded(&format!("{prefix}profile"), non_blank(profile), errors);
+    let job_title = bounded(
+        errors,
+        format!("{prefix}job_title"),
+        job_title,
+        max_chars::TITLE,
+    );
+    let profile = bounded(
+        errors,
+        format!("{prefix}profile"),
+        profile,
+        max_chars::TITLE,
+    );
     let language = match non_blank(language) {
         Some(code) => {
             let parsed = PersonLanguage::parse(&code.to_lowercase());

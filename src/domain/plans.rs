@@ -99,11 +99,10 @@ use crate::domain::accounts::Role;
 use crate::domain::catalogue::Tier;
 use crate::domain::enrollments::EnrollmentStatus;
 use crate::domain::rules::{self, Progress};
-use crate::domain::{audit, non_blank, now, organizations as orgs, people as persons};
+use crate::domain::{
+    audit, bounded, max_chars, non_blank, now, organizations as orgs, people as persons,
+};
 use crate::error::{FieldErrors, Message};
-
-/// The longest note on a plan item, and the longest profile on a target.
-const MAX_TEXT: usize = 500;
 
 /// An individual plan item as sent (`PUT`) and answered (`GET`, with its derived status).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
@@ -378,13 +377,12 @@ pub fn save_individual(
             item.target_on.as_deref(),
             year,
         );
-        let note = non_blank(item.note.as_deref());
-        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_TEXT) {
-            errors.add(
-                field("note"),
-                Message::new("field-too-long").arg("max", MAX_TEXT.to_string()),
-            );
-        }
+        let note = bounded(
+            &mut errors,
+            field("note"),
+            item.note.as_deref(),
+            max_chars::NOTE,
+        );
         if non_blank(item.module.as_deref()).is_none() && target_on.is_none() && note.is_none() {
             // A blank line of the form: nothing to keep.
             errors.0.remove(&field("module"));
@@ -804,16 +802,13 @@ pub fn save_collective(
                     .arg("max", "100000"),
             );
         }
-        let profile = non_blank(target.profile.as_deref());
-        if profile
-            .as_ref()
-            .is_some_and(|p| p.chars().count() > MAX_TEXT)
-        {
-            errors.add(
-                field("profile"),
-                Message::new("field-too-long").arg("max", MAX_TEXT.to_string()),
-            );
-        }
+        // As long as a person's profile, which it is matched against.
+        let profile = bounded(
+            &mut errors,
+            field("profile"),
+            target.profile.as_deref(),
+            max_chars::TITLE,
+        );
         let due_on = date_in_year(&mut errors, field("due_on"), target.due_on.as_deref(), year);
         if non_blank(target.module.as_deref()).is_none() && target.headcount.is_none() {
             // A blank line of the form: nothing to keep.

@@ -15,7 +15,8 @@ use crate::domain::accounts::{self as account_rules, AccountRequest, FirstPasswo
 use crate::domain::people::{NewPerson, PersonLanguage};
 use crate::domain::tokens::{self, LinkPurpose, LinkTarget};
 use crate::domain::{
-    audit, is_valid_email, non_blank, normalize_email, notifications, now, resolve_code, text_enum,
+    audit, bounded, bounded_field, is_valid_email, max_chars, non_blank, normalize_email,
+    notifications, now, resolve_code, text_enum,
 };
 use crate::domain::{PageRequest, Paged};
 use crate::error::{AppError, FieldErrors, Message};
@@ -55,10 +56,21 @@ pub fn register(
         Some(_) => errors.add("email", Message::new("field-email-invalid")),
         None => errors.add("email", Message::new("field-required")),
     }
-    let full_name = non_blank(input.full_name.as_deref());
+    let full_name = bounded(
+        &mut errors,
+        "full_name",
+        input.full_name.as_deref(),
+        max_chars::NAME,
+    );
     if full_name.is_none() {
         errors.add("full_name", Message::new("field-required"));
     }
+    let job_title = bounded(
+        &mut errors,
+        "job_title",
+        input.job_title.as_deref(),
+        max_chars::TITLE,
+    );
     let language = non_blank(input.language.as_deref()).and_then(|l| PersonLanguage::parse(&l));
     if language.is_none() {
         errors.add("language", Message::new("field-language-invalid"));
@@ -150,7 +162,7 @@ pub fn register(
                 registration_requests::organization_id.eq(organization_id),
                 registration_requests::full_name.eq(&full_name),
                 registration_requests::email.eq(&email),
-                registration_requests::job_title.eq(non_blank(input.job_title.as_deref())),
+                registration_requests::job_title.eq(&job_title),
                 registration_requests::language.eq(language.as_str()),
                 registration_requests::status.eq(RequestStatus::Pending.as_str()),
                 registration_requests::created_at.eq(now()),
@@ -298,9 +310,9 @@ pub fn refuse(
     id: i64,
     note: Option<&str>,
 ) -> Result<RequestView, AppError> {
+    let note = bounded_field("reason", note, max_chars::REASON)?;
     crate::db::transaction(conn, |conn| {
         let (request, organization_id) = pending(conn, actor, id)?;
-        let note = non_blank(note);
         let locale = Locale::parse(&request.language).unwrap_or(Locale::DEFAULT);
         let reason = note
             .clone()

@@ -57,7 +57,7 @@ pub fn create_api_token(
 ) -> Result<(String, ApiToken), AppError> {
     let secret = new_secret();
     let created_at = now();
-    let label = crate::domain::non_blank(label).map(|l| l.chars().take(100).collect::<String>());
+    let label = crate::domain::bounded_field("label", label, crate::domain::max_chars::LABEL)?;
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(api_tokens::table)
             .values((
