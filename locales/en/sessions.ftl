@@ -89,6 +89,7 @@ field-venue-busy = The venue is booked at an overlapping time.
 field-not-a-participant = This person holds no seat in the session.
 field-format-invalid = Choose json, csv or xlsx.
 error-session-cancelled = This session is cancelled.
+error-session-has-participants = People are enrolled in this session: its organiser and module can no longer change. Cancel it and create another.
 error-session-not-draft = Only a draft can be published.
 
 ## Enrolment

@@ -89,6 +89,7 @@ field-venue-busy = Le lieu est réservé à un moment qui se chevauche.
 field-not-a-participant = Cette personne n'a pas de place dans la session.
 field-format-invalid = Choisissez json, csv ou xlsx.
 error-session-cancelled = Cette session est annulée.
+error-session-has-participants = Des personnes sont inscrites à cette session : son organisateur et son module ne peuvent plus changer. Annulez-la et créez-en une autre.
 error-session-not-draft = Seul un brouillon peut être publié.
 
 ## Inscription

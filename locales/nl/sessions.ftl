@@ -89,6 +89,7 @@ field-venue-busy = De locatie is op een overlappend moment gereserveerd.
 field-not-a-participant = Deze persoon heeft geen plaats in de sessie.
 field-format-invalid = Kies json, csv of xlsx.
 error-session-cancelled = Deze sessie is geannuleerd.
+error-session-has-participants = Er zijn mensen ingeschreven voor deze sessie: de organisator en de module kunnen niet meer veranderen. Annuleer ze en maak een nieuwe aan.
 error-session-not-draft = Alleen een ontwerp kan gepubliceerd worden.
 
 ## Inschrijving

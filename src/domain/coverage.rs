@@ -452,6 +452,8 @@ struct ReachRow {
     #[diesel(sql_type = BigInt)]
     trainer: i64,
     #[diesel(sql_type = BigInt)]
+    organizer: i64,
+    #[diesel(sql_type = BigInt)]
     sessions: i64,
     #[diesel(sql_type = BigInt)]
     attended: i64,
@@ -475,9 +477,11 @@ GROUP BY s.trainer_person_id, e.person_id, m.tier"
     )
 }
 
-/// Each trainer's end-user sessions in the domain: how many, who came, who did not.
+/// Each trainer's end-user sessions in the domain, by organiser: how many, who came, who did
+/// not.
 const REACH: &str = "\
-SELECT s.trainer_person_id AS trainer, COUNT(DISTINCT s.id) AS sessions,
+SELECT s.trainer_person_id AS trainer, s.organizer_id AS organizer,
+       COUNT(DISTINCT s.id) AS sessions,
        SUM(CASE WHEN e.status = 'attended' THEN 1 ELSE 0 END) AS attended,
        SUM(CASE WHEN e.status = 'absent' THEN 1 ELSE 0 END) AS absent
 FROM training_sessions s
@@ -486,7 +490,7 @@ JOIN domains d ON d.id = m.domain_id
 LEFT JOIN enrollments e ON e.session_id = s.id
 WHERE m.tier = 'end_user' AND s.status <> 'cancelled' AND s.trainer_person_id IS NOT NULL
   AND d.code = $1
-GROUP BY s.trainer_person_id";
+GROUP BY s.trainer_person_id, s.organizer_id";
 
 /// Who trained whom in a domain (DESIGN §4 rule 4): trainers → key users → end users, from
 /// attended enrolments and session trainers; HR sees its own organisation's key users.
@@ -503,12 +507,26 @@ pub fn tree(
     let edges: Vec<Edge> = diesel::sql_query(edges_sql())
         .bind::<Text, _>(&domain)
         .load(conn)?;
-    let reach: HashMap<i64, ReachRow> = diesel::sql_query(REACH)
+    let scope = actor.scope();
+    // Sessions organised outside the reader's scope count for nobody's reach here: a key user
+    // who trains another organisation's staff would otherwise reveal how many of them came.
+    let mut reach: HashMap<i64, ReachRow> = HashMap::new();
+    for row in diesel::sql_query(REACH)
         .bind::<Text, _>(&domain)
         .load::<ReachRow>(conn)?
         .into_iter()
-        .map(|r| (r.trainer, r))
-        .collect();
+        .filter(|r| scope.allows(r.organizer))
+    {
+        let total = reach.entry(row.trainer).or_insert(ReachRow {
+            sessions: 0,
+            attended: 0,
+            absent: 0,
+            ..row
+        });
+        total.sessions += row.sessions;
+        total.attended += row.attended;
+        total.absent += row.absent;
+    }
     let mut ids: BTreeSet<i64> = edges.iter().flat_map(|e| [e.trainer, e.trainee]).collect();
     ids.extend(reach.keys());
     let ids: Vec<i64> = ids.into_iter().collect();
@@ -528,7 +546,6 @@ pub fn tree(
             names.insert(id, (name, code, organization_id));
         }
     }
-    let scope = actor.scope();
     let wanted_organization = non_blank(filter.organization.as_deref());
     let keep = |person: i64| {
         names
@@ -537,6 +554,11 @@ pub fn tree(
                 scope.allows(*organization_id)
                     && wanted_organization.as_deref().is_none_or(|w| w == code)
             })
+    };
+    let in_scope = |person: i64| {
+        names
+            .get(&person)
+            .is_some_and(|(_, _, organization_id)| scope.allows(*organization_id))
     };
     let trainee = |edge: &Edge| -> Trainee {
         let (full_name, organization, _) = names.get(&edge.trainee).cloned().unwrap_or_default();
@@ -576,7 +598,7 @@ pub fn tree(
         };
         node.trained = edges
             .iter()
-            .filter(|e| e.tier == "end_user" && e.trainer == id)
+            .filter(|e| e.tier == "end_user" && e.trainer == id && in_scope(e.trainee))
             .map(&trainee)
             .collect();
         node.trained.sort_by(|a, b| a.full_name.cmp(&b.full_name));

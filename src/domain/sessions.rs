@@ -728,11 +728,16 @@ fn check(
         None => None,
     };
     let online_url = match &input.online_url {
-        Some(url) => non_blank(Some(url)),
+        Some(url) => crate::domain::bounded(
+            &mut errors,
+            "online_url",
+            Some(url),
+            crate::domain::max_chars::URL,
+        ),
         None => current.and_then(|c| c.online_url.clone()),
     };
     if let Some(url) = &online_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
             errors.add("online_url", Message::new("field-url-invalid"));
         }
     }
@@ -895,6 +900,14 @@ pub fn update(
         let current = find(conn, id)?;
         let input = constrain(conn, actor, input, Some(&current))?;
         let checked = check(conn, &input, Some(&current))?;
+        if (checked.organizer_id != current.organizer_id || checked.module_id != current.module_id)
+            && has_participants(conn, id)?
+        {
+            // Who may take part depends on both (a cascade session takes its own people).
+            return Err(AppError::Conflict(Message::new(
+                "error-session-has-participants",
+            )));
+        }
         let moved = checked.starts_at != current.starts_at
             || checked.ends_at != current.ends_at
             || checked.venue_id != current.venue_id
@@ -932,6 +945,22 @@ pub fn update(
         }
         find(conn, id)
     })
+}
+
+/// Whether anyone holds a seat in the session or waits for one.
+fn has_participants(conn: &mut DbConn, id: i64) -> Result<bool, AppError> {
+    use crate::domain::rules::{HOLDS_A_SEAT, WAITING};
+    let statuses: Vec<&str> = HOLDS_A_SEAT
+        .iter()
+        .chain(WAITING.iter())
+        .map(|s| s.as_str())
+        .collect();
+    Ok(diesel::select(diesel::dsl::exists(
+        crate::db::schema::enrollments::table
+            .filter(crate::db::schema::enrollments::session_id.eq(id))
+            .filter(crate::db::schema::enrollments::status.eq_any(statuses)),
+    ))
+    .get_result(conn)?)
 }
 
 /// Publishes a draft: learners can see it and enrol.
