@@ -1479,3 +1479,279 @@ db_test!(password_checks_hold_no_database_connection, |db| {
         "the read took {read:?} while 16 sign-ins took {sign_ins:?}"
     );
 });
+
+/// Asserts a 422 whose error names a field ending in `field`, with a "too long" message.
+#[track_caller]
+fn too_long(answer: (Status, serde_json::Value), field: &str) {
+    let (status, body) = answer;
+    assert_eq!(status, Status::UnprocessableEntity, "{field}: {body}");
+    let fields = body["error"]["fields"].as_object().expect("fields");
+    let (_, messages) = fields
+        .iter()
+        .find(|(name, _)| name.ends_with(field))
+        .unwrap_or_else(|| panic!("{field} is not named: {body}"));
+    // "N caractères au maximum." / "N lignes au maximum." (API answers default to French).
+    assert!(
+        messages.to_string().contains("au maximum"),
+        "{field}: {messages}"
+    );
+}
+
+db_test!(
+    every_text_field_has_a_length_limit_and_a_refusal_changes_nothing,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let planner = app.token("planner@erap.example", DEMO_PASSWORD);
+        let hr = app.token(HR, DEMO_PASSWORD);
+        let long = |n: usize| "é".repeat(n);
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let tables = [
+            "people",
+            "registration_requests",
+            "modules",
+            "venues",
+            "interests",
+            "api_tokens",
+            "key_users",
+        ];
+        let counts = |app: &TestApp| -> Vec<i64> {
+            tables
+                .iter()
+                .map(|t| common::count(&mut app.conn(), t))
+                .collect()
+        };
+        let before = counts(&app);
+        let person = scalar(&mut app.conn(), "SELECT MIN(id) AS n FROM people WHERE organization_id = (SELECT id FROM organizations WHERE code = 'anderlecht')");
+        let module = app.get_json("/api/v1/modules").1["items"][0]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // At the limit is accepted…
+        let (status, body) = app.api(
+            "POST",
+            "/api/v1/people",
+            Some(&hr),
+            Some(json!({"full_name": long(200), "language": "fr"})),
+        );
+        assert_eq!(status, Status::Created, "{body}");
+        let before = {
+            let mut b = before;
+            b[0] += 1;
+            b
+        };
+        // …one more is not, on every kind of text.
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/people",
+                Some(&hr),
+                Some(json!({"full_name": long(201), "language": "fr"})),
+            ),
+            "full_name",
+        );
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/people",
+                Some(&hr),
+                Some(json!({"full_name": "Ok", "job_title": long(201), "language": "fr"})),
+            ),
+            "job_title",
+        );
+        too_long(
+            app.api(
+                "PATCH",
+                &format!("/api/v1/people/{person}"),
+                Some(&hr),
+                Some(json!({"profile": long(201)})),
+            ),
+            "profile",
+        );
+        too_long(app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "long@anderlecht.example", "full_name": long(201), "organization": "anderlecht", "language": "fr"}))), "full_name");
+        too_long(app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "long@anderlecht.example", "full_name": "Ok", "job_title": long(201), "organization": "anderlecht", "language": "fr"}))), "job_title");
+        let new_module = |title: String, description: String| json!({"domain": "finance", "code": "LONG-1", "title_fr": title, "title_nl": "Titel", "description_fr": description, "tier": "end_user", "duration_minutes": 60});
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/modules",
+                Some(&planner),
+                Some(new_module(long(201), String::new())),
+            ),
+            "title_fr",
+        );
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/modules",
+                Some(&planner),
+                Some(new_module("Titre".into(), long(4001))),
+            ),
+            "description_fr",
+        );
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/venues",
+                Some(&planner),
+                Some(json!({"name": long(201), "address": "Rue 1", "seats": 10})),
+            ),
+            "name",
+        );
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/venues",
+                Some(&planner),
+                Some(json!({"name": "Salle", "address": long(301), "seats": 10})),
+            ),
+            "address",
+        );
+        let session = app.get_json("/api/v1/sessions").1["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        too_long(
+            app.api(
+                "PATCH",
+                &format!("/api/v1/sessions/{session}"),
+                Some(&planner),
+                Some(json!({"online_url": format!("https://{}", "a".repeat(2000))})),
+            ),
+            "online_url",
+        );
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/interests",
+                Some(&hr),
+                Some(json!({"module": module, "person_id": person, "note": long(1001)})),
+            ),
+            "note",
+        );
+        too_long(
+            app.api(
+                "PUT",
+                &format!("/api/v1/people/{person}/plans/{year}"),
+                Some(&hr),
+                Some(json!({"status": "draft", "items": [{"module": module, "note": long(1001)}]})),
+            ),
+            "note",
+        );
+        too_long(app.api("PUT", &format!("/api/v1/organizations/anderlecht/plans/{year}"), Some(&hr), Some(json!({"status": "draft", "targets": [{"module": module, "headcount": 3, "profile": long(201)}]}))), "profile");
+        let key_user = scalar(&mut app.conn(), "SELECT MIN(id) AS n FROM key_users");
+        too_long(
+            app.api(
+                "POST",
+                &format!("/api/v1/key-users/{key_user}/certify"),
+                Some(&planner),
+                Some(json!({"reason": long(1001)})),
+            ),
+            "reason",
+        );
+        app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "pending@anderlecht.example", "full_name": "Pending", "organization": "anderlecht", "language": "fr"})));
+        let request = scalar(
+            &mut app.conn(),
+            "SELECT MAX(id) AS n FROM registration_requests",
+        );
+        too_long(
+            app.api(
+                "POST",
+                &format!("/api/v1/registrations/{request}/refuse"),
+                Some(&hr),
+                Some(json!({"reason": long(1001)})),
+            ),
+            "reason",
+        );
+        let status = scalar(&mut app.conn(), &format!("SELECT COUNT(*) AS n FROM registration_requests WHERE id = {request} AND status = 'pending'"));
+        assert_eq!(status, 1, "the refusal was refused");
+        too_long(
+            app.api(
+                "POST",
+                "/api/v1/tokens",
+                None,
+                Some(json!({"email": HR, "password": DEMO_PASSWORD, "label": long(101)})),
+            ),
+            "label",
+        );
+        let emails: Vec<String> = (0..501)
+            .map(|i| format!("bulk.{i}@anderlecht.example"))
+            .collect();
+        too_long(
+            app.api(
+                "POST",
+                &format!("/api/v1/sessions/{session}/enrollments/bulk"),
+                Some(&planner),
+                Some(json!({"emails": emails})),
+            ),
+            "emails",
+        );
+
+        let mut after = counts(&app);
+        after[1] -= 1; // the pending request made above
+        assert_eq!(after, before, "a refused write changed {tables:?}");
+    }
+);
+
+db_test!(changing_ones_password_ends_the_other_sign_ins, |db| {
+    let app = TestApp::start_demo(db);
+    let mut laptop = app.sign_in(HR, DEMO_PASSWORD);
+    let phone = app.sign_in(HR, DEMO_PASSWORD);
+    let token = app.token(HR, DEMO_PASSWORD);
+    let new = "a brand new passphrase";
+
+    // A wrong current password changes nothing and says which field is wrong.
+    let (status, body, _) = app.submit(
+        &mut laptop,
+        "/account/password",
+        &[("current_password", "not my password"), ("password", new)],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body.contains("aria-invalid=\"true\" aria-describedby=\"current_password-errors\""));
+    assert!(cookie_works(&app, &phone));
+    // A new password that breaks the rules is named too.
+    let (status, body, _) = app.submit(
+        &mut laptop,
+        "/account/password",
+        &[("current_password", DEMO_PASSWORD), ("password", "short")],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body.contains("password-errors"));
+    assert!(cookie_works(&app, &phone));
+
+    let (status, _, location) = app.submit(
+        &mut laptop,
+        "/account/password",
+        &[("current_password", DEMO_PASSWORD), ("password", new)],
+    );
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(location.as_deref(), Some("/account"));
+    assert!(
+        cookie_works(&app, &laptop),
+        "the browser that asked stays signed in"
+    );
+    assert!(
+        !cookie_works(&app, &phone),
+        "another sign-in outlived the change"
+    );
+    let (status, _) = app.api("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(status, Status::Ok, "tokens stay");
+    assert_eq!(
+        scalar(
+            &mut app.conn(),
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'account.password_changed'"
+        ),
+        1
+    );
+    app.sign_in(HR, new);
+
+    // Through the API, with a token.
+    let (status, body) = app.api(
+        "PUT",
+        "/api/v1/me/password",
+        Some(&token),
+        Some(json!({ "current_password": new, "password": "yet another passphrase" })),
+    );
+    assert_eq!(status, Status::NoContent, "{body}");
+    assert!(!cookie_works(&app, &laptop));
+    app.sign_in(HR, "yet another passphrase");
+});

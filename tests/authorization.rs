@@ -111,13 +111,18 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         .returning(registration_requests::id)
         .get_result(conn)
         .unwrap();
-    let admin: i64 = accounts::table
-        .filter(accounts::email.eq("admin@formation.example"))
+    // A reset ends the account's sign-ins: its link is for an account no browser here uses.
+    let bystander: i64 = accounts::table
+        .filter(accounts::email.eq("key.user@cpas-jette.example"))
         .select(accounts::id)
         .first(conn)
         .unwrap();
-    let link =
-        tokens::create_link(conn, LinkPurpose::PasswordReset, LinkTarget::Account(admin)).unwrap();
+    let link = tokens::create_link(
+        conn,
+        LinkPurpose::PasswordReset,
+        LinkTarget::Account(bystander),
+    )
+    .unwrap();
     let own_token = match caller {
         Some(email) => {
             let account: Account = accounts::table
@@ -214,7 +219,7 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         .unwrap();
     let pending = enrol(conn, other, enrollments::EnrollmentStatus::PendingApproval);
     let admin_account: Account = accounts::table
-        .find(admin)
+        .filter(accounts::email.eq("admin@formation.example"))
         .select(Account::as_select())
         .first(conn)
         .unwrap();
@@ -254,14 +259,14 @@ fn table() -> Vec<Row> {
         Row { method: "GET", route: "/language/<code>?<next>", path: |_| "/language/en?next=/".into(), body: None, expect: [303; 6] },
         // Sign-in and registration.
         Row { method: "GET", route: "/login?<next>", path: |_| "/login".into(), body: None, expect: [200, 303, 303, 303, 303, 303] },
-        Row { method: "POST", route: "/login", path: |_| "/login".into(), body: Form(|_| vec![("email", "admin@formation.example".into()), ("password", "wrong password!".into())]), expect: [401; 6] },
+        Row { method: "POST", route: "/login", path: |_| "/login".into(), body: Form(|f| vec![("email", format!("nobody.{}@example.org", f.n)), ("password", "wrong password!".into())]), expect: [401; 6] },
         Row { method: "POST", route: "/logout", path: |_| "/logout".into(), body: Form(|_| vec![]), expect: [303; 6] },
         Row { method: "GET", route: "/register", path: |_| "/register".into(), body: None, expect: [200; 6] },
         Row { method: "POST", route: "/register", path: |_| "/register".into(), body: Form(|f| vec![("email", format!("new.{}@example.org", f.n)), ("full_name", "New Person".into()), ("organization", "anderlecht".into()), ("language", "fr".into())]), expect: [200; 6] },
         Row { method: "POST", route: "/api/v1/registrations", path: |_| "/api/v1/registrations".into(), body: Json(|f| json!({"email": format!("api.{}@example.org", f.n), "full_name": "Api Person", "organization": "anderlecht", "language": "nl"})), expect: [202; 6] },
         Row { method: "GET", route: "/password/forgot", path: |_| "/password/forgot".into(), body: None, expect: [200; 6] },
-        Row { method: "POST", route: "/password/forgot", path: |_| "/password/forgot".into(), body: Form(|_| vec![("email", "nobody@example.org".into())]), expect: [303; 6] },
-        Row { method: "POST", route: "/api/v1/password-resets", path: |_| "/api/v1/password-resets".into(), body: Json(|_| json!({"email": "nobody@example.org"})), expect: [202; 6] },
+        Row { method: "POST", route: "/password/forgot", path: |_| "/password/forgot".into(), body: Form(|f| vec![("email", format!("nobody.{}@example.org", f.n))]), expect: [303; 6] },
+        Row { method: "POST", route: "/api/v1/password-resets", path: |_| "/api/v1/password-resets".into(), body: Json(|f| json!({"email": format!("nobody.{}@example.org", f.n)})), expect: [202; 6] },
         Row { method: "GET", route: "/password/set/<token>", path: |f| format!("/password/set/{}", f.link), body: None, expect: [200; 6] },
         Row { method: "POST", route: "/password/set/<token>", path: |f| format!("/password/set/{}", f.link), body: Form(|_| vec![("password", DEMO_PASSWORD.into())]), expect: [303; 6] },
         Row { method: "POST", route: "/api/v1/tokens", path: |_| "/api/v1/tokens".into(), body: Json(|_| json!({"email": "planner@erap.example", "password": DEMO_PASSWORD})), expect: [201; 6] },
@@ -274,6 +279,8 @@ fn table() -> Vec<Row> {
         Row { method: "GET", route: "/account", path: |_| "/account".into(), body: None, expect: [303, 200, 200, 200, 200, 200] },
         Row { method: "POST", route: "/account/tokens", path: |_| "/account/tokens".into(), body: Form(|_| vec![("label", "page".into())]), expect: [401, 200, 200, 200, 200, 200] },
         Row { method: "POST", route: "/account/tokens/<id>/revoke", path: |f| format!("/account/tokens/{}/revoke", f.own_token), body: Form(|_| vec![]), expect: [401, 303, 303, 303, 303, 303] },
+        Row { method: "POST", route: "/account/password", path: |_| "/account/password".into(), body: Form(|_| vec![("current_password", "not my password".into()), ("password", "a brand new passphrase".into())]), expect: [401, 422, 422, 422, 422, 422] },
+        Row { method: "PUT", route: "/api/v1/me/password", path: |_| "/api/v1/me/password".into(), body: Json(|_| json!({"current_password": "not my password", "password": "a brand new passphrase"})), expect: [401, 422, 422, 422, 422, 422] },
         Row { method: "POST", route: "/account/language", path: |_| "/account/language".into(), body: Form(|_| vec![("locale", "".into())]), expect: [401, 303, 303, 303, 303, 303] },
         // Accounts and registration requests.
         Row { method: "GET", route: "/accounts", path: |_| "/accounts".into(), body: None, expect: [303, 403, 200, 200, 403, 200] },
@@ -437,7 +444,11 @@ fn every_route_is_in_the_matrix() {
 /// Calls one row as one role: a fresh bearer token for API paths, a copy of the role's browser
 /// for pages (so that a call that signs in or out does not change who the next call is).
 fn call(app: &TestApp, row: &Row, role: usize, browser: &Browser, fixture: &Fixture) -> u16 {
-    let mut browser = browser.clone();
+    // Signing out ends the sign-in on the server: that row gets a sign-in of its own.
+    let mut browser = match (row.route, EMAILS[role]) {
+        ("/logout", Some(email)) => app.sign_in(email, DEMO_PASSWORD),
+        _ => browser.clone(),
+    };
     let browser = &mut browser;
     let path = (row.path)(fixture);
     if path.starts_with("/api/") {
@@ -453,9 +464,13 @@ fn call(app: &TestApp, row: &Row, role: usize, browser: &Browser, fixture: &Fixt
                 .0
         });
         let method = row.method.parse::<rocket::http::Method>().unwrap();
+        // Each call from an address of its own: the rate limits are tested elsewhere.
+        let n = fixture.n as u32;
+        let address = [10, (n >> 16) as u8, (n >> 8) as u8, n as u8];
         let mut request = app
             .client
             .req(method, path.clone())
+            .remote(std::net::SocketAddr::from((address, 40000)))
             .header(rocket::http::Header::new("Accept", "application/json"));
         if let Some(token) = &token {
             request = request.header(rocket::http::Header::new(

@@ -384,6 +384,36 @@ impl Db {
     }
 }
 
+/// Blocking database work run off the async threads, for domain functions that interleave it
+/// with other slow work (password hashing): `Database` takes a permit for each call, the
+/// request's `Db` uses the one its request already holds.
+pub trait RunDb: Sync {
+    fn run<T, F>(&self, work: F) -> impl std::future::Future<Output = Result<T, AppError>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static;
+}
+
+impl RunDb for Database {
+    fn run<T, F>(&self, work: F) -> impl std::future::Future<Output = Result<T, AppError>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        Database::run(self, work)
+    }
+}
+
+impl RunDb for Db {
+    fn run<T, F>(&self, work: F) -> impl std::future::Future<Output = Result<T, AppError>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        Db::run(self, work)
+    }
+}
+
 async fn run_blocking<T, F>(pool: Pool<ConnectionManager>, work: F) -> Result<T, AppError>
 where
     T: Send + 'static,

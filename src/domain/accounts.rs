@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::db::schema::{accounts, organizations, people};
-use crate::db::{Database, DbConn};
+use crate::db::{DbConn, RunDb};
 use crate::domain::access::Actor;
 use crate::domain::notifications;
 use crate::domain::people::PersonLanguage;
@@ -40,8 +40,10 @@ impl Role {
     }
 }
 
-/// The shortest password accepted.
+/// The shortest password accepted…
 pub const MIN_PASSWORD_CHARS: usize = 12;
+/// …and the longest (ASVS 2.1.2: 64 at least must be allowed, over 128 refused).
+pub const MAX_PASSWORD_CHARS: usize = 128;
 /// Failed sign-ins in a row that lock an account… One address is slowed down after fewer
 /// (`web::throttle`), so a lockout takes an attack from several addresses.
 pub const MAX_FAILED_LOGINS: i32 = 10;
@@ -131,6 +133,9 @@ pub fn password_problems(password: &str) -> Vec<Message> {
         problems.push(
             Message::new("field-password-too-short").arg("min", MIN_PASSWORD_CHARS.to_string()),
         );
+    }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        problems.push(Message::new("field-too-long").arg("max", MAX_PASSWORD_CHARS.to_string()));
     }
     if is_common_password(password) {
         problems.push(Message::new("field-password-common"));
@@ -431,7 +436,7 @@ struct SignInRow {
 /// `MAX_FAILED_LOGINS` failures in a row lock the account for `LOCK_MINUTES` and end its
 /// sign-ins. The argon2 work runs between two short uses of the database, holding no
 /// connection: a burst of sign-ins waits for the CPU, not for the pool.
-pub async fn sign_in(db: &Database, email: &str, password: &str) -> Result<Account, AppError> {
+pub async fn sign_in(db: &impl RunDb, email: &str, password: &str) -> Result<Account, AppError> {
     let email = normalize_email(email);
     let row = db.run(move |conn| sign_in_row(conn, &email)).await?;
     let hash = row.as_ref().and_then(|row| row.hash.clone());
@@ -467,18 +472,74 @@ fn record_sign_in(conn: &mut DbConn, row: &SignInRow, matches: bool) -> Result<A
         return find(conn, row.id);
     }
     if !locked {
-        crate::db::transaction(conn, |conn| {
-            let failures: i32 = diesel::update(accounts::table.find(row.id))
-                .set(accounts::failed_logins.eq(accounts::failed_logins + 1))
-                .returning(accounts::failed_logins)
-                .get_result(conn)?;
-            if failures >= MAX_FAILED_LOGINS {
-                lock(conn, row, at)?;
-            }
-            Ok::<_, AppError>(())
-        })?;
+        count_failure(conn, row, at)?;
     }
     Err(AppError::SignInFailed)
+}
+
+/// Counts a wrong password towards the lockout.
+fn count_failure(conn: &mut DbConn, row: &SignInRow, at: NaiveDateTime) -> Result<(), AppError> {
+    crate::db::transaction(conn, |conn| {
+        let failures: i32 = diesel::update(accounts::table.find(row.id))
+            .set(accounts::failed_logins.eq(accounts::failed_logins + 1))
+            .returning(accounts::failed_logins)
+            .get_result(conn)?;
+        if failures >= MAX_FAILED_LOGINS {
+            lock(conn, row, at)?;
+        }
+        Ok(())
+    })
+}
+
+/// Changes one's own password. The current one must match: a wrong one answers 422 on
+/// `current_password` and counts towards the lockout like a failed sign-in. Every sign-in of
+/// the account ends (the caller starts a new one for the browser that asked); API tokens stay.
+pub async fn change_password(
+    db: &impl RunDb,
+    account: &Account,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let account_id = account.id;
+    let row = db
+        .run(move |conn| {
+            Ok(accounts::table
+                .find(account_id)
+                .select(SignInRow::as_select())
+                .first(conn)?)
+        })
+        .await?;
+    if !passwords::verify(current, row.hash.clone()).await? {
+        db.run(move |conn| count_failure(conn, &row, now())).await?;
+        return Err(AppError::invalid(
+            "current_password",
+            Message::new("field-password-wrong"),
+        ));
+    }
+    let hash = passwords::hash(new).await?;
+    db.run(move |conn| {
+        crate::db::transaction(conn, |conn| {
+            diesel::update(accounts::table.find(row.id))
+                .set((
+                    accounts::password_hash.eq(&hash),
+                    accounts::failed_logins.eq(0),
+                ))
+                .execute(conn)?;
+            let sign_ins_ended = sign_ins::end_all(conn, row.id)?;
+            audit::record(
+                conn,
+                audit::Event {
+                    actor_account_id: Some(row.id),
+                    organization_id: row.organization_id,
+                    action: "account.password_changed",
+                    entity: "account",
+                    entity_id: Some(row.id),
+                    detail: json!({ "sign_ins_ended": sign_ins_ended }),
+                },
+            )
+        })
+    })
+    .await
 }
 
 /// Locks an account for `LOCK_MINUTES` and ends its sign-ins (audited, by the system).
@@ -552,7 +613,7 @@ pub fn link_purpose(conn: &mut DbConn, secret: &str) -> Result<LinkPurpose, AppE
 /// new password ends every sign-in of the account; a reset also revokes its API tokens and
 /// calendar feed, which whoever knew the old password may have made.
 pub async fn complete_link(
-    db: &Database,
+    db: &impl RunDb,
     secret: &str,
     password: &str,
 ) -> Result<Account, AppError> {

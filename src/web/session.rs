@@ -7,7 +7,7 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
-use rocket::{delete, get, patch, post, routes, Either, Route, State};
+use rocket::{delete, get, patch, post, put, routes, Either, Route, State};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
@@ -356,7 +356,7 @@ async fn set_password(
     form: CsrfForm<NewPassword>,
 ) -> FormResponse {
     let locale = page.locale();
-    match accounts::complete_link(database, &token, &form.0.password).await {
+    match accounts::complete_link(database.inner(), &token, &form.0.password).await {
         Ok(account) => {
             start_sign_in(database, &jar, &account).await?;
             done("/", locale, Message::new("set-password-done"))
@@ -454,6 +454,8 @@ struct AccountPage {
     account: AccountView,
     tokens: Vec<ApiToken>,
     new_token: Option<String>,
+    /// The password form's errors.
+    errors: Errors,
     #[serde(serialize_with = "crate::domain::utc::serialize")]
     now: chrono::NaiveDateTime,
 }
@@ -463,6 +465,16 @@ async fn account_page(
     page: PageContext,
     user: &CurrentUser,
     new_token: Option<String>,
+) -> Result<Template, AppError> {
+    account_page_with(db, page, user, new_token, Errors::new()).await
+}
+
+async fn account_page_with(
+    db: &Db,
+    page: PageContext,
+    user: &CurrentUser,
+    new_token: Option<String>,
+    errors: Errors,
 ) -> Result<Template, AppError> {
     let account_id = user.account.id;
     let (account, tokens) = db
@@ -480,6 +492,7 @@ async fn account_page(
             account,
             tokens,
             new_token,
+            errors,
             now: crate::domain::now(),
         },
     ))
@@ -523,6 +536,76 @@ async fn account_revoke_token(
     db.run(move |conn| tokens::revoke_api_token(conn, &user.account, id))
         .await?;
     done("/account", locale, Message::new("token-revoked"))
+}
+
+#[derive(Debug, Default, FromForm, Deserialize)]
+pub struct PasswordChangeInput {
+    pub current_password: String,
+    pub password: String,
+}
+
+/// Changes one's password within the sign-in rate limits (a wrong current password counts as
+/// a failed sign-in).
+async fn change_password(
+    db: &Db,
+    throttle: &Throttle,
+    address: Option<IpAddr>,
+    account: &Account,
+    input: &PasswordChangeInput,
+) -> Result<(), AppError> {
+    throttle.admit(Door::SignIn, address, &account.email)?;
+    let result =
+        accounts::change_password(db, account, &input.current_password, &input.password).await;
+    if let Err(AppError::Validation(errors)) = &result {
+        if errors.0.contains_key("current_password") {
+            throttle.failed_sign_in(address, &account.email);
+        }
+    }
+    result
+}
+
+/// Changes the password, ends every sign-in and starts a new one for this browser.
+#[post("/account/password", data = "<form>")]
+async fn account_password(
+    page: PageContext,
+    db: Db,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
+    jar: SessionJar<'_>,
+    user: CurrentUser,
+    form: CsrfForm<PasswordChangeInput>,
+) -> FormResponse {
+    let locale = page.locale();
+    match change_password(&db, throttle, address, &user.account, &form.0).await {
+        Ok(()) => {
+            let account_id = user.account.id;
+            let secret = db
+                .run(move |conn| sign_ins::start(conn, account_id))
+                .await?;
+            jar.sign_in(secret, &user.account);
+            done("/account", locale, Message::new("password-changed"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let errors = crate::web::errors::translated_fields(locale, &errors);
+            let template = account_page_with(&db, page, &user, None, errors).await?;
+            Ok(Either::Right((Status::UnprocessableEntity, template)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `PUT /api/v1/me/password {current_password, password}`: 204; every browser sign-in ends,
+/// tokens stay.
+#[put("/api/v1/me/password", data = "<body>")]
+async fn api_change_password(
+    db: Db,
+    throttle: &State<Throttle>,
+    address: Option<IpAddr>,
+    user: CurrentUser,
+    body: JsonBody<PasswordChangeInput>,
+) -> Result<Status, AppError> {
+    change_password(&db, throttle, address, &user.account, &body.into_inner()).await?;
+    Ok(Status::NoContent)
 }
 
 #[derive(Debug, Default, FromForm, Deserialize)]
@@ -619,7 +702,7 @@ async fn api_set_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<Json<AccountView>, AppError> {
     let PasswordChange { token, password } = body.into_inner();
-    let account = accounts::complete_link(database, &token, &password).await?;
+    let account = accounts::complete_link(database.inner(), &token, &password).await?;
     Ok(Json(
         database
             .run(move |conn| accounts::view(conn, account.id))
@@ -650,6 +733,8 @@ pub fn routes() -> Vec<Route> {
         account,
         account_create_token,
         account_revoke_token,
-        account_language
+        account_language,
+        account_password,
+        api_change_password
     ]
 }
