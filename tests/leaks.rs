@@ -40,7 +40,7 @@
 mod common;
 
 use common::world::{
-    certifying_module, day, key_user, module, plan_item, staff_accounts, PASSWORD,
+    self, certifying_module, day, enrol_with, key_user, module, plan_item, staff_accounts, PASSWORD,
 };
 use common::{count, scalar, Browser, TestApp};
 use diesel::prelude::*;
@@ -48,11 +48,11 @@ use formation::db::{schema, DbConn};
 use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
 use formation::domain::cascade::KeyUserStatus;
 use formation::domain::catalogue::{self, Tier};
-use formation::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
+use formation::domain::enrollments::EnrollmentStatus;
 use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
 use formation::domain::people::{self, NewPerson, PersonLanguage};
 use formation::domain::plans::{self, NewTarget, PlanStatus};
-use formation::domain::sessions::{self, NewSession, SessionStatus};
+use formation::domain::sessions::SessionStatus;
 use formation::domain::Language;
 use rocket::http::{Header, Status};
 use serde_json::{json, Value};
@@ -104,50 +104,22 @@ fn session_in(
     seats_taken: i32,
     status: SessionStatus,
 ) -> i64 {
-    let starts_at = (chrono::Utc::now().date_naive() + chrono::Duration::days(days))
-        .and_hms_opt(8, 0, 0)
-        .unwrap();
-    sessions::insert(
+    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    let starts_at = format!("{} 08:00", day.format("%Y-%m-%d"));
+    let id = world::session(
         conn,
-        NewSession {
-            module_id,
-            organizer_id,
-            trainer_person_id: trainer,
-            venue_id: None,
-            online_url: Some("https://visio.example/leaks"),
-            language: Language::Fr,
-            starts_at,
-            ends_at: starts_at + chrono::Duration::hours(3),
-            registration_closes_at: starts_at - chrono::Duration::days(1),
-            capacity,
-            seats_taken,
-            status,
-            created_by: None,
-        },
-    )
-    .unwrap()
-}
-
-fn enrolment(
-    conn: &mut DbConn,
-    session_id: i64,
-    person_id: i64,
-    status: EnrollmentStatus,
-    passed: Option<bool>,
-) -> i64 {
-    enrollments::insert(
-        conn,
-        NewEnrollment {
-            session_id,
-            person_id,
-            status,
-            passed,
-            requested_by: None,
-            created_at: chrono::Utc::now().naive_utc(),
-            decided_at: None,
-        },
-    )
-    .unwrap()
+        module_id,
+        organizer_id,
+        Language::Fr,
+        &starts_at,
+        capacity,
+        seats_taken,
+        status,
+    );
+    if let Some(trainer) = trainer {
+        world::set_trainer(conn, id, trainer);
+    }
+    id
 }
 
 /// The two organisations. B has a row of every kind the views show; A has a few, so that its
@@ -248,23 +220,23 @@ fn world(app: &TestApp) -> World {
         SessionStatus::Completed,
     );
     for key in [alma, karl] {
-        enrolment(conn, ku_past, key, EnrollmentStatus::Attended, Some(true));
+        enrol_with(conn, ku_past, key, EnrollmentStatus::Attended, Some(true));
         key_user(conn, key, finance, KeyUserStatus::Certified);
     }
 
     // B's cascade sessions.
     let b_past = session_in(conn, eu, b, Some(karl), -2, 10, 2, SessionStatus::Published);
-    enrolment(conn, b_past, zoe, EnrollmentStatus::Attended, None);
-    enrolment(conn, b_past, walter, EnrollmentStatus::Absent, None);
+    enrol_with(conn, b_past, zoe, EnrollmentStatus::Attended, None);
+    enrol_with(conn, b_past, walter, EnrollmentStatus::Absent, None);
     let b_next = session_in(conn, eu, b, Some(karl), 20, 2, 2, SessionStatus::Published);
-    let zoe_next = enrolment(conn, b_next, zoe, EnrollmentStatus::Confirmed, None);
-    enrolment(conn, b_next, walter, EnrollmentStatus::Confirmed, None);
-    let yves_pending = enrolment(conn, b_next, yves, EnrollmentStatus::PendingApproval, None);
+    let zoe_next = enrol_with(conn, b_next, zoe, EnrollmentStatus::Confirmed, None);
+    enrol_with(conn, b_next, walter, EnrollmentStatus::Confirmed, None);
+    let yves_pending = enrol_with(conn, b_next, yves, EnrollmentStatus::PendingApproval, None);
     let b_draft = session_in(conn, eu, b, Some(karl), 30, 10, 0, SessionStatus::Draft);
 
     // A's cascade session.
     let a_next = session_in(conn, eu, a, Some(alma), 25, 10, 1, SessionStatus::Published);
-    enrolment(conn, a_next, aaron, EnrollmentStatus::Confirmed, None);
+    enrol_with(conn, a_next, aaron, EnrollmentStatus::Confirmed, None);
 
     // B's pending registration request and interest.
     diesel::insert_into(schema::registration_requests::table)

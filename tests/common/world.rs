@@ -118,14 +118,14 @@ pub fn enrol(conn: &mut DbConn, session_id: i64, person_id: i64, status: Enrollm
     enrol_with(conn, session_id, person_id, status, None);
 }
 
-/// An enrolment with its result (`passed`), as attendance would leave it.
+/// An enrolment with its result (`passed`), as attendance would leave it; its id.
 pub fn enrol_with(
     conn: &mut DbConn,
     session_id: i64,
     person_id: i64,
     status: EnrollmentStatus,
     passed: Option<bool>,
-) {
+) -> i64 {
     enrollments::insert(
         conn,
         NewEnrollment {
@@ -138,7 +138,7 @@ pub fn enrol_with(
             decided_at: None,
         },
     )
-    .unwrap();
+    .unwrap()
 }
 
 /// Makes a person the trainer of a session.
