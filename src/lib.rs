@@ -48,6 +48,22 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
             }
         }))
         .manage(web::throttle::Throttle::default())
+        .attach(AdHoc::on_liftoff("Proxy check", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                let behind_tls_proxy = !config.tls_enabled()
+                    && rocket
+                        .state::<Settings>()
+                        .is_some_and(|s| s.public_url.starts_with("https://"));
+                if behind_tls_proxy && config.ip_header.is_none() {
+                    log::warn!(
+                        "public_url is https but TLS is off and no ip_header is set: behind a \
+                         proxy every client shares the proxy's address for the rate limits; \
+                         set ROCKET_IP_HEADER=X-Real-IP"
+                    );
+                }
+            })
+        }))
         .attach(web::template::fairing())
         .attach(web::security::SecurityHeaders)
         .attach(jobs::fairing())

@@ -1103,6 +1103,16 @@ db_test!(
         }
         let (status, body) = register(cap);
         assert_eq!(status, Status::Conflict, "{body}");
+        // Every address gets that answer then, a known one too: the cap tells nobody which
+        // addresses exist.
+        let known = from_address(
+            &app,
+            rocket::http::Method::Post,
+            "/api/v1/registrations",
+            [10, 9, 9, 9],
+            json!({"email": "key.user@anderlecht.example", "full_name": "Known", "organization": "anderlecht", "language": "fr"}),
+        );
+        assert_eq!(known.status(), Status::Conflict);
         let pending = || {
             scalar(
                 &mut app.conn(),
@@ -1173,6 +1183,23 @@ db_test!(a_copied_cookie_is_worthless_after_signing_out, |db| {
     let mut browser = app.sign_in(HR, DEMO_PASSWORD);
     let copy = browser.clone();
     assert!(cookie_works(&app, &copy));
+    // Signing in again from the same browser replaces its sign-in.
+    let (status, _, _) = app.submit(
+        &mut browser,
+        "/login",
+        &[("email", HR), ("password", DEMO_PASSWORD)],
+    );
+    assert_eq!(status, Status::SeeOther);
+    assert!(
+        !cookie_works(&app, &copy),
+        "the replaced sign-in still works"
+    );
+    assert_eq!(
+        scalar(&mut app.conn(), "SELECT COUNT(*) AS n FROM sign_ins"),
+        1
+    );
+    app.visit(&mut browser, "/account");
+    let copy = browser.clone();
     let (status, _, _) = app.submit(&mut browser, "/logout", &[]);
     assert_eq!(status, Status::SeeOther);
     assert!(!cookie_works(&app, &copy), "the copy still opened the API");
@@ -1698,6 +1725,15 @@ db_test!(changing_ones_password_ends_the_other_sign_ins, |db| {
     let phone = app.sign_in(HR, DEMO_PASSWORD);
     let token = app.token(HR, DEMO_PASSWORD);
     let new = "a brand new passphrase";
+    // A reset link asked for earlier is spent by the change.
+    app.api(
+        "POST",
+        "/api/v1/password-resets",
+        None,
+        Some(json!({ "email": HR })),
+    );
+    let (_, mail) = last_mail(&mut app.conn(), HR).expect("a reset e-mail");
+    let reset_link = link_path(&mail);
 
     // A wrong current password changes nothing and says which field is wrong.
     let (status, body, _) = app.submit(
@@ -1729,6 +1765,11 @@ db_test!(changing_ones_password_ends_the_other_sign_ins, |db| {
         cookie_works(&app, &laptop),
         "the browser that asked stays signed in"
     );
+    assert_eq!(
+        app.get(&reset_link).status(),
+        Status::Gone,
+        "an older reset link survived"
+    );
     assert!(
         !cookie_works(&app, &phone),
         "another sign-in outlived the change"
@@ -1754,4 +1795,57 @@ db_test!(changing_ones_password_ends_the_other_sign_ins, |db| {
     assert_eq!(status, Status::NoContent, "{body}");
     assert!(!cookie_works(&app, &laptop));
     app.sign_in(HR, "yet another passphrase");
+});
+
+db_test!(simultaneous_guesses_count_in_full, |db| {
+    // Ten wrong passwords sent at once from one address: the failure slots are taken before
+    // the passwords are checked, so only five reach argon2 and the account.
+    let app = TestApp::start_demo(db);
+    let figment = app.db.figment();
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses: Vec<Status> = runtime.block_on(async move {
+        use rocket::local::asynchronous::Client;
+        let client = std::sync::Arc::new(
+            Client::untracked(formation::build_rocket(figment))
+                .await
+                .unwrap(),
+        );
+        let mut handles = Vec::new();
+        for _ in 0..10 {
+            let client = client.clone();
+            handles.push(rocket::tokio::spawn(async move {
+                client
+                    .post("/api/v1/tokens")
+                    .remote(std::net::SocketAddr::from(([203, 0, 113, 9], 40000)))
+                    .header(rocket::http::ContentType::JSON)
+                    .body(json!({ "email": ADMIN, "password": "not the password" }).to_string())
+                    .dispatch()
+                    .await
+                    .status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for handle in handles {
+            statuses.push(handle.await.unwrap());
+        }
+        statuses
+    });
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == Status::TooManyRequests)
+        .count();
+    let failed = statuses
+        .iter()
+        .filter(|s| **s == Status::Unauthorized)
+        .count();
+    assert_eq!((failed, refused), (5, 5), "{statuses:?}");
+    let counted = scalar(
+        &mut app.conn(),
+        &format!("SELECT CAST(failed_logins AS BIGINT) AS n FROM accounts WHERE email = '{ADMIN}'"),
+    );
+    assert_eq!(counted, 5);
 });

@@ -444,11 +444,17 @@ fn every_route_is_in_the_matrix() {
 /// Calls one row as one role: a fresh bearer token for API paths, a copy of the role's browser
 /// for pages (so that a call that signs in or out does not change who the next call is).
 fn call(app: &TestApp, row: &Row, role: usize, browser: &Browser, fixture: &Fixture) -> u16 {
-    // Signing out ends the sign-in on the server: that row gets a sign-in of its own.
+    // Signing out, or signing in by a link, ends the browser's sign-in on the server: those
+    // rows get a sign-in of their own.
     let mut browser = match (row.route, EMAILS[role]) {
-        ("/logout", Some(email)) => app.sign_in(email, DEMO_PASSWORD),
+        ("/logout" | "/password/set/<token>", Some(email)) => app.sign_in(email, DEMO_PASSWORD),
         _ => browser.clone(),
     };
+    // Each call from an address of its own: the rate limits are tested elsewhere.
+    let n = fixture.n as u32;
+    let address =
+        std::net::SocketAddr::from(([10, (n >> 16) as u8, (n >> 8) as u8, n as u8], 40000));
+    browser.address = Some(address);
     let browser = &mut browser;
     let path = (row.path)(fixture);
     if path.starts_with("/api/") {
@@ -464,13 +470,10 @@ fn call(app: &TestApp, row: &Row, role: usize, browser: &Browser, fixture: &Fixt
                 .0
         });
         let method = row.method.parse::<rocket::http::Method>().unwrap();
-        // Each call from an address of its own: the rate limits are tested elsewhere.
-        let n = fixture.n as u32;
-        let address = [10, (n >> 16) as u8, (n >> 8) as u8, n as u8];
         let mut request = app
             .client
             .req(method, path.clone())
-            .remote(std::net::SocketAddr::from((address, 40000)))
+            .remote(address)
             .header(rocket::http::Header::new("Accept", "application/json"));
         if let Some(token) = &token {
             request = request.header(rocket::http::Header::new(

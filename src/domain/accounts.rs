@@ -431,12 +431,18 @@ struct SignInRow {
     organization_id: Option<i64>,
 }
 
-/// Signs in: the account when the e-mail and password match an active, unlocked account.
-/// Every failure answers `SignInFailed`, whatever its cause, after the same argon2 work.
+/// Signs in: the account when the e-mail and password match an active, unlocked account,
+/// with what `then` makes of it (a browser sign-in, a token) in the same transaction. Every
+/// failure answers `SignInFailed`, whatever its cause, after the same argon2 work.
 /// `MAX_FAILED_LOGINS` failures in a row lock the account for `LOCK_MINUTES` and end its
 /// sign-ins. The argon2 work runs between two short uses of the database, holding no
 /// connection: a burst of sign-ins waits for the CPU, not for the pool.
-pub async fn sign_in(db: &impl RunDb, email: &str, password: &str) -> Result<Account, AppError> {
+pub async fn sign_in<T: Send + 'static>(
+    db: &impl RunDb,
+    email: &str,
+    password: &str,
+    then: impl FnOnce(&mut DbConn, &Account) -> Result<T, AppError> + Send + 'static,
+) -> Result<(Account, T), AppError> {
     let email = normalize_email(email);
     let row = db.run(move |conn| sign_in_row(conn, &email)).await?;
     let hash = row.as_ref().and_then(|row| row.hash.clone());
@@ -444,8 +450,9 @@ pub async fn sign_in(db: &impl RunDb, email: &str, password: &str) -> Result<Acc
     let Some(row) = row else {
         return Err(AppError::SignInFailed);
     };
-    db.run(move |conn| record_sign_in(conn, &row, matches))
-        .await
+    db.run(move |conn| record_sign_in(conn, &row, matches, then))
+        .await?
+        .ok_or(AppError::SignInFailed)
 }
 
 fn sign_in_row(conn: &mut DbConn, email: &str) -> Result<Option<SignInRow>, AppError> {
@@ -456,25 +463,40 @@ fn sign_in_row(conn: &mut DbConn, email: &str) -> Result<Option<SignInRow>, AppE
         .optional()?)
 }
 
-/// Records the outcome of a password check: the account on success, else a failure counted
-/// towards the lockout.
-fn record_sign_in(conn: &mut DbConn, row: &SignInRow, matches: bool) -> Result<Account, AppError> {
-    let at = now();
-    let locked = row.locked_until.is_some_and(|until| until > at);
-    if matches && row.active && !locked {
-        diesel::update(accounts::table.find(row.id))
-            .set((
-                accounts::failed_logins.eq(0),
-                accounts::locked_until.eq(None::<NaiveDateTime>),
-                accounts::last_login_at.eq(at),
-            ))
-            .execute(conn)?;
-        return find(conn, row.id);
-    }
-    if !locked {
-        count_failure(conn, row, at)?;
-    }
-    Err(AppError::SignInFailed)
+/// Records the outcome of a password check made against `checked`: on success the account
+/// and what `then` made, else `None` and a failure counted towards the lockout. The row is
+/// read again in the transaction: a reset, a lockout or a deactivation that happened while
+/// argon2 ran wins.
+fn record_sign_in<T>(
+    conn: &mut DbConn,
+    checked: &SignInRow,
+    matches: bool,
+    then: impl FnOnce(&mut DbConn, &Account) -> Result<T, AppError>,
+) -> Result<Option<(Account, T)>, AppError> {
+    crate::db::transaction(conn, |conn| {
+        let at = now();
+        let row = accounts::table
+            .find(checked.id)
+            .select(SignInRow::as_select())
+            .first(conn)?;
+        let locked = row.locked_until.is_some_and(|until| until > at);
+        if matches && row.hash == checked.hash && row.active && !locked {
+            diesel::update(accounts::table.find(row.id))
+                .set((
+                    accounts::failed_logins.eq(0),
+                    accounts::locked_until.eq(None::<NaiveDateTime>),
+                    accounts::last_login_at.eq(at),
+                ))
+                .execute(conn)?;
+            let account = find(conn, row.id)?;
+            let made = then(conn, &account)?;
+            return Ok(Some((account, made)));
+        }
+        if !matches && !locked {
+            count_failure(conn, &row, at)?;
+        }
+        Ok(None)
+    })
 }
 
 /// Counts a wrong password towards the lockout.
@@ -509,22 +531,32 @@ pub async fn change_password(
                 .first(conn)?)
         })
         .await?;
+    let wrong = || AppError::invalid("current_password", Message::new("field-password-wrong"));
+    if row.locked_until.is_some_and(|until| until > now()) {
+        return Err(wrong());
+    }
     if !passwords::verify(current, row.hash.clone()).await? {
         db.run(move |conn| count_failure(conn, &row, now())).await?;
-        return Err(AppError::invalid(
-            "current_password",
-            Message::new("field-password-wrong"),
-        ));
+        return Err(wrong());
     }
     let hash = passwords::hash(new).await?;
     db.run(move |conn| {
         crate::db::transaction(conn, |conn| {
-            diesel::update(accounts::table.find(row.id))
-                .set((
-                    accounts::password_hash.eq(&hash),
-                    accounts::failed_logins.eq(0),
-                ))
-                .execute(conn)?;
+            // Only over the password just checked: a reset made meanwhile wins.
+            let changed = diesel::update(
+                accounts::table
+                    .find(row.id)
+                    .filter(accounts::password_hash.eq(&row.hash)),
+            )
+            .set((
+                accounts::password_hash.eq(&hash),
+                accounts::failed_logins.eq(0),
+            ))
+            .execute(conn)?;
+            if changed == 0 {
+                return Err(wrong());
+            }
+            tokens::revoke_links(conn, row.id)?;
             let sign_ins_ended = sign_ins::end_all(conn, row.id)?;
             audit::record(
                 conn,
@@ -612,18 +644,25 @@ pub fn link_purpose(conn: &mut DbConn, secret: &str) -> Result<LinkPurpose, AppE
 /// `member` account of the person who claimed it. Single use; 410 when used or expired. The
 /// new password ends every sign-in of the account; a reset also revokes its API tokens and
 /// calendar feed, which whoever knew the old password may have made.
-pub async fn complete_link(
+pub async fn complete_link<T: Send + 'static>(
     db: &impl RunDb,
     secret: &str,
     password: &str,
-) -> Result<Account, AppError> {
+    then: impl FnOnce(&mut DbConn, &Account) -> Result<T, AppError> + Send + 'static,
+) -> Result<(Account, T), AppError> {
     let checked = secret.to_owned();
     db.run(move |conn| tokens::find_link(conn, &checked))
         .await?;
     let hash = passwords::hash(password).await?;
     let secret = secret.to_owned();
-    db.run(move |conn| set_password_by_link(conn, &secret, &hash))
-        .await
+    db.run(move |conn| {
+        crate::db::transaction(conn, |conn| {
+            let account = set_password_by_link(conn, &secret, &hash)?;
+            let made = then(conn, &account)?;
+            Ok((account, made))
+        })
+    })
+    .await
 }
 
 fn set_password_by_link(conn: &mut DbConn, secret: &str, hash: &str) -> Result<Account, AppError> {
@@ -642,6 +681,7 @@ fn set_password_by_link(conn: &mut DbConn, secret: &str, hash: &str) -> Result<A
                 accounts::locked_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
+        tokens::revoke_links(conn, account_id)?;
         let sign_ins_ended = sign_ins::end_all(conn, account_id)?;
         let reset = link.purpose == LinkPurpose::PasswordReset;
         if reset {

@@ -92,6 +92,19 @@ pub fn register(
     let locale = Locale::parse(language.as_str()).unwrap_or(Locale::DEFAULT);
 
     crate::db::transaction(conn, |conn| {
+        // A cap per organisation and day: a script cannot bury HR under requests. Checked
+        // first, so that every address gets the same answer once it is reached (a later check
+        // would tell known addresses from unknown ones).
+        let since = now() - chrono::Duration::days(1);
+        let today: i64 = registration_requests::table
+            .filter(registration_requests::organization_id.eq(organization_id))
+            .filter(registration_requests::status.eq(RequestStatus::Pending.as_str()))
+            .filter(registration_requests::created_at.gt(since))
+            .count()
+            .get_result(conn)?;
+        if today >= MAX_PENDING_PER_DAY {
+            return Err(AppError::Conflict(Message::new("registration-cap-reached")));
+        }
         let has_account = diesel::select(diesel::dsl::exists(
             accounts::table.filter(accounts::email.eq(&email)),
         ))
@@ -145,17 +158,6 @@ pub fn register(
         .get_result::<bool>(conn)?;
         if already_pending {
             return Ok(());
-        }
-        // A cap per organisation and day: a script cannot bury HR under requests.
-        let since = now() - chrono::Duration::days(1);
-        let today: i64 = registration_requests::table
-            .filter(registration_requests::organization_id.eq(organization_id))
-            .filter(registration_requests::status.eq(RequestStatus::Pending.as_str()))
-            .filter(registration_requests::created_at.gt(since))
-            .count()
-            .get_result(conn)?;
-        if today >= MAX_PENDING_PER_DAY {
-            return Err(AppError::Conflict(Message::new("registration-cap-reached")));
         }
         let id: i64 = diesel::insert_into(registration_requests::table)
             .values((

@@ -84,3 +84,11 @@ pub fn end_all_of_person(conn: &mut DbConn, person_id: i64) -> Result<usize, App
             .execute(conn)?,
     )
 }
+
+/// Deletes the sign-ins that have lapsed (a background job).
+pub fn purge_lapsed(conn: &mut DbConn) -> Result<usize, AppError> {
+    Ok(
+        diesel::delete(sign_ins::table.filter(sign_ins::created_at.le(oldest_live(now()))))
+            .execute(conn)?,
+    )
+}

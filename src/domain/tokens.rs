@@ -57,7 +57,7 @@ pub fn create_api_token(
 ) -> Result<(String, ApiToken), AppError> {
     let secret = new_secret();
     let created_at = now();
-    let label = crate::domain::bounded_field("label", label, crate::domain::max_chars::LABEL)?;
+    let label = self::label(label)?;
     crate::db::transaction(conn, |conn| {
         let id: i64 = diesel::insert_into(api_tokens::table)
             .values((
@@ -155,6 +155,24 @@ pub fn revoke_api_token(
             },
         )
     })
+}
+
+/// Spends the account's unused e-mail links: a new password makes older invitations and
+/// resets moot.
+pub fn revoke_links(conn: &mut DbConn, account_id: i64) -> Result<(), AppError> {
+    diesel::update(
+        email_links::table
+            .filter(email_links::account_id.eq(account_id))
+            .filter(email_links::used_at.is_null()),
+    )
+    .set(email_links::used_at.eq(now()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A token's label as stored: trimmed, at most `max_chars::LABEL` (422 naming `label`).
+pub fn label(label: Option<&str>) -> Result<Option<String>, AppError> {
+    crate::domain::bounded_field("label", label, crate::domain::max_chars::LABEL)
 }
 
 /// Revokes every API token and the calendar feed of an account (after a password reset).

@@ -48,6 +48,7 @@ pub fn fairing() -> AdHoc {
                         let mut conn = database.get()?;
                         reminders::queue_due(&mut conn, &settings.public_url)?;
                         reminders::complete_past_sessions(&mut conn)?;
+                        crate::domain::sign_ins::purge_lapsed(&mut conn)?;
                         if let Some(mailer) = &mailer {
                             outbox::send_due(&mut conn, mailer, 100)?;
                         }

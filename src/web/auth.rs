@@ -126,10 +126,15 @@ impl SessionJar<'_> {
         Session::new(Some(secret), account.locale()).store(self.cookies, self.secure);
     }
 
+    /// The secret of the sign-in this browser holds, if any.
+    pub fn held(&self) -> Option<String> {
+        self.session.as_ref().and_then(|s| s.sign_in.clone())
+    }
+
     /// Forgets the cookie and returns the secret of the sign-in it held, for the caller to end.
     pub fn sign_out(&self) -> Option<String> {
         sign_out(self.cookies, self.secure);
-        self.session.as_ref().and_then(|s| s.sign_in.clone())
+        self.held()
     }
 
     pub fn set_locale(&self, locale: Option<Locale>) {

@@ -45,9 +45,15 @@ pub fn done(to: impl Into<String>, locale: Locale, message: Message) -> FormResp
 }
 
 /// A local path to go to after signing in; anything else (other sites, `//host`) goes home.
+/// A path that does not parse as one (`/ x`) goes home too: a redirect to it would fail.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && rocket::http::uri::Origin::parse(path).is_ok() =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -109,4 +115,19 @@ pub fn labelled_errors(locale: Locale, errors: &Errors) -> Vec<String> {
 /// The label key of a field: `target_on` → `field-target-on`.
 fn field_key(name: &str) -> String {
     format!("field-{}", name.replace('_', "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_that_parse_are_followed() {
+        assert_eq!(safe_next(Some("/sessions?page=2")), "/sessions?page=2");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/ x")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
 }

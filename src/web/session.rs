@@ -11,7 +11,7 @@ use rocket::{delete, get, patch, post, put, routes, Either, Route, State};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
-use crate::db::{Database, Db};
+use crate::db::{Database, Db, DbConn};
 use crate::domain::accounts::{self, Account, AccountView};
 use crate::domain::organizations::{self, Organization, OrganizationKind};
 use crate::domain::registrations::{self, RegistrationInput};
@@ -60,36 +60,34 @@ fn login_page(page: PageContext, next: Option<String>) -> Either<Redirect, Templ
     ))
 }
 
-/// Checks credentials within the rate limits (`web::throttle`); a failure counts against the
-/// client's address. Takes the `Database`, not a `Db` guard: no connection is held while
-/// argon2 runs.
-async fn check_credentials(
+/// Checks credentials within the rate limits (`web::throttle`), and on success runs `then` in
+/// the same transaction. A failure counts against the client's address. Takes the `Database`,
+/// not a `Db` guard: no connection is held while argon2 runs.
+async fn check_credentials<T: Send + 'static>(
     database: &Database,
     throttle: &Throttle,
     address: Option<IpAddr>,
-    email: &str,
-    password: &str,
-) -> Result<Account, AppError> {
-    throttle.admit(Door::SignIn, address, email)?;
-    let result = accounts::sign_in(database, email, password).await;
-    if matches!(result, Err(AppError::SignInFailed)) {
-        throttle.failed_sign_in(address, email);
+    (email, password): (&str, &str),
+    then: impl FnOnce(&mut DbConn, &Account) -> Result<T, AppError> + Send + 'static,
+) -> Result<(Account, T), AppError> {
+    let attempt = throttle.sign_in(address, email)?;
+    let result = accounts::sign_in(database, email, password, then).await;
+    if !matches!(result, Err(AppError::SignInFailed)) {
+        throttle.release(attempt);
     }
     result
 }
 
-/// Starts a server-side sign-in and hands its secret to the cookie.
-async fn start_sign_in(
-    database: &Database,
-    jar: &SessionJar<'_>,
-    account: &Account,
-) -> Result<(), AppError> {
-    let account_id = account.id;
-    let secret = database
-        .run(move |conn| sign_ins::start(conn, account_id))
-        .await?;
-    jar.sign_in(secret, account);
-    Ok(())
+/// A new browser sign-in, ending the one this browser held before (if any).
+fn replace_sign_in(
+    held: Option<String>,
+) -> impl FnOnce(&mut DbConn, &Account) -> Result<String, AppError> + Send + 'static {
+    move |conn, account| {
+        if let Some(held) = held {
+            sign_ins::end(conn, &held)?;
+        }
+        sign_ins::start(conn, account.id)
+    }
 }
 
 #[post("/login", data = "<form>")]
@@ -102,9 +100,11 @@ async fn login(
     form: CsrfForm<SignInForm>,
 ) -> Result<Either<Redirect, (Status, Template)>, AppError> {
     let form = form.0;
-    match check_credentials(database, throttle, address, &form.email, &form.password).await {
-        Ok(account) => {
-            start_sign_in(database, &jar, &account).await?;
+    let credentials = (form.email.as_str(), form.password.as_str());
+    let replace = replace_sign_in(jar.held());
+    match check_credentials(database, throttle, address, credentials, replace).await {
+        Ok((account, secret)) => {
+            jar.sign_in(secret, &account);
             Ok(Either::Left(Redirect::to(safe_next(form.next.as_deref()))))
         }
         Err(AppError::SignInFailed) => Ok(Either::Right((
@@ -356,9 +356,10 @@ async fn set_password(
     form: CsrfForm<NewPassword>,
 ) -> FormResponse {
     let locale = page.locale();
-    match accounts::complete_link(database.inner(), &token, &form.0.password).await {
-        Ok(account) => {
-            start_sign_in(database, &jar, &account).await?;
+    let replace = replace_sign_in(jar.held());
+    match accounts::complete_link(database.inner(), &token, &form.0.password, replace).await {
+        Ok((account, secret)) => {
+            jar.sign_in(secret, &account);
             done("/", locale, Message::new("set-password-done"))
         }
         Err(error) => {
@@ -404,11 +405,12 @@ async fn create_token(
     body: JsonBody<TokenRequest>,
 ) -> Result<(Status, Json<TokenCreated>), AppError> {
     let body = body.into_inner();
-    let account =
-        check_credentials(database, throttle, address, &body.email, &body.password).await?;
-    let (secret, token) = database
-        .run(move |conn| tokens::create_api_token(conn, &account, body.label.as_deref()))
-        .await?;
+    let label = tokens::label(body.label.as_deref())?;
+    let credentials = (body.email.as_str(), body.password.as_str());
+    let (_, (secret, token)) = check_credentials(database, throttle, address, credentials, {
+        move |conn, account| tokens::create_api_token(conn, account, label.as_deref())
+    })
+    .await?;
     Ok((
         Status::Created,
         Json(TokenCreated {
@@ -553,13 +555,12 @@ async fn change_password(
     account: &Account,
     input: &PasswordChangeInput,
 ) -> Result<(), AppError> {
-    throttle.admit(Door::SignIn, address, &account.email)?;
+    let attempt = throttle.sign_in(address, &account.email)?;
     let result =
         accounts::change_password(db, account, &input.current_password, &input.password).await;
-    if let Err(AppError::Validation(errors)) = &result {
-        if errors.0.contains_key("current_password") {
-            throttle.failed_sign_in(address, &account.email);
-        }
+    let wrong = matches!(&result, Err(AppError::Validation(errors)) if errors.0.contains_key("current_password"));
+    if !wrong {
+        throttle.release(attempt);
     }
     result
 }
@@ -702,7 +703,8 @@ async fn api_set_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<Json<AccountView>, AppError> {
     let PasswordChange { token, password } = body.into_inner();
-    let account = accounts::complete_link(database.inner(), &token, &password).await?;
+    let (account, ()) =
+        accounts::complete_link(database.inner(), &token, &password, |_, _| Ok(())).await?;
     Ok(Json(
         database
             .run(move |conn| accounts::view(conn, account.id))

@@ -275,6 +275,8 @@ pub const DEMO_PASSWORD: &str = formation::domain::demo::DEMO_PASSWORD;
 pub struct Browser {
     pub session: Option<rocket::http::Cookie<'static>>,
     pub csrf: String,
+    /// The client address it sends from (none, as Rocket's local client, by default).
+    pub address: Option<std::net::SocketAddr>,
 }
 
 /// `a=b&c=d`, percent-encoded.
@@ -314,6 +316,10 @@ impl TestApp {
         request: rocket::local::blocking::LocalRequest<'c>,
         browser: &Browser,
     ) -> rocket::local::blocking::LocalRequest<'c> {
+        let request = match browser.address {
+            Some(address) => request.remote(address),
+            None => request,
+        };
         match &browser.session {
             Some(cookie) => request.cookie(cookie.clone()),
             None => request,
