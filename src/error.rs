@@ -1,17 +1,13 @@
 //! One error type for the whole application.
 //!
 //! Domain functions return `Result<T, AppError>`; handlers pass it on with `?`. Its responder
-//! answers a translated HTML page, or the JSON error shape of DESIGN §5 for API requests
-//! (`/api/…` or `Accept: application/json`). Unexpected errors are logged and shown without
-//! details.
+//! (in `web::errors`, so that this module depends on nothing above it) answers a translated
+//! HTML page, or the JSON error shape of DESIGN §5 for API requests (`/api/…` or
+//! `Accept: application/json`). Unexpected errors are logged and shown without details.
 
 use std::collections::BTreeMap;
 
 use rocket::http::Status;
-use rocket::request::Request;
-use rocket::response::{self, Responder};
-
-use crate::web::errors::render_error;
 
 /// A translatable message: a Fluent key and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,14 +134,5 @@ impl From<crate::db::DbError> for AppError {
             crate::db::DbError::Pool(pool) => AppError::Unavailable(pool.to_string()),
             other => AppError::Internal(other.to_string()),
         }
-    }
-}
-
-impl<'r> Responder<'r, 'static> for AppError {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        if let AppError::Internal(detail) = &self {
-            log::error!("{} {}: {detail}", request.method(), request.uri());
-        }
-        render_error(request, self.status(), &self)
     }
 }

@@ -120,7 +120,7 @@ pub fn is_common_password(password: &str) -> bool {
     }
     let chars: Vec<char> = lower.chars().collect();
     (1..=chars.len() / 2).any(|unit| {
-        chars.len() % unit == 0
+        chars.len().is_multiple_of(unit)
             && chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
             && (unit < 4 || list.contains(&chars[..unit].iter().collect::<String>()))
     })

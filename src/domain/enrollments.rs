@@ -78,7 +78,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Enrollment, AppError> {
 
 /// The answer to an enrolment: `waitlist_position` counts from 1 for those who wait.
 #[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
+pub struct EnrollmentOutcome {
     pub id: i64,
     pub session_id: i64,
     pub person_id: i64,
@@ -104,13 +104,13 @@ pub fn waitlist_position(conn: &mut DbConn, enrollment: &Enrollment) -> Result<i
     Ok(ahead + 1)
 }
 
-fn outcome(conn: &mut DbConn, id: i64) -> Result<Outcome, AppError> {
+fn outcome(conn: &mut DbConn, id: i64) -> Result<EnrollmentOutcome, AppError> {
     let enrollment = find(conn, id)?;
     let waitlist_position = match enrollment.status {
         EnrollmentStatus::Waitlisted => Some(waitlist_position(conn, &enrollment)?),
         _ => None,
     };
-    Ok(Outcome {
+    Ok(EnrollmentOutcome {
         id,
         session_id: enrollment.session_id,
         person_id: enrollment.person_id,
@@ -340,7 +340,7 @@ pub fn enrol(
     session_id: i64,
     person_id: Option<i64>,
     public_url: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<EnrollmentOutcome, AppError> {
     let (person_id, organization_id) = enrollee(conn, actor, person_id)?;
     let staff = STAFF.contains(&actor.role);
     crate::db::transaction(conn, |conn| {
@@ -500,7 +500,7 @@ pub fn cancel(
     actor: &Actor,
     id: i64,
     public_url: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<EnrollmentOutcome, AppError> {
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
     let session = sessions::find(conn, enrollment.session_id)?;
     let mut involved = waiting_at_the_time(conn, enrollment.person_id, &session)?;
@@ -539,7 +539,7 @@ pub fn approve(
     actor: &Actor,
     id: i64,
     public_url: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<EnrollmentOutcome, AppError> {
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
     crate::db::transaction(conn, |conn| {
@@ -578,7 +578,7 @@ pub fn refuse(
     id: i64,
     reason: Option<&str>,
     public_url: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<EnrollmentOutcome, AppError> {
     actor.require(&[Role::Admin, Role::Planner, Role::Hr])?;
     let (enrollment, organization_id) = reachable(conn, actor, id)?;
     let reason = crate::domain::bounded_field("reason", reason, crate::domain::max_chars::REASON)?;

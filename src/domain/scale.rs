@@ -137,7 +137,7 @@ struct KeyUserRow {
 
 #[derive(Insertable)]
 #[diesel(table_name = training_sessions, treat_none_as_default_value = false)]
-struct SessionRow {
+struct GeneratedSession {
     id: i64,
     module_id: i64,
     organizer_id: i64,
@@ -298,7 +298,7 @@ struct Generator {
     needs_approval: HashSet<i64>,
     /// Live (session, person) pairs.
     enrolled: HashSet<(i64, i64)>,
-    sessions: Vec<SessionRow>,
+    sessions: Vec<GeneratedSession>,
     enrollments: Vec<EnrollmentRow>,
     next_enrollment: i64,
 }
@@ -382,7 +382,7 @@ impl Generator {
             .is_none()
             .then(|| format!("https://visio.example/session-{id}"));
         self.busy.insert((trainer, day));
-        self.sessions.push(SessionRow {
+        self.sessions.push(GeneratedSession {
             id,
             module_id,
             organizer_id,

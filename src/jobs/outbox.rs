@@ -38,7 +38,8 @@ pub trait Mailer {
     fn send(&self, message: &OutboxMessage) -> Result<(), String>;
 }
 
-/// SMTP through lettre: `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` (TLS).
+/// SMTP through lettre: `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://…`
+/// (TLS); a plain `smtp://` is unencrypted.
 #[derive(Clone)]
 pub struct SmtpMailer {
     transport: SmtpTransport,

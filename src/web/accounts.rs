@@ -18,7 +18,7 @@ use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// The body of `POST /api/v1/accounts` and of the account form. Without a password, the

@@ -47,7 +47,7 @@ pub const CSRF_FIELD: &str = "csrf_token";
 /// What the session cookie holds. Anonymous visitors get one too, for the CSRF token of the
 /// sign-in and registration forms.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Session {
+pub struct SessionCookie {
     /// The secret of the server-side sign-in (`domain::sign_ins`); `None` for visitors.
     #[serde(rename = "s")]
     pub sign_in: Option<String>,
@@ -60,9 +60,9 @@ pub struct Session {
     pub locale: Option<Locale>,
 }
 
-impl Session {
+impl SessionCookie {
     fn new(sign_in: Option<String>, locale: Option<Locale>) -> Self {
-        Session {
+        SessionCookie {
             sign_in,
             csrf: tokens::new_secret(),
             seen: Utc::now().timestamp(),
@@ -71,13 +71,13 @@ impl Session {
     }
 
     /// The request's live session, if any (read once per request).
-    pub fn of(request: &Request<'_>) -> Option<Session> {
+    pub fn of(request: &Request<'_>) -> Option<SessionCookie> {
         request
             .local_cache(|| {
                 let cookie = request
                     .cookies()
                     .get_private(cookie_name(uses_tls(request)))?;
-                let session: Session = serde_json::from_str(cookie.value()).ok()?;
+                let session: SessionCookie = serde_json::from_str(cookie.value()).ok()?;
                 let idle = Utc::now().timestamp() - session.seen;
                 (0..=IDLE_SECONDS).contains(&idle).then_some(session)
             })
@@ -98,12 +98,12 @@ impl Session {
 
     /// The CSRF token for this request's forms, creating an anonymous session if needed.
     pub fn csrf_token(request: &Request<'_>) -> String {
-        if let Some(session) = Session::of(request) {
+        if let Some(session) = SessionCookie::of(request) {
             return session.csrf;
         }
         request
             .local_cache(|| {
-                let session = Session::new(None, None);
+                let session = SessionCookie::new(None, None);
                 session.store(request.cookies(), uses_tls(request));
                 NewSessionToken(session.csrf)
             })
@@ -116,14 +116,14 @@ impl Session {
 pub struct SessionJar<'r> {
     cookies: &'r CookieJar<'r>,
     secure: bool,
-    session: Option<Session>,
+    session: Option<SessionCookie>,
 }
 
 impl SessionJar<'_> {
     /// Holds a sign-in started by `domain::sign_ins::start` (a fresh CSRF token: the anonymous
     /// one is not carried over).
     pub fn sign_in(&self, secret: String, account: &Account) {
-        Session::new(Some(secret), account.locale()).store(self.cookies, self.secure);
+        SessionCookie::new(Some(secret), account.locale()).store(self.cookies, self.secure);
     }
 
     /// The secret of the sign-in this browser holds, if any.
@@ -139,7 +139,7 @@ impl SessionJar<'_> {
 
     pub fn set_locale(&self, locale: Option<Locale>) {
         if let Some(session) = &self.session {
-            Session {
+            SessionCookie {
                 locale,
                 ..session.clone()
             }
@@ -156,7 +156,7 @@ impl<'r> FromRequest<'r> for SessionJar<'r> {
         Outcome::Success(SessionJar {
             cookies: request.cookies(),
             secure: uses_tls(request),
-            session: Session::of(request),
+            session: SessionCookie::of(request),
         })
     }
 }
@@ -242,7 +242,7 @@ async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
             None => Err(Status::Unauthorized),
         };
     }
-    let Some(session) = Session::of(request) else {
+    let Some(session) = SessionCookie::of(request) else {
         return Ok(None);
     };
     let Some(secret) = session.sign_in.clone() else {
@@ -256,7 +256,7 @@ async fn resolve(request: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
         Ok(Some(account)) => {
             let now = Utc::now().timestamp();
             if now - session.seen > TOUCH_SECONDS {
-                Session {
+                SessionCookie {
                     seen: now,
                     ..session
                 }
@@ -355,7 +355,7 @@ impl<'r, T: FromForm<'r>> FromForm<'r> for WithCsrf<'r, T> {
 }
 
 fn csrf_matches(request: &Request<'_>, token: Option<&str>) -> bool {
-    match (Session::of(request), token) {
+    match (SessionCookie::of(request), token) {
         (Some(session), Some(token)) => bool::from(session.csrf.as_bytes().ct_eq(token.as_bytes())),
         _ => false,
     }

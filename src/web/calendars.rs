@@ -13,7 +13,7 @@ use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// `GET /calendar/<secret>.ics`: no sign-in; the secret is the key.

@@ -79,6 +79,15 @@ fn code_and_message(status: Status, error: Option<&AppError>) -> (&'static str, 
     }
 }
 
+impl<'r> Responder<'r, 'static> for AppError {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        if let AppError::Internal(detail) = &self {
+            log::error!("{} {}: {detail}", request.method(), request.uri());
+        }
+        render_error(request, self.status(), &self)
+    }
+}
+
 /// Renders an error for this request, in its language and format.
 pub fn render_error(
     request: &Request<'_>,

@@ -7,14 +7,14 @@ use fluent_templates::FluentLoader;
 use rocket::request::{FromRequest, Outcome, Request};
 
 pub use crate::i18n::{negotiate, Locale, LOCALES, LOCALE_COOKIE};
-use crate::web::auth::Session;
+use crate::web::auth::SessionCookie;
 
 impl Locale {
     /// The request's language: the signed-in account's preference (kept in the session), the
     /// switcher's cookie, `Accept-Language`, French.
     pub fn of(request: &Request<'_>) -> Locale {
         negotiate(
-            Session::of(request).and_then(|session| session.locale),
+            SessionCookie::of(request).and_then(|session| session.locale),
             request.cookies().get(LOCALE_COOKIE).map(|c| c.value()),
             request.headers().get_one("Accept-Language"),
         )

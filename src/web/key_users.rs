@@ -15,7 +15,7 @@ use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 #[derive(Serialize)]

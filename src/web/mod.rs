@@ -25,8 +25,8 @@ pub mod people;
 pub mod plans;
 pub mod reports;
 pub mod security;
-pub mod session;
 pub mod sessions;
+pub mod sign_in;
 pub mod template;
 pub mod throttle;
 
@@ -38,7 +38,7 @@ pub fn routes() -> Vec<Route> {
         health::routes(),
         home::routes(),
         language::routes(),
-        session::routes(),
+        sign_in::routes(),
         people::routes(),
         accounts::routes(),
         organizations::routes(),

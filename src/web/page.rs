@@ -6,7 +6,7 @@ use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use serde::Serialize;
 
 use crate::domain::accounts::Role;
-use crate::web::auth::{CurrentUser, Session};
+use crate::web::auth::{CurrentUser, SessionCookie};
 use crate::web::i18n::Locale;
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,7 +158,7 @@ impl PageContext {
                 email: u.account.email.clone(),
                 role: u.role(),
             }),
-            csrf: Session::csrf_token(request),
+            csrf: SessionCookie::csrf_token(request),
             here: next,
             path,
         }

@@ -20,7 +20,7 @@ use crate::web::auth::{CsrfForm, CurrentUser};
 use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// The largest CSV file accepted (an 8,000-row file is about 600 KiB).

@@ -16,7 +16,7 @@ use crate::web::exports::{self, Download};
 use crate::web::forms::{done, labelled_errors, redisplay, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// Blank lines offered under a plan's rows for new items or targets.

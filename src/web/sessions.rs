@@ -12,7 +12,9 @@ use crate::db::Db;
 use crate::domain::access::{Actor, STAFF};
 use crate::domain::accounts::Role;
 use crate::domain::catalogue::{self, Domain, ModuleFilter, ModuleView, Venue};
-use crate::domain::enrollments::{self, AttendanceLine, BulkResult, Outcome, Participant};
+use crate::domain::enrollments::{
+    self, AttendanceLine, BulkResult, EnrollmentOutcome, Participant,
+};
 use crate::domain::notifications::local_time;
 use crate::domain::people::{self, PeopleFilter, PersonView};
 use crate::domain::sessions::{self, Session, SessionFilter, SessionInput, SessionView};
@@ -24,7 +26,7 @@ use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::session::Confirm;
+use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 #[derive(Serialize)]
@@ -548,7 +550,7 @@ async fn api_enrol(
     settings: &State<Settings>,
     id: i64,
     body: Option<JsonBody<EnrolmentRequest>>,
-) -> Result<(Status, Json<Outcome>), AppError> {
+) -> Result<(Status, Json<EnrollmentOutcome>), AppError> {
     let actor = user.actor();
     let person_id = body.and_then(|b| b.0.person_id);
     let public_url = settings.public_url.clone();
@@ -718,7 +720,7 @@ async fn api_decide(
     id: i64,
     action: &str,
     body: Option<JsonBody<Decision>>,
-) -> Result<Json<Outcome>, AppError> {
+) -> Result<Json<EnrollmentOutcome>, AppError> {
     let actor = user.actor();
     let reason = body.and_then(|b| b.0.reason);
     let public_url = settings.public_url.clone();
@@ -736,7 +738,7 @@ fn decide(
     action: &str,
     reason: Option<&str>,
     public_url: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<EnrollmentOutcome, AppError> {
     match action {
         "approve" => enrollments::approve(conn, actor, id, public_url),
         "refuse" => enrollments::refuse(conn, actor, id, reason, public_url),
