@@ -26,8 +26,6 @@ pub struct Settings {
     pub pool_size: u32,
     /// Load the demonstration data set at start-up.
     pub demo: bool,
-    /// Where the stylesheet and other static files are served from.
-    pub static_dir: PathBuf,
     /// The address users reach the app at, for links in e-mails (no trailing slash).
     pub public_url: String,
     /// Run the background jobs (outbox sender, reminders).
@@ -45,7 +43,6 @@ impl Default for Settings {
             data_dir: "data".into(),
             pool_size: 16,
             demo: false,
-            static_dir: "static".into(),
             public_url: "http://127.0.0.1:8000".into(),
             jobs: true,
             smtp_url: None,

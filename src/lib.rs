@@ -14,7 +14,6 @@ pub mod web;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
-use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
 
 use crate::config::Settings;
@@ -25,9 +24,6 @@ use crate::error::AppError;
 /// migrated and seeded when Rocket ignites, off the async threads.
 pub fn build_rocket(figment: Figment) -> Rocket<Build> {
     let figment = config::with_secret_key(figment);
-    let static_dir = Settings::from_figment(&figment)
-        .map(|s| s.static_dir)
-        .unwrap_or_else(|_| Settings::default().static_dir);
     rocket::custom(figment)
         .attach(AdHoc::config::<Settings>())
         .attach(AdHoc::try_on_ignite("Database", |rocket| async move {
@@ -68,7 +64,6 @@ pub fn build_rocket(figment: Figment) -> Rocket<Build> {
         .attach(web::security::SecurityHeaders)
         .attach(jobs::fairing())
         .mount("/", web::routes())
-        .mount("/static", FileServer::from(static_dir))
         .register("/", web::errors::catchers())
 }
 

@@ -1849,3 +1849,37 @@ db_test!(simultaneous_guesses_count_in_full, |db| {
     );
     assert_eq!(counted, 5);
 });
+
+db_test!(
+    pages_escape_what_people_type_and_assets_come_from_the_binary,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let hr = app.token(HR, DEMO_PASSWORD);
+        let (status, person) = app.api(
+            "POST",
+            "/api/v1/people",
+            Some(&hr),
+            Some(json!({"full_name": "<script>alert(1)</script>", "language": "fr"})),
+        );
+        assert_eq!(status, Status::Created, "{person}");
+        let mut browser = app.sign_in(HR, DEMO_PASSWORD);
+        let (status, page) = app.visit(&mut browser, &format!("/people/{}", person["id"]));
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+            "{page}"
+        );
+        assert!(!page.contains("<script>alert(1)"));
+
+        let css = app.get("/static/css/app.css");
+        assert_eq!(css.status(), Status::Ok);
+        assert_eq!(css.content_type(), Some(rocket::http::ContentType::CSS));
+        for path in [
+            "/static/../Cargo.toml",
+            "/static/%2e%2e/Cargo.toml",
+            "/static/nothing.css",
+        ] {
+            assert_eq!(app.get(path).status(), Status::NotFound, "{path}");
+        }
+    }
+);

@@ -376,6 +376,7 @@ fn table() -> Vec<Row> {
         Row { method: "POST", route: "/api/v1/interests", path: |_| "/api/v1/interests".into(), body: Json(|f| json!({"module": f.module, "person_id": f.person})), expect: [401, 404, 201, 404, 201, 201] },
         Row { method: "POST", route: "/interests", path: |_| "/interests".into(), body: Form(|f| vec![("module", f.module.clone()), ("person_id", f.person.to_string())]), expect: [401, 404, 303, 404, 303, 303] },
         // Calendars.
+        Row { method: "GET", route: "/static/<path..>", path: |_| "/static/css/app.css".into(), body: None, expect: [200; 6] },
         Row { method: "GET", route: "/calendar/<file>", path: |f| format!("/calendar/{}.ics", f.feed), body: None, expect: [200; 6] },
         Row { method: "GET", route: "/api/v1/me/calendar.ics", path: |_| "/api/v1/me/calendar.ics".into(), body: None, expect: [401, 200, 200, 200, 200, 200] },
         Row { method: "POST", route: "/api/v1/me/calendar", path: |_| "/api/v1/me/calendar".into(), body: None, expect: [401, 201, 201, 201, 201, 201] },

@@ -2,6 +2,7 @@
 //! and their JSON twins share paths (`/x` and `/api/v1/x`) and call the same domain functions.
 
 pub mod accounts;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
@@ -36,6 +37,7 @@ use rocket::Route;
 pub fn routes() -> Vec<Route> {
     [
         health::routes(),
+        assets::routes(),
         home::routes(),
         language::routes(),
         sign_in::routes(),

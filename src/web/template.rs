@@ -1,13 +1,14 @@
-//! HTML pages: Tera templates from `template_dir` (`templates/`), loaded once at ignition and
-//! named by their path without extensions (`sessions/index.html.tera` is `sessions/index`).
+//! HTML pages: Tera templates from `templates/`, embedded in the binary (so the release binary
+//! runs from any folder) and named by their path without extensions (`sessions/index.html.tera`
+//! is `sessions/index`). Debug builds read them from disk instead and reload them when one
+//! changes, so a template edit shows without a restart.
 //!
 //! A handler's context is turned into Tera's context once, when the handler returns it.
 //! (`rocket_dyn_templates` converted every context twice, through figment values and then
-//! JSON: 13 % of the session list's CPU under load.) Restart the server to see a template
-//! change.
+//! JSON: 13 % of the session list's CPU under load.)
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use rocket::fairing::{AdHoc, Fairing};
 use rocket::http::{ContentType, Status};
@@ -16,11 +17,16 @@ use rocket::response::{self, Responder};
 use serde::Serialize;
 use tera::Tera;
 
-/// The default of the `template_dir` setting.
-const DEFAULT_DIR: &str = "templates";
+/// The page templates (rust-embed reads them from the source tree in debug builds). The
+/// e-mail templates are compiled into `domain::notifications`.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "templates/"]
+#[include = "*.html.tera"]
+struct TemplateFiles;
 
-/// The loaded templates, in Rocket's managed state.
-pub struct Templates(Tera);
+/// The loaded templates, in Rocket's managed state, with the stamp of the files they came
+/// from (debug builds reload them when it changes).
+pub struct Templates(RwLock<(Tera, Option<u64>)>);
 
 /// A page to render: a template name and its context.
 pub struct Template {
@@ -39,13 +45,19 @@ impl Template {
 
 impl<'r> Responder<'r, 'static> for Template {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let Some(Templates(tera)) = request.rocket().state::<Templates>() else {
+        let Some(templates) = request.rocket().state::<Templates>() else {
             log::error!("templates are not loaded");
             return Err(Status::InternalServerError);
         };
+        #[cfg(debug_assertions)]
+        templates.reload_if_changed();
+        let loaded = templates
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let html = self
             .context
-            .and_then(|context| tera.render(&self.name, &context))
+            .and_then(|context| loaded.0.render(&self.name, &context))
             .map_err(|error| {
                 log::error!("template {} failed: {}", self.name, error_chain(&error));
                 Status::InternalServerError
@@ -58,54 +70,92 @@ impl<'r> Responder<'r, 'static> for Template {
 /// `local` (Brussels time) filter; ignition fails if a template does not parse.
 pub fn fairing() -> impl Fairing {
     AdHoc::try_on_ignite("Templates", |rocket| async move {
-        let dir = rocket
-            .figment()
-            .extract_inner::<PathBuf>("template_dir")
-            .unwrap_or_else(|_| PathBuf::from(DEFAULT_DIR));
-        match load(&dir) {
-            Ok(tera) => Ok(rocket.manage(Templates(tera))),
+        match load() {
+            Ok(tera) => Ok(rocket.manage(Templates(RwLock::new((tera, stamp()))))),
             Err(error) => {
-                log::error!("templates in {}: {}", dir.display(), error_chain(&error));
+                log::error!("templates: {}", error_chain(&error));
                 Err(rocket)
             }
         }
     })
 }
 
-fn load(dir: &Path) -> tera::Result<Tera> {
+fn load() -> tera::Result<Tera> {
     let mut files = Vec::new();
-    collect(dir, dir, &mut files).map_err(|e| tera::Error::msg(e.to_string()))?;
+    for path in TemplateFiles::iter() {
+        let Some(name) = path.strip_suffix(".tera") else {
+            continue;
+        };
+        let name = std::path::Path::new(name).with_extension("");
+        let file = TemplateFiles::get(&path)
+            .ok_or_else(|| tera::Error::msg(format!("template {path} vanished")))?;
+        let text = String::from_utf8(file.data.into_owned())
+            .map_err(|e| tera::Error::msg(format!("template {path}: {e}")))?;
+        files.push((name.to_string_lossy().replace('\\', "/"), text));
+    }
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html.tera"]);
+    // Every page is HTML: escape them all (Tera decides by a suffix of the name, and these
+    // names have none).
+    tera.autoescape_on(vec![""]);
     tera.register_function("t", super::i18n::tera_function());
     tera.register_filter("local", super::page::local_time_filter);
     // All at once: a template may extend or import one that comes later.
-    tera.add_template_files(files)?;
+    tera.add_raw_templates(files)?;
     Ok(tera)
 }
 
-/// Every `*.tera` file under `dir`, with its name: the path from `root` without extensions.
-fn collect(
-    root: &Path,
-    dir: &Path,
-    files: &mut Vec<(PathBuf, Option<String>)>,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(root, &path, files)?;
-        } else if let Some(relative) = path.to_str().and_then(|p| p.strip_suffix(".tera")) {
-            let relative = Path::new(relative)
-                .strip_prefix(root)
-                .unwrap_or(Path::new(relative));
-            let name = relative
-                .with_extension("")
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.push((path.clone(), Some(name)));
+/// A fingerprint of the template files on disk (their times to the nanosecond and sizes), in
+/// debug builds, where they are read from disk; `None` in release builds, whose templates
+/// never change.
+fn stamp() -> Option<u64> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &std::path::Path, hasher: &mut impl Hasher) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Ok(metadata) = entry.metadata() else {
+                continue;
+            };
+            if metadata.is_dir() {
+                walk(&entry.path(), hasher);
+            } else {
+                entry.path().hash(hasher);
+                metadata.len().hash(hasher);
+                metadata.modified().ok().hash(hasher);
+            }
         }
     }
-    Ok(())
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
+        &mut hasher,
+    );
+    Some(hasher.finish())
+}
+
+#[cfg(debug_assertions)]
+impl Templates {
+    /// Reloads the templates when a file changed since they were loaded; a template that no
+    /// longer parses is logged and the previous ones stay.
+    fn reload_if_changed(&self) {
+        let now = stamp();
+        let current = self.0.read().map(|loaded| loaded.1).unwrap_or(now);
+        if now == current {
+            return;
+        }
+        match load() {
+            Ok(tera) => {
+                if let Ok(mut loaded) = self.0.write() {
+                    *loaded = (tera, now);
+                }
+            }
+            Err(error) => log::error!("templates: {}", error_chain(&error)),
+        }
+    }
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
