@@ -20,6 +20,7 @@ use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
+use crate::web::List;
 
 /// The body of `POST /api/v1/accounts` and of the account form. Without a password, the
 /// person is e-mailed an invitation.
@@ -159,20 +160,11 @@ async fn create(
     }
 }
 
-#[derive(Serialize)]
-struct AccountList {
-    items: Vec<AccountView>,
-    total: usize,
-}
-
 #[get("/api/v1/accounts")]
-async fn api_index(db: Db, user: CurrentUser) -> Result<Json<AccountList>, AppError> {
+async fn api_index(db: Db, user: CurrentUser) -> Result<Json<List<AccountView>>, AppError> {
     let actor = user.actor();
     let items = db.run(move |conn| accounts::list(conn, &actor)).await?;
-    Ok(Json(AccountList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[post("/api/v1/accounts", data = "<input>")]

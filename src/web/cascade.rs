@@ -14,12 +14,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::exports::{self, Download};
 use crate::web::page::PageContext;
 use crate::web::template::Template;
-
-#[derive(Serialize)]
-struct CoverageList {
-    items: Vec<CoverageRow>,
-    total: usize,
-}
+use crate::web::List;
 
 const COLUMNS: [&str; 11] = [
     "organization",
@@ -42,7 +37,7 @@ async fn api_coverage(
     user: CurrentUser,
     format: Option<String>,
     filter: CoverageFilter,
-) -> Result<Download<CoverageList>, AppError> {
+) -> Result<Download<List<CoverageRow>>, AppError> {
     let actor = user.actor();
     let items = db
         .run(move |conn| coverage::coverage(conn, &actor, &filter))
@@ -66,27 +61,15 @@ async fn api_coverage(
                 r.coverage.to_string(),
             ]
         }),
-        || CoverageList {
-            total: items.len(),
-            items: items.clone(),
-        },
+        || List::of(items.clone()),
     )
 }
 
-#[derive(Serialize)]
-struct RiskList {
-    items: Vec<AtRisk>,
-    total: usize,
-}
-
 #[get("/api/v1/cascade/at-risk")]
-async fn api_at_risk(db: Db, user: CurrentUser) -> Result<Json<RiskList>, AppError> {
+async fn api_at_risk(db: Db, user: CurrentUser) -> Result<Json<List<AtRisk>>, AppError> {
     let actor = user.actor();
     let items = db.run(move |conn| coverage::at_risk(conn, &actor)).await?;
-    Ok(Json(RiskList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[derive(Serialize)]
@@ -208,12 +191,6 @@ struct ReachLine {
     reach: Reach,
 }
 
-#[derive(Serialize)]
-struct ReachList {
-    items: Vec<ReachLine>,
-    total: usize,
-}
-
 /// Each key user's reach in a domain: end users trained, sessions given, no-show rate.
 #[get("/api/v1/cascade/reach?<format>&<filter..>")]
 async fn api_reach(
@@ -221,7 +198,7 @@ async fn api_reach(
     user: CurrentUser,
     format: Option<String>,
     filter: TreeFilter,
-) -> Result<Download<ReachList>, AppError> {
+) -> Result<Download<List<ReachLine>>, AppError> {
     let actor = user.actor();
     let roots = db
         .run(move |conn| coverage::tree(conn, &actor, &filter))
@@ -261,10 +238,7 @@ async fn api_reach(
                 l.reach.no_show_rate.to_string(),
             ]
         }),
-        || ReachList {
-            total: items.len(),
-            items: items.clone(),
-        },
+        || List::of(items.clone()),
     )
 }
 

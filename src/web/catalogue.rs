@@ -19,6 +19,7 @@ use crate::web::forms::{done, redisplay, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
+use crate::web::List;
 
 #[derive(Serialize)]
 struct CataloguePage {
@@ -57,21 +58,12 @@ async fn index(
     ))
 }
 
-#[derive(Serialize)]
-struct ModuleList {
-    items: Vec<ModuleView>,
-    total: usize,
-}
-
 #[get("/api/v1/modules?<filter..>")]
-async fn api_index(db: Db, filter: ModuleFilter) -> Result<Json<ModuleList>, AppError> {
+async fn api_index(db: Db, filter: ModuleFilter) -> Result<Json<List<ModuleView>>, AppError> {
     let items = db
         .run(move |conn| catalogue::modules(conn, &filter))
         .await?;
-    Ok(Json(ModuleList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[get("/api/v1/modules/<code>")]
@@ -326,19 +318,10 @@ async fn update_venue(
     save_venue_form(page, db, user, Some(id), form.0).await
 }
 
-#[derive(Serialize)]
-struct VenueList {
-    items: Vec<Venue>,
-    total: usize,
-}
-
 #[get("/api/v1/venues")]
-async fn api_venues(db: Db) -> Result<Json<VenueList>, AppError> {
+async fn api_venues(db: Db) -> Result<Json<List<Venue>>, AppError> {
     let items = db.run(catalogue::venues).await?;
-    Ok(Json(VenueList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[post("/api/v1/venues", data = "<input>")]

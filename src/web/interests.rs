@@ -14,12 +14,7 @@ use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
-
-#[derive(Serialize)]
-struct InterestList {
-    items: Vec<InterestView>,
-    total: usize,
-}
+use crate::web::List;
 
 #[derive(Serialize)]
 struct InterestsPage {
@@ -55,15 +50,12 @@ async fn api_index(
     db: Db,
     user: CurrentUser,
     filter: InterestFilter,
-) -> Result<Json<InterestList>, AppError> {
+) -> Result<Json<List<InterestView>>, AppError> {
     let actor = user.actor();
     let items = db
         .run(move |conn| interests::list(conn, &actor, &filter))
         .await?;
-    Ok(Json(InterestList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[post("/api/v1/interests", data = "<input>")]

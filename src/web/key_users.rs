@@ -17,6 +17,7 @@ use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
+use crate::web::List;
 
 #[derive(Serialize)]
 struct KeyUsersPage {
@@ -27,12 +28,6 @@ struct KeyUsersPage {
     statuses: Vec<&'static str>,
     filter: KeyUserFilter,
     can_certify: bool,
-}
-
-#[derive(Serialize)]
-struct KeyUserList {
-    items: Vec<KeyUserView>,
-    total: usize,
 }
 
 #[get("/key-users?<filter..>")]
@@ -83,15 +78,12 @@ async fn api_index(
     db: Db,
     user: CurrentUser,
     filter: KeyUserFilter,
-) -> Result<Json<KeyUserList>, AppError> {
+) -> Result<Json<List<KeyUserView>>, AppError> {
     let actor = user.actor();
     let items = db
         .run(move |conn| cascade::list_key_users(conn, &actor, &filter))
         .await?;
-    Ok(Json(KeyUserList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[post("/api/v1/key-users", data = "<input>")]

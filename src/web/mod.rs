@@ -32,6 +32,23 @@ pub mod template;
 pub mod throttle;
 
 use rocket::Route;
+use serde::Serialize;
+
+/// A JSON list that is not paged: its items and how many (paged lists are `domain::Paged`).
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    items: Vec<T>,
+    total: usize,
+}
+
+impl<T> List<T> {
+    pub fn of(items: Vec<T>) -> Self {
+        List {
+            total: items.len(),
+            items,
+        }
+    }
+}
 
 /// Every route of the application, from each web module's `routes()`.
 pub fn routes() -> Vec<Route> {

@@ -17,6 +17,7 @@ use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
+use crate::web::List;
 
 #[derive(Serialize)]
 struct DomainColumn {
@@ -98,19 +99,10 @@ async fn show(
     ))
 }
 
-#[derive(Serialize)]
-struct OrganizationList {
-    items: Vec<OrganizationView>,
-    total: usize,
-}
-
 #[get("/api/v1/organizations")]
-async fn api_index(db: Db, _user: CurrentUser) -> Result<Json<OrganizationList>, AppError> {
+async fn api_index(db: Db, _user: CurrentUser) -> Result<Json<List<OrganizationView>>, AppError> {
     let items = db.run(|conn| organizations::views(conn, None)).await?;
-    Ok(Json(OrganizationList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[get("/api/v1/organizations/<code>")]

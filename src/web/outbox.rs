@@ -12,15 +12,10 @@ use crate::jobs::outbox::{self, OutboxMessage};
 use crate::web::auth::CurrentUser;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
+use crate::web::List;
 
 /// How many messages the page shows.
 const SHOWN: i64 = 200;
-
-#[derive(Serialize)]
-struct OutboxList {
-    items: Vec<OutboxMessage>,
-    total: usize,
-}
 
 async fn latest(db: &Db, user: &CurrentUser) -> Result<Vec<OutboxMessage>, AppError> {
     user.actor().require(&[Role::Admin])?;
@@ -46,12 +41,9 @@ struct OutboxPage {
 }
 
 #[get("/api/v1/outbox")]
-async fn api_index(db: Db, user: CurrentUser) -> Result<Json<OutboxList>, AppError> {
+async fn api_index(db: Db, user: CurrentUser) -> Result<Json<List<OutboxMessage>>, AppError> {
     let items = latest(&db, &user).await?;
-    Ok(Json(OutboxList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 pub fn routes() -> Vec<Route> {

@@ -28,6 +28,7 @@ use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
+use crate::web::List;
 
 #[derive(Serialize)]
 struct ListPage {
@@ -583,12 +584,6 @@ async fn enrol(
     done(format!("/sessions/{id}"), locale, key)
 }
 
-#[derive(Serialize)]
-struct ParticipantList {
-    items: Vec<Participant>,
-    total: usize,
-}
-
 /// The participant list, as JSON, CSV (`?format=csv`) or a spreadsheet (`?format=xlsx`).
 #[get("/api/v1/sessions/<id>/enrollments?<format>")]
 async fn api_participants(
@@ -596,7 +591,7 @@ async fn api_participants(
     user: CurrentUser,
     id: i64,
     format: Option<String>,
-) -> Result<exports::Download<ParticipantList>, AppError> {
+) -> Result<exports::Download<List<Participant>>, AppError> {
     let actor = user.actor();
     let items = db
         .run(move |conn| enrollments::participants(conn, &actor, id))
@@ -624,10 +619,7 @@ async fn api_participants(
                 p.passed.map(|b| b.to_string()).unwrap_or_default(),
             ]
         }),
-        || ParticipantList {
-            total: items.len(),
-            items: items.clone(),
-        },
+        || List::of(items.clone()),
     )
 }
 
@@ -777,16 +769,13 @@ async fn api_attendance(
     user: CurrentUser,
     id: i64,
     body: JsonBody<Vec<AttendanceLine>>,
-) -> Result<Json<ParticipantList>, AppError> {
+) -> Result<Json<List<Participant>>, AppError> {
     let actor = user.actor();
     let lines = body.into_inner();
     let items = db
         .write(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
         .await?;
-    Ok(Json(ParticipantList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 #[derive(Debug, Default, rocket::FromForm)]

@@ -25,6 +25,7 @@ use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
 use crate::web::throttle::{Door, Throttle};
+use crate::web::List;
 
 #[derive(Debug, Default, FromForm, Serialize)]
 pub struct SignInForm {
@@ -663,23 +664,14 @@ async fn api_update_me(
     }))
 }
 
-#[derive(Serialize)]
-struct TokenList {
-    items: Vec<ApiToken>,
-    total: usize,
-}
-
 /// The account's own tokens (never their secrets).
 #[get("/api/v1/tokens")]
-async fn api_tokens(db: Db, user: CurrentUser) -> Result<Json<TokenList>, AppError> {
+async fn api_tokens(db: Db, user: CurrentUser) -> Result<Json<List<ApiToken>>, AppError> {
     let account_id = user.account.id;
     let items = db
         .run(move |conn| tokens::list_api_tokens(conn, account_id))
         .await?;
-    Ok(Json(TokenList {
-        total: items.len(),
-        items,
-    }))
+    Ok(Json(List::of(items)))
 }
 
 /// Revokes one of the account's own tokens; another account's answers 404.
