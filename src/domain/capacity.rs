@@ -386,99 +386,162 @@ fn language_index(language: &str) -> Option<usize> {
     PERSON_LANGUAGES.iter().position(|l| *l == language)
 }
 
-/// The capacity view for `filter`, in the actor's scope.
-pub fn report(
-    conn: &mut DbConn,
-    actor: &Actor,
-    filter: &CapacityFilter,
-) -> Result<CapacityReport, AppError> {
-    let checked = check(conn, actor, filter)?;
-    let year = checked.year;
-    let periods = periods(year, checked.granularity);
-    let next_year = NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("valid year");
-    let mut day_bounds: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
-    day_bounds.push(next_year);
-    let date_text: Vec<String> = day_bounds.iter().map(|d| d.to_string()).collect();
-    let time_text: Vec<String> = day_bounds
-        .iter()
-        .map(|d| {
-            brussels_midnight(*d)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .collect();
-    let (y0, y1) = (&date_text[0], &date_text[date_text.len() - 1]);
-    let (t0, t1) = (&time_text[0], &time_text[time_text.len() - 1]);
-    let date_bounds = &date_text[..date_text.len() - 1];
-    let time_bounds = &time_text[..time_text.len() - 1];
+/// A cell of the report: (period index, domain id, tier, language).
+type Cell = (usize, i64, String, String);
 
-    // Filters, from checked ids and fixed codes.
-    let mut module_filter = String::new();
-    if let Some(id) = checked.domain_id {
-        module_filter.push_str(&format!(" AND m.domain_id = {id}"));
-    }
-    if let Some(tier) = checked.tier {
-        module_filter.push_str(&format!(" AND m.tier = '{}'", tier.as_str()));
-    }
-    let mut person_filter = String::new();
-    if let Some(id) = checked.organization_id {
-        person_filter.push_str(&format!(" AND p.organization_id = {id}"));
+/// Active staff per (organisation, profile) and per (organisation, no profile), by language
+/// (`PERSON_LANGUAGES` order): how needs without a person divide.
+type StaffLanguages = HashMap<(i64, Option<String>), [i64; 3]>;
+
+/// What the report's queries share: the period bounds, as dates and as Brussels midnights in
+/// UTC, and the filters, built from checked ids and fixed codes.
+struct Frame {
+    /// Each period's first day, then the first day of the next year.
+    days: Vec<NaiveDate>,
+    dates: Vec<String>,
+    times: Vec<String>,
+    module_filter: String,
+    person_filter: String,
+}
+
+impl Frame {
+    fn new(checked: &Checked, periods: &[(String, NaiveDate)]) -> Frame {
+        let next_year = NaiveDate::from_ymd_opt(checked.year + 1, 1, 1).expect("valid year");
+        let mut days: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
+        days.push(next_year);
+        let mut module_filter = String::new();
+        if let Some(id) = checked.domain_id {
+            module_filter.push_str(&format!(" AND m.domain_id = {id}"));
+        }
+        if let Some(tier) = checked.tier {
+            module_filter.push_str(&format!(" AND m.tier = '{}'", tier.as_str()));
+        }
+        let person_filter = checked
+            .organization_id
+            .map(|id| format!(" AND p.organization_id = {id}"))
+            .unwrap_or_default();
+        Frame {
+            dates: days.iter().map(|d| d.to_string()).collect(),
+            times: days.iter().map(|d| brussels_time(*d)).collect(),
+            days,
+            module_filter,
+            person_filter,
+        }
     }
 
-    let planned_done = done_or_seated("p.id", "i.module_id");
-    let waiting_done = done_or_seated("e.person_id", "s.module_id");
-    let waiting_sql = rules::status_in_sql("e.status", &rules::WAITING);
-    let target_done = rules::trained_or_seated_sql("e", "m");
-    let seated = rules::status_in_sql("e.status", &rules::SEATED);
-    let eligible = rules::joined_or_intended_sql("mb.status");
+    /// The year as dates: its first day and the next year's.
+    fn year_dates(&self) -> (&str, &str) {
+        (&self.dates[0], &self.dates[self.dates.len() - 1])
+    }
 
-    // 1. Planned: plan items of the period whose person is neither trained nor seated.
-    let item_period = period_case("i.target_on", date_bounds);
-    let planned: Vec<NeedGroup> = diesel::sql_query(format!(
-        "SELECT {item_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
+    /// The year as times: Brussels midnights, in UTC.
+    fn year_times(&self) -> (&str, &str) {
+        (&self.times[0], &self.times[self.times.len() - 1])
+    }
+
+    /// The period index of a date column.
+    fn date_period(&self, column: &str) -> String {
+        period_case(column, &self.dates[..self.dates.len() - 1])
+    }
+
+    /// The period index of a timestamp column.
+    fn time_period(&self, column: &str) -> String {
+        period_case(column, &self.times[..self.times.len() - 1])
+    }
+}
+
+/// Brussels midnight of a day, in UTC, as SQL compares timestamps.
+fn brussels_time(day: NaiveDate) -> String {
+    brussels_midnight(day)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Source 1, planned: plan items due in `[from, to)` whose active person is neither trained
+/// nor seated in the module (`i` items, `p` people). The report and the drill-down share it.
+fn planned_condition(from: &str, to: &str) -> String {
+    format!(
+        "i.target_on >= '{from}' AND i.target_on < '{to}' AND p.active = TRUE AND NOT {}",
+        done_or_seated("p.id", "i.module_id")
+    )
+}
+
+/// Source 2, waiting: waiting enrolments of active people in sessions starting in `times`,
+/// unless a plan item due in `dates` (and `same_period`) already counted the pair (`s`
+/// sessions, `e` enrolments, `p` people). The report and the drill-down share it.
+fn waiting_condition(times: (&str, &str), dates: (&str, &str), same_period: &str) -> String {
+    let ((t0, t1), (from, to)) = (times, dates);
+    format!(
+        "{waiting} AND p.active = TRUE
+           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
+           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
+                 JOIN individual_plans ip ON ip.id = i.plan_id
+                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
+                   AND i.target_on >= '{from}' AND i.target_on < '{to}'{same_period}
+                   AND NOT {done})",
+        waiting = rules::status_in_sql("e.status", &rules::WAITING),
+        done = done_or_seated("e.person_id", "s.module_id"),
+    )
+}
+
+/// Source 1, planned needs, by period, cell, organisation, module and profile.
+fn planned_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
+    let (y0, y1) = frame.year_dates();
+    let period = frame.date_period("i.target_on");
+    let condition = planned_condition(y0, y1);
+    let (modules, people) = (&frame.module_filter, &frame.person_filter);
+    Ok(diesel::sql_query(format!(
+        "SELECT {period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
                 i.module_id, p.profile, COUNT(*) AS n
          FROM individual_plan_items i
          JOIN individual_plans ip ON ip.id = i.plan_id
          JOIN people p ON p.id = ip.person_id
          JOIN modules m ON m.id = i.module_id
-         WHERE i.target_on >= '{y0}' AND i.target_on < '{y1}' AND p.active = TRUE
-           AND NOT {planned_done}
-           {module_filter} {person_filter}
+         WHERE {condition} {modules} {people}
          GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ))
-    .load(conn)?;
+    .load(conn)?)
+}
 
-    // 2. Waiting: waitlisted and pending enrolments in sessions of the period, unless a plan
-    //    item of the same period counted the pair.
-    let session_period = period_case("s.starts_at", time_bounds);
-    let waiting: Vec<NeedGroup> = diesel::sql_query(format!(
+/// Source 2, waiting needs: waitlisted and pending enrolments in sessions of the period, unless a
+/// plan item of the same period counted the pair.
+fn waiting_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
+    let session_period = frame.time_period("s.starts_at");
+    let same_period = format!(
+        " AND {} = {session_period}",
+        frame.date_period("i.target_on")
+    );
+    let condition = waiting_condition(frame.year_times(), frame.year_dates(), &same_period);
+    let (modules, people) = (&frame.module_filter, &frame.person_filter);
+    Ok(diesel::sql_query(format!(
         "SELECT {session_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
                 s.module_id, p.profile, COUNT(DISTINCT e.person_id) AS n
          FROM training_sessions s
          JOIN enrollments e ON e.session_id = s.id
          JOIN modules m ON m.id = s.module_id
          JOIN people p ON p.id = e.person_id
-         WHERE {waiting_sql} AND p.active = TRUE
-           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
-           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
-                 JOIN individual_plans ip ON ip.id = i.plan_id
-                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
-                   AND i.target_on >= '{y0}' AND i.target_on < '{y1}'
-                   AND {item_period} = {session_period}
-                   AND NOT {waiting_done})
-           {module_filter} {person_filter}
+         WHERE {condition} {modules} {people}
          GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ))
-    .load(conn)?;
+    .load(conn)?)
+}
 
-    // 3. Collective targets due in the period, with the people already trained or seated.
-    let target_period = period_case("t.due_on", date_bounds);
-    let organization_filter = checked
+/// Source 3: collective targets due in the period, with the people already trained or seated.
+fn target_groups(
+    conn: &mut DbConn,
+    frame: &Frame,
+    checked: &Checked,
+) -> Result<Vec<TargetGroup>, AppError> {
+    let (y0, y1) = frame.year_dates();
+    let period = frame.date_period("t.due_on");
+    let done = rules::trained_or_seated_sql("e", "m");
+    let modules = &frame.module_filter;
+    let organization = checked
         .organization_id
         .map(|id| format!(" AND c.organization_id = {id}"))
         .unwrap_or_default();
-    let targets: Vec<TargetGroup> = diesel::sql_query(format!(
-        "SELECT {target_period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
+    Ok(diesel::sql_query(format!(
+        "SELECT {period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
                 t.profile, t.headcount, t.due_on,
                 (SELECT COUNT(DISTINCT e.person_id) FROM training_sessions s
                    JOIN enrollments e ON e.session_id = s.id
@@ -486,16 +549,29 @@ pub fn report(
                    WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
                      AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
                      AND (t.profile IS NULL OR p.profile = t.profile)
-                     AND {target_done}) AS done
+                     AND {done}) AS done
          FROM collective_plan_targets t
          JOIN collective_plans c ON c.id = t.plan_id
          JOIN modules m ON m.id = t.module_id
-         WHERE t.due_on >= '{y0}' AND t.due_on < '{y1}' {module_filter} {organization_filter}"
+         WHERE t.due_on >= '{y0}' AND t.due_on < '{y1}' {modules} {organization}"
     ))
-    .load(conn)?;
+    .load(conn)?)
+}
 
-    // 4. Go-lives up to 90 days after the year, with key users certified or seated.
+/// Source 4: go-lives up to 90 days after the year, with key users certified or seated.
+fn go_live_groups(
+    conn: &mut DbConn,
+    frame: &Frame,
+    checked: &Checked,
+) -> Result<Vec<GoLive>, AppError> {
+    if checked.tier == Some(Tier::EndUser) {
+        return Ok(Vec::new());
+    }
+    let (y0, _) = frame.year_dates();
+    let next_year = frame.days[frame.days.len() - 1];
     let horizon = next_year + Duration::days(rules::GO_LIVE_HORIZON_DAYS);
+    let seated = rules::status_in_sql("e.status", &rules::SEATED);
+    let eligible = rules::joined_or_intended_sql("mb.status");
     let membership_filter = format!(
         "{}{}",
         checked
@@ -507,28 +583,32 @@ pub fn report(
             .map(|id| format!(" AND mb.organization_id = {id}"))
             .unwrap_or_default()
     );
-    let go_lives: Vec<GoLive> = if checked.tier == Some(Tier::EndUser) {
-        Vec::new()
-    } else {
-        diesel::sql_query(format!(
-            "SELECT mb.organization_id, mb.domain_id, mb.go_live_on, mb.required_key_users,
-                    (SELECT COUNT(*) FROM key_users k JOIN people p ON p.id = k.person_id
-                       WHERE k.domain_id = mb.domain_id AND p.organization_id = mb.organization_id
-                         AND (k.status = 'certified' OR EXISTS (SELECT 1 FROM enrollments e
-                               JOIN training_sessions s ON s.id = e.session_id
-                               JOIN modules m ON m.id = s.module_id
-                               WHERE e.person_id = k.person_id AND {seated}
-                                 AND m.tier = 'trainer' AND m.domain_id = k.domain_id))) AS ready
-             FROM memberships mb
-             WHERE {eligible} AND mb.go_live_on > '{y0}'
-               AND mb.go_live_on <= '{horizon}' {membership_filter}"
-        ))
-        .load(conn)?
-    };
+    Ok(diesel::sql_query(format!(
+        "SELECT mb.organization_id, mb.domain_id, mb.go_live_on, mb.required_key_users,
+                (SELECT COUNT(*) FROM key_users k JOIN people p ON p.id = k.person_id
+                   WHERE k.domain_id = mb.domain_id AND p.organization_id = mb.organization_id
+                     AND (k.status = 'certified' OR EXISTS (SELECT 1 FROM enrollments e
+                           JOIN training_sessions s ON s.id = e.session_id
+                           JOIN modules m ON m.id = s.module_id
+                           WHERE e.person_id = k.person_id AND {seated}
+                             AND m.tier = 'trainer' AND m.domain_id = k.domain_id))) AS ready
+         FROM memberships mb
+         WHERE {eligible} AND mb.go_live_on > '{y0}'
+           AND mb.go_live_on <= '{horizon}' {membership_filter}"
+    ))
+    .load(conn)?)
+}
 
-    // Capacity: seats of published (or completed) sessions starting in the period. With an
-    // organisation, the sessions its people may attend: its own and the trainer-tier ones.
-    let mut seat_filter = module_filter.clone();
+/// Capacity: seats of published (or completed) sessions starting in the period. With an
+/// organisation, the sessions its people may attend: its own and the trainer-tier ones.
+fn seat_groups(
+    conn: &mut DbConn,
+    frame: &Frame,
+    checked: &Checked,
+) -> Result<Vec<SeatGroup>, AppError> {
+    let (t0, t1) = frame.year_times();
+    let period = frame.time_period("s.starts_at");
+    let mut seat_filter = frame.module_filter.clone();
     if let Some(language) = checked.language {
         seat_filter.push_str(&format!(" AND s.language = '{}'", language.as_str()));
     }
@@ -537,205 +617,249 @@ pub fn report(
             " AND (s.organizer_id = {id} OR m.tier = 'trainer')"
         ));
     }
-    let seats: Vec<SeatGroup> = diesel::sql_query(format!(
-        "SELECT {session_period} AS period, m.domain_id, m.tier, s.language,
+    Ok(diesel::sql_query(format!(
+        "SELECT {period} AS period, m.domain_id, m.tier, s.language,
                 SUM(s.capacity) AS capacity, SUM(s.seats_taken) AS seats_taken
          FROM training_sessions s JOIN modules m ON m.id = s.module_id
          WHERE s.status IN ('published', 'completed')
            AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}' {seat_filter}
          GROUP BY 1, 2, 3, 4"
     ))
-    .load(conn)?;
+    .load(conn)?)
+}
 
-    // Active staff by organisation, profile and language: how needs without a person divide.
+/// Active staff by organisation, profile and language.
+fn staff_languages(conn: &mut DbConn) -> Result<StaffLanguages, AppError> {
     let staff: Vec<StaffGroup> = diesel::sql_query(
         "SELECT organization_id, profile, language, COUNT(*) AS n FROM people
          WHERE active = TRUE GROUP BY organization_id, profile, language",
     )
     .load(conn)?;
-    let mut staff_languages: HashMap<(i64, Option<String>), [i64; 3]> = HashMap::new();
+    let mut languages = StaffLanguages::new();
     for s in staff {
         let Some(index) = language_index(&s.language) else {
             continue;
         };
-        staff_languages
+        languages
             .entry((s.organization_id, s.profile.clone()))
             .or_default()[index] += s.n;
-        staff_languages
-            .entry((s.organization_id, None))
-            .or_default()[index] += s.n;
+        languages.entry((s.organization_id, None)).or_default()[index] += s.n;
     }
-    let languages_of = |organization_id: i64, profile: &Option<String>| {
-        staff_languages
-            .get(&(organization_id, profile.clone()))
-            .copied()
-            .unwrap_or_default()
-    };
+    Ok(languages)
+}
 
-    // Assemble: cells keyed by (period, domain, tier, language), each with its sources.
-    type Cell = (usize, i64, String, String);
-    let mut demand: BTreeMap<Cell, BTreeMap<i64, DemandSource>> = BTreeMap::new();
-    // People counted by 1. and 2., per (period, organisation, module, profile).
-    let mut counted: HashMap<(usize, i64, i64, Option<String>), i64> = HashMap::new();
-    // Demand per cell and module, for the suggestions.
-    let mut by_module: HashMap<Cell, HashMap<i64, i64>> = HashMap::new();
-    let mut shortfalls: Vec<Shortfall> = Vec::new();
-    let mut add = |cell: Cell, organization_id: i64, part: &dyn Fn(&mut DemandSource)| {
-        let source = demand
+fn languages_of(
+    staff: &StaffLanguages,
+    organization_id: i64,
+    profile: &Option<String>,
+) -> [i64; 3] {
+    staff
+        .get(&(organization_id, profile.clone()))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// Demand as the four sources add up, by cell and organisation, with what the suggestions and
+/// the shortfall lines need.
+#[derive(Default)]
+struct Demand {
+    by_cell: BTreeMap<Cell, BTreeMap<i64, DemandSource>>,
+    /// People counted by sources 1 and 2, per (period, organisation, module, profile).
+    counted: HashMap<(usize, i64, i64, Option<String>), i64>,
+    /// Demand per cell and module, for the suggestions.
+    by_module: HashMap<Cell, HashMap<i64, i64>>,
+    shortfalls: Vec<Shortfall>,
+}
+
+impl Demand {
+    fn source(&mut self, cell: Cell, organization_id: i64) -> &mut DemandSource {
+        self.by_cell
             .entry(cell)
             .or_default()
             .entry(organization_id)
-            .or_default();
-        part(source);
-    };
-    for (group, is_planned) in planned
-        .iter()
-        .map(|g| (g, true))
-        .chain(waiting.iter().map(|g| (g, false)))
-    {
-        let period = group.period as usize;
-        *by_module
-            .entry((
-                period,
-                group.domain_id,
-                group.tier.clone(),
-                group.language.clone(),
-            ))
             .or_default()
-            .entry(group.module_id)
-            .or_default() += group.n;
-        *counted
-            .entry((
-                period,
-                group.organization_id,
-                group.module_id,
-                group.profile.clone(),
-            ))
-            .or_default() += group.n;
-        let n = group.n;
-        add(
-            (
-                period,
-                group.domain_id,
-                group.tier.clone(),
-                group.language.clone(),
-            ),
-            group.organization_id,
-            &|s: &mut DemandSource| {
-                if is_planned {
-                    s.planned += n
-                } else {
-                    s.waiting += n
-                }
-            },
-        );
     }
-    for target in &targets {
-        let period = target.period as usize;
-        let already: i64 = counted
-            .iter()
-            .filter(|((p, org, module, profile), _)| {
-                *p == period
-                    && *org == target.organization_id
-                    && *module == target.module_id
-                    && (target.profile.is_none() || *profile == target.profile)
-            })
-            .map(|(_, n)| *n)
-            .sum();
-        let shortfall = (i64::from(target.headcount) - target.done - already).max(0);
-        let parts = spread(
-            shortfall,
-            languages_of(target.organization_id, &target.profile),
-        );
-        for (index, n) in parts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+
+    fn add_to_module(&mut self, cell: &Cell, module_id: i64, n: i64) {
+        *self
+            .by_module
+            .entry(cell.clone())
+            .or_default()
+            .entry(module_id)
+            .or_default() += n;
+    }
+
+    /// Sources 1 (`planned`) and 2: people, each in their own cell.
+    fn add_people(&mut self, groups: &[NeedGroup], planned: bool) {
+        for group in groups {
+            let period = group.period as usize;
             let cell = (
                 period,
-                target.domain_id,
-                target.tier.clone(),
-                PERSON_LANGUAGES[index].to_owned(),
+                group.domain_id,
+                group.tier.clone(),
+                group.language.clone(),
             );
-            *by_module
-                .entry(cell.clone())
-                .or_default()
-                .entry(target.module_id)
-                .or_default() += n;
-            shortfalls.push(Shortfall {
-                cell: cell.clone(),
-                organization_id: target.organization_id,
-                module_id: Some(target.module_id),
-                profile: target.profile.clone(),
-                on: target.due_on,
-                wanted: i64::from(target.headcount),
-                already: target.done + already,
-                need: n,
-            });
-            add(cell, target.organization_id, &|s: &mut DemandSource| {
-                s.collective_shortfall += n
-            });
+            self.add_to_module(&cell, group.module_id, group.n);
+            *self
+                .counted
+                .entry((
+                    period,
+                    group.organization_id,
+                    group.module_id,
+                    group.profile.clone(),
+                ))
+                .or_default() += group.n;
+            let source = self.source(cell, group.organization_id);
+            if planned {
+                source.planned += group.n;
+            } else {
+                source.waiting += group.n;
+            }
         }
     }
-    for go_live in &go_lives {
-        let missing = (i64::from(go_live.required_key_users) - go_live.ready).max(0);
-        if missing == 0 {
-            continue;
-        }
-        for (period, end) in day_bounds.iter().skip(1).enumerate() {
-            let last_day = *end - Duration::days(1);
-            let days = (go_live.go_live_on - last_day).num_days();
-            if !(1..=rules::GO_LIVE_HORIZON_DAYS).contains(&days) {
-                continue;
-            }
-            let parts = spread(missing, languages_of(go_live.organization_id, &None));
+
+    /// Source 3: what collective targets still miss once sources 1 and 2 counted their
+    /// people, spread over the languages of the staff the target is about.
+    fn add_targets(&mut self, targets: &[TargetGroup], staff: &StaffLanguages) {
+        for target in targets {
+            let period = target.period as usize;
+            let already: i64 = self
+                .counted
+                .iter()
+                .filter(|((p, org, module, profile), _)| {
+                    *p == period
+                        && *org == target.organization_id
+                        && *module == target.module_id
+                        && (target.profile.is_none() || *profile == target.profile)
+                })
+                .map(|(_, n)| *n)
+                .sum();
+            let shortfall = (i64::from(target.headcount) - target.done - already).max(0);
+            let parts = spread(
+                shortfall,
+                languages_of(staff, target.organization_id, &target.profile),
+            );
             for (index, n) in parts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
                 let cell = (
                     period,
-                    go_live.domain_id,
-                    Tier::Trainer.as_str().to_owned(),
+                    target.domain_id,
+                    target.tier.clone(),
                     PERSON_LANGUAGES[index].to_owned(),
                 );
-                shortfalls.push(Shortfall {
+                self.add_to_module(&cell, target.module_id, n);
+                self.shortfalls.push(Shortfall {
                     cell: cell.clone(),
-                    organization_id: go_live.organization_id,
-                    module_id: None,
-                    profile: None,
-                    on: Some(go_live.go_live_on),
-                    wanted: i64::from(go_live.required_key_users),
-                    already: go_live.ready,
+                    organization_id: target.organization_id,
+                    module_id: Some(target.module_id),
+                    profile: target.profile.clone(),
+                    on: target.due_on,
+                    wanted: i64::from(target.headcount),
+                    already: target.done + already,
                     need: n,
                 });
-                add(cell, go_live.organization_id, &|s: &mut DemandSource| {
-                    s.key_users_for_go_live += n
-                });
+                self.source(cell, target.organization_id)
+                    .collective_shortfall += n;
             }
         }
     }
-    let mut cells: BTreeMap<Cell, (CapacityRow, Vec<DemandSource>)> = BTreeMap::new();
-    let domains: HashMap<i64, String> = catalogue::all_domains(conn)?
-        .into_iter()
-        .map(|d| (d.id, d.code))
-        .collect();
-    let organizations: HashMap<i64, String> = orgs::all(conn)?
-        .into_iter()
-        .map(|o| (o.id, o.code))
-        .collect();
+
+    /// Source 4: key users missing for a go-live, in each period that ends up to 90 days
+    /// before it (`days`: the periods' first days, then the next year's).
+    fn add_go_lives(&mut self, go_lives: &[GoLive], days: &[NaiveDate], staff: &StaffLanguages) {
+        for go_live in go_lives {
+            let missing = (i64::from(go_live.required_key_users) - go_live.ready).max(0);
+            if missing == 0 {
+                continue;
+            }
+            for (period, end) in days.iter().skip(1).enumerate() {
+                let last_day = *end - Duration::days(1);
+                let days_before = (go_live.go_live_on - last_day).num_days();
+                if !(1..=rules::GO_LIVE_HORIZON_DAYS).contains(&days_before) {
+                    continue;
+                }
+                let parts = spread(missing, languages_of(staff, go_live.organization_id, &None));
+                for (index, n) in parts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                    let cell = (
+                        period,
+                        go_live.domain_id,
+                        Tier::Trainer.as_str().to_owned(),
+                        PERSON_LANGUAGES[index].to_owned(),
+                    );
+                    self.shortfalls.push(Shortfall {
+                        cell: cell.clone(),
+                        organization_id: go_live.organization_id,
+                        module_id: None,
+                        profile: None,
+                        on: Some(go_live.go_live_on),
+                        wanted: i64::from(go_live.required_key_users),
+                        already: go_live.ready,
+                        need: n,
+                    });
+                    self.source(cell, go_live.organization_id)
+                        .key_users_for_go_live += n;
+                }
+            }
+        }
+    }
+}
+
+/// Codes for the ids the queries return.
+struct Names {
+    domains: HashMap<i64, String>,
+    organizations: HashMap<i64, String>,
+    modules: HashMap<i64, String>,
+}
+
+impl Names {
+    fn load(conn: &mut DbConn) -> Result<Names, AppError> {
+        use crate::db::schema::modules;
+        Ok(Names {
+            domains: catalogue::all_domains(conn)?
+                .into_iter()
+                .map(|d| (d.id, d.code))
+                .collect(),
+            organizations: orgs::all(conn)?
+                .into_iter()
+                .map(|o| (o.id, o.code))
+                .collect(),
+            modules: modules::table
+                .select((modules::id, modules::code))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect(),
+        })
+    }
+
+    fn organization(&self, id: i64) -> String {
+        self.organizations.get(&id).cloned().unwrap_or_default()
+    }
+}
+
+/// The rows: demand per cell (in the asked language only), its organisations by size, and
+/// the seats offered.
+fn cells(
+    demand: BTreeMap<Cell, BTreeMap<i64, DemandSource>>,
+    seats: Vec<SeatGroup>,
+    language: Option<Language>,
+    periods: &[(String, NaiveDate)],
+    names: &Names,
+) -> BTreeMap<Cell, (CapacityRow, Vec<DemandSource>)> {
     let blank = |cell: &Cell| CapacityRow {
         period: periods[cell.0].0.clone(),
-        domain: domains.get(&cell.1).cloned().unwrap_or_default(),
+        domain: names.domains.get(&cell.1).cloned().unwrap_or_default(),
         tier: cell.2.clone(),
         language: cell.3.clone(),
         ..CapacityRow::default()
     };
+    let mut cells = BTreeMap::new();
     for (cell, by_organization) in demand {
-        if checked
-            .language
-            .is_some_and(|l| l.as_str() != cell.3.as_str())
-        {
+        if language.is_some_and(|l| l.as_str() != cell.3.as_str()) {
             continue;
         }
         let mut sources: Vec<DemandSource> = by_organization
             .into_iter()
             .map(|(id, mut source)| {
-                source.organization = organizations.get(&id).cloned().unwrap_or_default();
+                source.organization = names.organization(id);
                 source
             })
             .collect();
@@ -761,7 +885,17 @@ pub fn report(
         entry.0.capacity += group.capacity;
         entry.0.seats_taken += group.seats_taken;
     }
+    cells
+}
 
+/// The rows in order with their sources, and the totals per period then for the year.
+type Rows = (Vec<CapacityRow>, Vec<Vec<DemandSource>>, Vec<CapacityRow>);
+
+fn rows(
+    cells: BTreeMap<Cell, (CapacityRow, Vec<DemandSource>)>,
+    periods: &[(String, NaiveDate)],
+    year: i32,
+) -> Rows {
     let mut items = Vec::with_capacity(cells.len());
     let mut sources = Vec::with_capacity(cells.len());
     let mut totals: Vec<CapacityRow> = periods
@@ -786,60 +920,97 @@ pub fn report(
     }
     totals.push(year_total);
     let totals = totals.into_iter().map(CapacityRow::finish).collect();
-    let suggestions = suggest(conn, &items, &sources, &by_module, &periods, &domains)?;
-    let module_codes: HashMap<i64, String> = crate::db::schema::modules::table
-        .select((
-            crate::db::schema::modules::id,
-            crate::db::schema::modules::code,
-        ))
-        .load::<(i64, String)>(conn)?
+    (items, sources, totals)
+}
+
+/// The shortfalls behind the rows (in the asked language only), ids turned into codes.
+fn shortfall_lines(
+    shortfalls: Vec<Shortfall>,
+    language: Option<Language>,
+    periods: &[(String, NaiveDate)],
+    names: &Names,
+) -> Vec<ShortfallLine> {
+    shortfalls
         .into_iter()
-        .collect();
-    let shortfalls = shortfalls
-        .into_iter()
-        .filter(|s| {
-            checked
-                .language
-                .is_none_or(|l| l.as_str() == s.cell.3.as_str())
-        })
+        .filter(|s| language.is_none_or(|l| l.as_str() == s.cell.3.as_str()))
         .map(|s| ShortfallLine {
             period: periods[s.cell.0].0.clone(),
-            domain: domains.get(&s.cell.1).cloned().unwrap_or_default(),
+            domain: names.domains.get(&s.cell.1).cloned().unwrap_or_default(),
             tier: s.cell.2,
             language: s.cell.3,
-            organization: organizations
-                .get(&s.organization_id)
-                .cloned()
-                .unwrap_or_default(),
-            module: s.module_id.and_then(|id| module_codes.get(&id).cloned()),
+            organization: names.organization(s.organization_id),
+            module: s.module_id.and_then(|id| names.modules.get(&id).cloned()),
             profile: s.profile,
             on: s.on,
             wanted: s.wanted,
             already: s.already,
             need: s.need,
         })
-        .collect();
-    let at_risk = coverage::at_risk(conn, actor)?
+        .collect()
+}
+
+/// The memberships at risk, within the report's domain and organisation.
+fn at_risk_in(
+    conn: &mut DbConn,
+    actor: &Actor,
+    checked: &Checked,
+    names: &Names,
+) -> Result<Vec<AtRisk>, AppError> {
+    Ok(coverage::at_risk(conn, actor)?
         .into_iter()
         .filter(|r| {
             checked
                 .domain_id
-                .is_none_or(|id| domains.get(&id) == Some(&r.domain))
+                .is_none_or(|id| names.domains.get(&id) == Some(&r.domain))
                 && checked
                     .organization_id
-                    .is_none_or(|id| organizations.get(&id) == Some(&r.organization))
+                    .is_none_or(|id| names.organizations.get(&id) == Some(&r.organization))
         })
-        .collect();
+        .collect())
+}
+
+/// The capacity view for `filter`, in the actor's scope: demand from four sources (DESIGN §4
+/// rule 6) against the seats offered, per period, domain, tier and language.
+pub fn report(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CapacityFilter,
+) -> Result<CapacityReport, AppError> {
+    let checked = check(conn, actor, filter)?;
+    let periods = periods(checked.year, checked.granularity);
+    let frame = Frame::new(&checked, &periods);
+    let staff = staff_languages(conn)?;
+    let mut demand = Demand::default();
+    demand.add_people(&planned_needs(conn, &frame)?, true);
+    demand.add_people(&waiting_needs(conn, &frame)?, false);
+    demand.add_targets(&target_groups(conn, &frame, &checked)?, &staff);
+    demand.add_go_lives(
+        &go_live_groups(conn, &frame, &checked)?,
+        &frame.days,
+        &staff,
+    );
+    let seats = seat_groups(conn, &frame, &checked)?;
+    let names = Names::load(conn)?;
+    let cells = cells(demand.by_cell, seats, checked.language, &periods, &names);
+    let (items, sources, totals) = rows(cells, &periods, checked.year);
+    let suggestions = suggest(
+        conn,
+        &items,
+        &sources,
+        &demand.by_module,
+        &periods,
+        &names.domains,
+    )?;
     Ok(CapacityReport {
-        year,
+        year: checked.year,
         granularity: checked.granularity,
+        shortfalls: shortfall_lines(demand.shortfalls, checked.language, &periods, &names),
+        at_risk: at_risk_in(conn, actor, &checked, &names)?,
         periods: periods.into_iter().map(|p| p.0).collect(),
         items,
         totals,
-        at_risk,
         suggestions,
         sources,
-        shortfalls,
     })
 }
 
@@ -1003,40 +1174,6 @@ pub fn create_suggested(
     Ok(created)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spread_divides_exactly_by_largest_remainder() {
-        assert_eq!(spread(10, [55, 35, 10]), [6, 3, 1]);
-        assert_eq!(spread(1, [1, 1, 0]), [1, 0, 0]);
-        assert_eq!(spread(3, [0, 0, 0]), [3, 0, 0]);
-        assert_eq!(spread(0, [5, 5, 5]), [0, 0, 0]);
-        assert_eq!(spread(7, [2, 2, 3]).iter().sum::<i64>(), 7);
-    }
-
-    #[test]
-    fn quarters_start_on_brussels_midnights() {
-        let q = periods(2026, Granularity::Quarter);
-        assert_eq!(q.len(), 4);
-        assert_eq!(
-            q[1],
-            (
-                "2026-Q2".to_owned(),
-                NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
-            )
-        );
-        // Summer time: midnight in Brussels on 1 April is 22:00 UTC the day before.
-        assert_eq!(brussels_midnight(q[1].1).to_string(), "2026-03-31 22:00:00");
-        let case = period_case("x", &["a".into(), "b".into(), "c".into()]);
-        assert_eq!(
-            case,
-            "CASE WHEN x < 'b' THEN 0 WHEN x < 'c' THEN 1 ELSE 2 END"
-        );
-    }
-}
-
 /// Someone behind a row's demand: a plan item (`planned`, with its target date) or a waiting
 /// or pending enrolment (`waiting`, with the session's start).
 #[derive(Debug, Clone, PartialEq, Serialize, QueryableByName)]
@@ -1105,14 +1242,8 @@ pub fn cell(
         .get(index + 1)
         .map(|b| b.1)
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(checked.year + 1, 1, 1).expect("valid"));
-    let (t0, t1) = (
-        brussels_midnight(start)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
-        brussels_midnight(end)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
-    );
+    let (from, to) = (start.to_string(), end.to_string());
+    let (t0, t1) = (brussels_time(start), brussels_time(end));
     let language = checked.language.expect("checked").as_str();
     let tier = checked.tier.expect("checked").as_str();
     let domain_id = checked.domain_id.expect("checked");
@@ -1121,9 +1252,8 @@ pub fn cell(
         .map(|id| format!(" AND p.organization_id = {id}"))
         .unwrap_or_default();
     // The same conditions as the report's first two sources, for one period and row.
-    let planned_done = done_or_seated("p.id", "i.module_id");
-    let waiting_done = done_or_seated("e.person_id", "s.module_id");
-    let waiting_sql = rules::status_in_sql("e.status", &rules::WAITING);
+    let planned = planned_condition(&from, &to);
+    let waiting = waiting_condition((&t0, &t1), (&from, &to), "");
     let people: Vec<PersonNeed> = diesel::sql_query(format!(
         "SELECT 'planned' AS source, p.id AS person_id, p.full_name, o.code AS organization,
                 m.code AS module, CAST(i.target_on AS TEXT) AS on_day
@@ -1132,9 +1262,9 @@ pub fn cell(
          JOIN people p ON p.id = ip.person_id
          JOIN organizations o ON o.id = p.organization_id
          JOIN modules m ON m.id = i.module_id
-         WHERE i.target_on >= '{start}' AND i.target_on < '{end}' AND p.active = TRUE
+         WHERE {planned}
            AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
-           AND NOT {planned_done} {organization_filter}
+           {organization_filter}
          UNION
          SELECT 'waiting' AS source, p.id AS person_id, p.full_name, o.code AS organization,
                 m.code AS module, CAST(MIN(s.starts_at) AS TEXT) AS on_day
@@ -1143,14 +1273,9 @@ pub fn cell(
          JOIN modules m ON m.id = s.module_id
          JOIN people p ON p.id = e.person_id
          JOIN organizations o ON o.id = p.organization_id
-         WHERE {waiting_sql} AND p.active = TRUE
-           AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
+         WHERE {waiting}
            AND m.domain_id = {domain_id} AND m.tier = '{tier}' AND p.language = '{language}'
-           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
-                 JOIN individual_plans ip ON ip.id = i.plan_id
-                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
-                   AND i.target_on >= '{start}' AND i.target_on < '{end}'
-                   AND NOT {waiting_done}) {organization_filter}
+           {organization_filter}
          GROUP BY p.id, p.full_name, o.code, m.code
          ORDER BY 4, 3, 5
          LIMIT {MAX_PEOPLE}"
@@ -1175,4 +1300,38 @@ pub fn cell(
         people,
         shortfalls,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_divides_exactly_by_largest_remainder() {
+        assert_eq!(spread(10, [55, 35, 10]), [6, 3, 1]);
+        assert_eq!(spread(1, [1, 1, 0]), [1, 0, 0]);
+        assert_eq!(spread(3, [0, 0, 0]), [3, 0, 0]);
+        assert_eq!(spread(0, [5, 5, 5]), [0, 0, 0]);
+        assert_eq!(spread(7, [2, 2, 3]).iter().sum::<i64>(), 7);
+    }
+
+    #[test]
+    fn quarters_start_on_brussels_midnights() {
+        let q = periods(2026, Granularity::Quarter);
+        assert_eq!(q.len(), 4);
+        assert_eq!(
+            q[1],
+            (
+                "2026-Q2".to_owned(),
+                NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+            )
+        );
+        // Summer time: midnight in Brussels on 1 April is 22:00 UTC the day before.
+        assert_eq!(brussels_midnight(q[1].1).to_string(), "2026-03-31 22:00:00");
+        let case = period_case("x", &["a".into(), "b".into(), "c".into()]);
+        assert_eq!(
+            case,
+            "CASE WHEN x < 'b' THEN 0 WHEN x < 'c' THEN 1 ELSE 2 END"
+        );
+    }
 }
