@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::accounts::{self, AccountRequest, AccountView, FirstPassword, Role};
 use crate::domain::organizations::{self, Organization};
 use crate::domain::registrations::{self, RequestView};
@@ -161,8 +162,7 @@ async fn create(
 }
 
 #[get("/api/v1/accounts")]
-async fn api_index(db: Db, user: CurrentUser) -> Result<Json<List<AccountView>>, AppError> {
-    let actor = user.actor();
+async fn api_index(db: Db, actor: Actor) -> Result<Json<List<AccountView>>, AppError> {
     let items = db.run(move |conn| accounts::list(conn, &actor)).await?;
     Ok(Json(List::of(items)))
 }
@@ -192,12 +192,11 @@ struct RequestsPage {
 async fn requests(
     page_context: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     all: Option<bool>,
     page: Option<i64>,
     per_page: Option<i64>,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let all = all.unwrap_or(false);
     let request = PageRequest::new(page, per_page);
     let requests = db
@@ -219,12 +218,11 @@ async fn requests(
 #[get("/api/v1/registrations?<all>&<page>&<per_page>")]
 async fn api_requests(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     all: Option<bool>,
     page: Option<i64>,
     per_page: Option<i64>,
 ) -> Result<Json<Paged<RequestView>>, AppError> {
-    let actor = user.actor();
     let request = PageRequest::new(page, per_page);
     Ok(Json(
         db.run(move |conn| registrations::list(conn, &actor, all.unwrap_or(false), request))
@@ -236,12 +234,11 @@ async fn api_requests(
 async fn accept(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let public_url = settings.public_url.clone();
     db.run(move |conn| registrations::accept(conn, &actor, id, &public_url))
         .await?;
@@ -256,11 +253,10 @@ async fn accept(
 async fn refuse(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let reason = form.0.reason;
     db.run(move |conn| registrations::refuse(conn, &actor, id, reason.as_deref()))
         .await?;
@@ -279,11 +275,10 @@ pub struct Decision {
 #[post("/api/v1/registrations/<id>/accept")]
 async fn api_accept(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
 ) -> Result<Json<RequestView>, AppError> {
-    let actor = user.actor();
     let public_url = settings.public_url.clone();
     Ok(Json(
         db.run(move |conn| registrations::accept(conn, &actor, id, &public_url))
@@ -294,11 +289,10 @@ async fn api_accept(
 #[post("/api/v1/registrations/<id>/refuse", data = "<body>")]
 async fn api_refuse(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     body: Option<JsonBody<Decision>>,
 ) -> Result<Json<RequestView>, AppError> {
-    let actor = user.actor();
     let reason = body.and_then(|b| b.into_inner().reason);
     Ok(Json(
         db.run(move |conn| registrations::refuse(conn, &actor, id, reason.as_deref()))

@@ -5,10 +5,10 @@ use rocket::{get, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::audit::{self, EventFilter, EventView};
 use crate::domain::{PageRequest, Paged};
 use crate::error::AppError;
-use crate::web::auth::CurrentUser;
 use crate::web::page::PageContext;
 use crate::web::template::Template;
 
@@ -26,12 +26,11 @@ struct AuditPage {
 async fn index(
     page_context: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     page: Option<i64>,
     per_page: Option<i64>,
     filter: EventFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let request = PageRequest::new(page, per_page);
     let shown = filter.clone();
     let events = db
@@ -52,12 +51,11 @@ async fn index(
 #[get("/api/v1/audit?<page>&<per_page>&<filter..>")]
 async fn api_index(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     page: Option<i64>,
     per_page: Option<i64>,
     filter: EventFilter,
 ) -> Result<Json<Paged<EventView>>, AppError> {
-    let actor = user.actor();
     let request = PageRequest::new(page, per_page);
     Ok(Json(
         db.run(move |conn| audit::list(conn, &actor, &filter, request))

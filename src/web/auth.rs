@@ -303,6 +303,20 @@ impl<'r> FromRequest<'r> for CurrentUser {
     }
 }
 
+/// Who acts, for handlers that need nothing else of the signed-in account: the same answers as
+/// `CurrentUser` (401, or 403 for an API write with a cookie alone).
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Actor {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        request
+            .guard::<CurrentUser>()
+            .await
+            .map(|user| user.actor())
+    }
+}
+
 /// A form whose CSRF token was checked against the session's. Use it for every form handler:
 /// a missing or wrong token answers 403 before the handler runs, even when the rest of the
 /// form is invalid; an invalid form with a good token answers 422.

@@ -6,13 +6,14 @@ use rocket::{get, post, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::capacity::{
     self, CapacityFilter, CapacityReport, CapacityRow, CellDetail, DemandSource, Suggestion,
 };
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::AtRisk;
 use crate::error::{AppError, Message};
-use crate::web::auth::{CsrfForm, CurrentUser};
+use crate::web::auth::CsrfForm;
 use crate::web::exports::{self, Download};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
@@ -65,11 +66,10 @@ fn cells(row: &CapacityRow) -> Vec<String> {
 #[get("/api/v1/capacity?<format>&<filter..>")]
 async fn api_capacity(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     format: Option<String>,
     filter: CapacityFilter,
 ) -> Result<Download<CapacityList>, AppError> {
-    let actor = user.actor();
     let report = db
         .run(move |conn| capacity::report(conn, &actor, &filter))
         .await?;
@@ -158,10 +158,9 @@ struct CapacityPage {
 async fn capacity_page(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: CapacityFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let asked = filter.clone();
     let (mut report, domains) = db
         .run(move |conn| {
@@ -199,11 +198,10 @@ async fn capacity_page(
 #[get("/api/v1/capacity/cell?<period>&<filter..>")]
 async fn api_cell(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     period: Option<String>,
     filter: CapacityFilter,
 ) -> Result<Json<CellDetail>, AppError> {
-    let actor = user.actor();
     Ok(Json(
         db.run(move |conn| capacity::cell(conn, &actor, &filter, period.as_deref()))
             .await?,
@@ -222,11 +220,10 @@ struct CellPage {
 async fn cell_page(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     period: Option<String>,
     filter: CapacityFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let (asked, asked_period) = (filter.clone(), period.clone());
     let detail = db
         .run(move |conn| capacity::cell(conn, &actor, &asked, asked_period.as_deref()))
@@ -252,10 +249,9 @@ struct Created {
 #[post("/api/v1/capacity/suggestions", data = "<input>")]
 async fn api_create_suggested(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<Suggestion>,
 ) -> Result<(Status, Json<Created>), AppError> {
-    let actor = user.actor();
     let suggestion = input.into_inner();
     let items = db
         .run(move |conn| capacity::create_suggested(conn, &actor, &suggestion))
@@ -273,10 +269,9 @@ async fn api_create_suggested(
 async fn create_suggested(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<Suggestion>,
 ) -> FormResponse {
-    let actor = user.actor();
     let suggestion = form.0;
     let items = db
         .run(move |conn| capacity::create_suggested(conn, &actor, &suggestion))

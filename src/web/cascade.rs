@@ -5,12 +5,12 @@ use rocket::{get, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::{
     self, AtRisk, CoverageFilter, CoverageRow, Reach, TreeFilter, TreeRoot,
 };
 use crate::error::AppError;
-use crate::web::auth::CurrentUser;
 use crate::web::exports::{self, Download};
 use crate::web::page::PageContext;
 use crate::web::template::Template;
@@ -34,11 +34,10 @@ const COLUMNS: [&str; 11] = [
 #[get("/api/v1/cascade/coverage?<format>&<filter..>")]
 async fn api_coverage(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     format: Option<String>,
     filter: CoverageFilter,
 ) -> Result<Download<List<CoverageRow>>, AppError> {
-    let actor = user.actor();
     let items = db
         .run(move |conn| coverage::coverage(conn, &actor, &filter))
         .await?;
@@ -66,8 +65,7 @@ async fn api_coverage(
 }
 
 #[get("/api/v1/cascade/at-risk")]
-async fn api_at_risk(db: Db, user: CurrentUser) -> Result<Json<List<AtRisk>>, AppError> {
-    let actor = user.actor();
+async fn api_at_risk(db: Db, actor: Actor) -> Result<Json<List<AtRisk>>, AppError> {
     let items = db.run(move |conn| coverage::at_risk(conn, &actor)).await?;
     Ok(Json(List::of(items)))
 }
@@ -85,10 +83,9 @@ struct CoveragePage {
 async fn coverage_page(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: CoverageFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let shown = filter.clone();
     let ((rows, at_risk), domains) = db
         .run(move |conn| {
@@ -153,11 +150,10 @@ struct Tree {
 #[get("/api/v1/cascade/tree?<format>&<filter..>")]
 async fn api_tree(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     format: Option<String>,
     filter: TreeFilter,
 ) -> Result<Download<Tree>, AppError> {
-    let actor = user.actor();
     let domain = filter.domain.clone();
     let roots = db
         .run(move |conn| coverage::tree(conn, &actor, &filter))
@@ -195,11 +191,10 @@ struct ReachLine {
 #[get("/api/v1/cascade/reach?<format>&<filter..>")]
 async fn api_reach(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     format: Option<String>,
     filter: TreeFilter,
 ) -> Result<Download<List<ReachLine>>, AppError> {
-    let actor = user.actor();
     let roots = db
         .run(move |conn| coverage::tree(conn, &actor, &filter))
         .await?;
@@ -254,10 +249,9 @@ struct TreePage {
 async fn tree_page(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: TreeFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let mut filter = filter;
     if crate::domain::non_blank(filter.domain.as_deref()).is_none() {
         filter.domain = Some("finance".into());

@@ -6,6 +6,7 @@ use rocket::{get, patch, post, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::access::STAFF;
 use crate::domain::catalogue::{
     self, Domain, ModuleFilter, ModuleInput, ModuleView, Venue, VenueInput, CATALOGUE_MANAGERS,
@@ -76,10 +77,9 @@ async fn api_show(db: Db, code: String) -> Result<Json<ModuleView>, AppError> {
 #[post("/api/v1/modules", data = "<input>")]
 async fn api_create(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<ModuleInput>,
 ) -> Result<(Status, Json<ModuleView>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let module = db
         .run(move |conn| catalogue::create_module(conn, &actor, &input))
@@ -90,11 +90,10 @@ async fn api_create(
 #[patch("/api/v1/modules/<code>", data = "<input>")]
 async fn api_update(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     input: JsonBody<ModuleInput>,
 ) -> Result<Json<ModuleView>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| catalogue::update_module(conn, &actor, &code, &input))
@@ -272,11 +271,10 @@ async fn venues(page: PageContext, db: Db, user: CurrentUser) -> Result<Template
 async fn save_venue_form(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: Option<i64>,
     input: VenueInput,
 ) -> FormResponse {
-    let actor = user.actor();
     let locale = page.locale();
     let submitted = input.clone();
     match db
@@ -301,21 +299,21 @@ async fn save_venue_form(
 async fn create_venue(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<VenueInput>,
 ) -> FormResponse {
-    save_venue_form(page, db, user, None, form.0).await
+    save_venue_form(page, db, actor, None, form.0).await
 }
 
 #[post("/venues/<id>", data = "<form>")]
 async fn update_venue(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<VenueInput>,
 ) -> FormResponse {
-    save_venue_form(page, db, user, Some(id), form.0).await
+    save_venue_form(page, db, actor, Some(id), form.0).await
 }
 
 #[get("/api/v1/venues")]
@@ -327,10 +325,9 @@ async fn api_venues(db: Db) -> Result<Json<List<Venue>>, AppError> {
 #[post("/api/v1/venues", data = "<input>")]
 async fn api_create_venue(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<VenueInput>,
 ) -> Result<(Status, Json<Venue>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let venue = db
         .run(move |conn| catalogue::save_venue(conn, &actor, None, &input))
@@ -341,11 +338,10 @@ async fn api_create_venue(
 #[patch("/api/v1/venues/<id>", data = "<input>")]
 async fn api_update_venue(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     input: JsonBody<VenueInput>,
 ) -> Result<Json<Venue>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| catalogue::save_venue(conn, &actor, Some(id), &input))

@@ -6,9 +6,10 @@ use rocket::{get, post, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::interests::{self, InterestFilter, InterestInput, InterestView};
 use crate::error::{AppError, Message};
-use crate::web::auth::{CsrfForm, CurrentUser};
+use crate::web::auth::CsrfForm;
 use crate::web::forms::{done, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
@@ -27,10 +28,9 @@ struct InterestsPage {
 async fn index(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: InterestFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let shown = filter.clone();
     let interests = db
         .run(move |conn| interests::list(conn, &actor, &filter))
@@ -48,10 +48,9 @@ async fn index(
 #[get("/api/v1/interests?<filter..>")]
 async fn api_index(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: InterestFilter,
 ) -> Result<Json<List<InterestView>>, AppError> {
-    let actor = user.actor();
     let items = db
         .run(move |conn| interests::list(conn, &actor, &filter))
         .await?;
@@ -61,10 +60,9 @@ async fn api_index(
 #[post("/api/v1/interests", data = "<input>")]
 async fn api_declare(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<InterestInput>,
 ) -> Result<(Status, Json<InterestView>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let interest = db
         .run(move |conn| interests::declare(conn, &actor, &input))
@@ -76,10 +74,9 @@ async fn api_declare(
 async fn declare(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<InterestInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let interest = db
         .run(move |conn| interests::declare(conn, &actor, &input))

@@ -6,6 +6,7 @@ use rocket::{delete, get, post, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::cascade::{self, Designation, KeyUserFilter, KeyUserStatus, KeyUserView};
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::people::{self, PeopleFilter, PersonView};
@@ -76,10 +77,9 @@ async fn index(
 #[get("/api/v1/key-users?<filter..>")]
 async fn api_index(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: KeyUserFilter,
 ) -> Result<Json<List<KeyUserView>>, AppError> {
-    let actor = user.actor();
     let items = db
         .run(move |conn| cascade::list_key_users(conn, &actor, &filter))
         .await?;
@@ -89,10 +89,9 @@ async fn api_index(
 #[post("/api/v1/key-users", data = "<input>")]
 async fn api_designate(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<Designation>,
 ) -> Result<(Status, Json<KeyUserView>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let key_user = db
         .run(move |conn| cascade::designate(conn, &actor, &input))
@@ -108,11 +107,10 @@ pub struct Reason {
 #[delete("/api/v1/key-users/<id>", data = "<body>")]
 async fn api_withdraw(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     body: Option<JsonBody<Reason>>,
 ) -> Result<Json<KeyUserView>, AppError> {
-    let actor = user.actor();
     let reason = body.and_then(|b| b.0.reason);
     Ok(Json(
         db.run(move |conn| cascade::withdraw(conn, &actor, id, reason.as_deref()))
@@ -124,11 +122,10 @@ async fn api_withdraw(
 #[post("/api/v1/key-users/<id>/certify", data = "<body>")]
 async fn api_certify(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     body: JsonBody<Reason>,
 ) -> Result<Json<KeyUserView>, AppError> {
-    let actor = user.actor();
     let reason = body.0.reason;
     Ok(Json(
         db.run(move |conn| cascade::certify(conn, &actor, id, reason.as_deref()))

@@ -6,6 +6,7 @@ use rocket::{get, patch, post, put, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::access::STAFF;
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::organizations::{
@@ -121,12 +122,11 @@ async fn api_show(
 #[put("/api/v1/organizations/<code>/memberships/<domain>", data = "<input>")]
 async fn api_update_membership(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     domain: String,
     input: JsonBody<MembershipInput>,
 ) -> Result<Json<OrganizationView>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| organizations::update_membership(conn, &actor, &code, &domain, &input))
@@ -138,12 +138,11 @@ async fn api_update_membership(
 async fn update_membership(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     domain: String,
     form: CsrfForm<MembershipInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let target = format!("/organizations/{code}");
     db.run(move |conn| organizations::update_membership(conn, &actor, &code, &domain, &input))
@@ -155,11 +154,10 @@ async fn update_membership(
 #[patch("/api/v1/organizations/<code>", data = "<input>")]
 async fn api_update_settings(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     input: JsonBody<OrganizationSettings>,
 ) -> Result<Json<OrganizationView>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| organizations::update_settings(conn, &actor, &code, &input))
@@ -172,11 +170,10 @@ async fn api_update_settings(
 async fn update_settings(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     form: CsrfForm<OrganizationSettings>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = OrganizationSettings {
         requires_enrollment_approval: Some(form.0.requires_enrollment_approval.unwrap_or(false)),
     };

@@ -79,12 +79,11 @@ async fn index(
 #[get("/api/v1/people?<page>&<per_page>&<filter..>")]
 async fn api_index(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: PeopleFilter,
     page: Option<i64>,
     per_page: Option<i64>,
 ) -> Result<Json<Paged<PersonView>>, AppError> {
-    let actor = user.actor();
     let request = PageRequest::new(page, per_page);
     Ok(Json(
         db.run(move |conn| people::list(conn, &actor, &filter, request))
@@ -95,10 +94,9 @@ async fn api_index(
 #[post("/api/v1/people", data = "<input>")]
 async fn api_create(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<PersonInput>,
 ) -> Result<(Status, Json<PersonView>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let person = db
         .run(move |conn| people::create(conn, &actor, &input))
@@ -107,8 +105,7 @@ async fn api_create(
 }
 
 #[get("/api/v1/people/<id>")]
-async fn api_show(db: Db, user: CurrentUser, id: i64) -> Result<Json<PersonView>, AppError> {
-    let actor = user.actor();
+async fn api_show(db: Db, actor: Actor, id: i64) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
         db.run(move |conn| people::get(conn, &actor, id)).await?,
     ))
@@ -117,11 +114,10 @@ async fn api_show(db: Db, user: CurrentUser, id: i64) -> Result<Json<PersonView>
 #[patch("/api/v1/people/<id>", data = "<input>")]
 async fn api_update(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     input: JsonBody<PersonInput>,
 ) -> Result<Json<PersonView>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| people::update(conn, &actor, id, &input))
@@ -148,8 +144,7 @@ async fn choosable_organizations(db: &Db, actor: &Actor) -> Result<Vec<Organizat
 }
 
 #[get("/people/new")]
-async fn new_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
-    let actor = user.actor();
+async fn new_page(page: PageContext, db: Db, actor: Actor) -> Result<Template, AppError> {
     actor.require(PEOPLE_MANAGERS)?;
     let values = PersonInput {
         language: Some(page.lang.to_owned()),
@@ -172,10 +167,9 @@ async fn new_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Templa
 async fn create(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<PersonInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let submitted = input.clone();
     let locale = page.locale();
@@ -225,11 +219,10 @@ async fn show(page: PageContext, db: Db, user: CurrentUser, id: i64) -> Result<T
 async fn update(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<PersonInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let submitted = input.clone();
     let locale = page.locale();
@@ -263,11 +256,10 @@ async fn update(
 async fn anonymise(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     db.run(move |conn| people::anonymise(conn, &actor, id))
         .await?;
     done(
@@ -278,8 +270,7 @@ async fn anonymise(
 }
 
 #[post("/api/v1/people/<id>/anonymise")]
-async fn api_anonymise(db: Db, user: CurrentUser, id: i64) -> Result<Json<PersonView>, AppError> {
-    let actor = user.actor();
+async fn api_anonymise(db: Db, actor: Actor, id: i64) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
         db.run(move |conn| people::anonymise(conn, &actor, id))
             .await?,
@@ -294,8 +285,7 @@ struct Download {
 }
 
 #[get("/people/<id>/export")]
-async fn export(db: Db, user: CurrentUser, id: i64) -> Result<Download, AppError> {
-    let actor = user.actor();
+async fn export(db: Db, actor: Actor, id: i64) -> Result<Download, AppError> {
     let data = db.run(move |conn| people::export(conn, &actor, id)).await?;
     Ok(Download {
         body: Json(data),
@@ -307,8 +297,7 @@ async fn export(db: Db, user: CurrentUser, id: i64) -> Result<Download, AppError
 }
 
 #[get("/api/v1/people/<id>/export")]
-async fn api_export(db: Db, user: CurrentUser, id: i64) -> Result<Json<Value>, AppError> {
-    let actor = user.actor();
+async fn api_export(db: Db, actor: Actor, id: i64) -> Result<Json<Value>, AppError> {
     Ok(Json(
         db.run(move |conn| people::export(conn, &actor, id)).await?,
     ))
@@ -342,8 +331,7 @@ async fn import_page_for(
 }
 
 #[get("/people/import")]
-async fn import_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
-    let actor = user.actor();
+async fn import_page(page: PageContext, db: Db, actor: Actor) -> Result<Template, AppError> {
     actor.require(PEOPLE_MANAGERS)?;
     Ok(Template::render(
         "people/import",
@@ -374,10 +362,9 @@ async fn read_upload(file: Option<TempFile<'_>>) -> Result<Vec<u8>, AppError> {
 async fn import(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<Upload<'_>>,
 ) -> Result<(Status, Template), AppError> {
-    let actor = user.actor();
     actor.require(PEOPLE_MANAGERS)?;
     let Upload { file, organization } = form.0;
     let locale = page.locale();
@@ -411,11 +398,10 @@ async fn import(
 #[post("/api/v1/people/import?<organization>", data = "<data>")]
 async fn api_import(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     organization: Option<String>,
     data: Data<'_>,
 ) -> Result<(Status, Json<ImportReport>), AppError> {
-    let actor = user.actor();
     actor.require(PEOPLE_MANAGERS)?;
     let body = data
         .open(MAX_IMPORT_MIB.mebibytes())

@@ -5,6 +5,7 @@ use rocket::{get, post, put, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::now;
 use crate::domain::plans::{
     self, CollectivePlan, CollectivePlanInput, IndividualPlan, IndividualPlanInput, PlanItemInput,
@@ -45,12 +46,11 @@ fn item_cells(plan: &IndividualPlan) -> Vec<Vec<String>> {
 #[get("/api/v1/people/<id>/plans/<year>?<format>")]
 async fn api_individual(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     year: i32,
     format: Option<String>,
 ) -> Result<Download<IndividualPlan>, AppError> {
-    let actor = user.actor();
     let plan = db
         .run(move |conn| plans::individual(conn, &actor, id, year))
         .await?;
@@ -66,12 +66,11 @@ async fn api_individual(
 #[put("/api/v1/people/<id>/plans/<year>", data = "<input>")]
 async fn api_save_individual(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     year: i32,
     input: JsonBody<IndividualPlanInput>,
 ) -> Result<Json<IndividualPlan>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| plans::save_individual(conn, &actor, id, year, &input))
@@ -207,12 +206,11 @@ fn target_cells(plan: &CollectivePlan) -> Vec<Vec<String>> {
 #[get("/api/v1/organizations/<code>/plans/<year>?<format>")]
 async fn api_collective(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     year: i32,
     format: Option<String>,
 ) -> Result<Download<CollectivePlan>, AppError> {
-    let actor = user.actor();
     let plan = db
         .run(move |conn| plans::collective(conn, &actor, &code, year))
         .await?;
@@ -238,12 +236,11 @@ async fn api_collective(
 #[put("/api/v1/organizations/<code>/plans/<year>", data = "<input>")]
 async fn api_save_collective(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     year: i32,
     input: JsonBody<CollectivePlanInput>,
 ) -> Result<Json<CollectivePlan>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     Ok(Json(
         db.run(move |conn| plans::save_collective(conn, &actor, &code, year, &input))
@@ -255,11 +252,10 @@ async fn api_save_collective(
 #[post("/api/v1/organizations/<code>/plans/<year>/draft")]
 async fn api_draft_collective(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     year: i32,
 ) -> Result<(rocket::http::Status, Json<CollectivePlan>), AppError> {
-    let actor = user.actor();
     let plan = db
         .run(move |conn| plans::draft_collective(conn, &actor, &code, year))
         .await?;
@@ -370,13 +366,12 @@ async fn save_collective(
 async fn draft_collective(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     code: String,
     year: i32,
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let _ = form;
-    let actor = user.actor();
     let asked = code.clone();
     db.run(move |conn| plans::draft_collective(conn, &actor, &asked, year))
         .await?;
@@ -398,11 +393,10 @@ struct OverviewList {
 #[get("/api/v1/plans?<year>&<format>")]
 async fn api_overview(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     year: Option<i32>,
     format: Option<String>,
 ) -> Result<Download<OverviewList>, AppError> {
-    let actor = user.actor();
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
     let items = db
         .run(move |conn| plans::overview(conn, &actor, year))
@@ -451,10 +445,9 @@ struct OverviewPage {
 async fn overview(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     year: Option<i32>,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
     let items = db
         .run(move |conn| plans::overview(conn, &actor, year))

@@ -4,10 +4,10 @@ use rocket::{get, routes, Route};
 use serde::Serialize;
 
 use crate::db::Db;
+use crate::domain::access::Actor;
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::reports::{self, TrainedFilter, TrainedReport, TrainedRow, TrainedTotal};
 use crate::error::AppError;
-use crate::web::auth::CurrentUser;
 use crate::web::exports::{self, Download};
 use crate::web::page::PageContext;
 use crate::web::template::Template;
@@ -32,11 +32,10 @@ const COLUMNS: [&str; 6] = [
 #[get("/api/v1/reports/trained?<format>&<filter..>")]
 async fn api_trained(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     format: Option<String>,
     filter: TrainedFilter,
 ) -> Result<Download<TrainedList>, AppError> {
-    let actor = user.actor();
     let report = db
         .run(move |conn| reports::trained(conn, &actor, &filter))
         .await?;
@@ -74,10 +73,9 @@ struct TrainedPage {
 async fn trained_page(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     filter: TrainedFilter,
 ) -> Result<Template, AppError> {
-    let actor = user.actor();
     let asked = filter.clone();
     let (report, domains) = db
         .run(move |conn| {

@@ -327,9 +327,8 @@ fn input_of(view: &SessionView, session: &Session) -> SessionInput {
 }
 
 #[get("/sessions/new")]
-async fn new_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Template, AppError> {
+async fn new_page(page: PageContext, db: Db, actor: Actor) -> Result<Template, AppError> {
     // Planners, and key users (the domain checks that they are certified when they save).
-    let actor = user.actor();
     if !STAFF.contains(&actor.role) && actor.person_id.is_none() {
         return Err(AppError::Forbidden);
     }
@@ -338,13 +337,7 @@ async fn new_page(page: PageContext, db: Db, user: CurrentUser) -> Result<Templa
 }
 
 #[get("/sessions/<id>/edit")]
-async fn edit_page(
-    page: PageContext,
-    db: Db,
-    user: CurrentUser,
-    id: i64,
-) -> Result<Template, AppError> {
-    let actor = user.actor();
+async fn edit_page(page: PageContext, db: Db, actor: Actor, id: i64) -> Result<Template, AppError> {
     let (view, session) = db
         .run(move |conn| {
             let view = sessions::view(conn, Some(&actor), id)?;
@@ -364,10 +357,9 @@ async fn edit_page(
 async fn create(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<SessionInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let submitted = input.clone();
     let locale = page.locale();
@@ -395,12 +387,11 @@ async fn create(
 async fn update(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     form: CsrfForm<SessionInput>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     let submitted = input.clone();
     let locale = page.locale();
@@ -438,10 +429,9 @@ async fn created_view(db: &Db, actor: Actor, id: i64) -> Result<SessionView, App
 #[post("/api/v1/sessions", data = "<input>")]
 async fn api_create(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     input: JsonBody<SessionInput>,
 ) -> Result<(Status, Json<SessionView>), AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let session = {
         let actor = actor.clone();
@@ -457,12 +447,11 @@ async fn api_create(
 #[patch("/api/v1/sessions/<id>", data = "<input>")]
 async fn api_update(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     input: JsonBody<SessionInput>,
 ) -> Result<Json<SessionView>, AppError> {
-    let actor = user.actor();
     let input = input.into_inner();
     let public_url = settings.public_url.clone();
     {
@@ -474,8 +463,7 @@ async fn api_update(
 }
 
 #[post("/api/v1/sessions/<id>/publish")]
-async fn api_publish(db: Db, user: CurrentUser, id: i64) -> Result<Json<SessionView>, AppError> {
-    let actor = user.actor();
+async fn api_publish(db: Db, actor: Actor, id: i64) -> Result<Json<SessionView>, AppError> {
     {
         let actor = actor.clone();
         db.run(move |conn| sessions::publish(conn, &actor, id))
@@ -487,11 +475,10 @@ async fn api_publish(db: Db, user: CurrentUser, id: i64) -> Result<Json<SessionV
 #[post("/api/v1/sessions/<id>/cancel")]
 async fn api_cancel(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
 ) -> Result<Json<SessionView>, AppError> {
-    let actor = user.actor();
     let public_url = settings.public_url.clone();
     {
         let actor = actor.clone();
@@ -505,11 +492,10 @@ async fn api_cancel(
 async fn publish(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     db.run(move |conn| sessions::publish(conn, &actor, id))
         .await?;
     done(
@@ -523,12 +509,11 @@ async fn publish(
 async fn cancel(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let public_url = settings.public_url.clone();
     db.write(move |conn| sessions::cancel(conn, &actor, id, &public_url))
         .await?;
@@ -547,12 +532,11 @@ pub struct EnrolmentRequest {
 #[post("/api/v1/sessions/<id>/enrollments", data = "<body>")]
 async fn api_enrol(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     body: Option<JsonBody<EnrolmentRequest>>,
 ) -> Result<(Status, Json<EnrollmentOutcome>), AppError> {
-    let actor = user.actor();
     let person_id = body.and_then(|b| b.0.person_id);
     let public_url = settings.public_url.clone();
     let outcome = db
@@ -565,12 +549,11 @@ async fn api_enrol(
 async fn enrol(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     form: CsrfForm<EnrolmentRequest>,
 ) -> FormResponse {
-    let actor = user.actor();
     let person_id = form.0.person_id;
     let public_url = settings.public_url.clone();
     let outcome = db
@@ -588,11 +571,10 @@ async fn enrol(
 #[get("/api/v1/sessions/<id>/enrollments?<format>")]
 async fn api_participants(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     format: Option<String>,
 ) -> Result<exports::Download<List<Participant>>, AppError> {
-    let actor = user.actor();
     let items = db
         .run(move |conn| enrollments::participants(conn, &actor, id))
         .await?;
@@ -639,13 +621,12 @@ struct BulkAnswer {
 #[post("/api/v1/sessions/<id>/enrollments/bulk", data = "<body>")]
 async fn api_bulk(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     locale: Locale,
     id: i64,
     body: JsonBody<BulkRequest>,
 ) -> Result<Json<BulkAnswer>, AppError> {
-    let actor = user.actor();
     let body = body.into_inner();
     let public_url = settings.public_url.clone();
     let items = db
@@ -707,13 +688,12 @@ pub struct Decision {
 #[post("/api/v1/enrollments/<id>/<action>", data = "<body>")]
 async fn api_decide(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     action: &str,
     body: Option<JsonBody<Decision>>,
 ) -> Result<Json<EnrollmentOutcome>, AppError> {
-    let actor = user.actor();
     let reason = body.and_then(|b| b.0.reason);
     let public_url = settings.public_url.clone();
     let action = action.to_owned();
@@ -743,13 +723,12 @@ fn decide(
 async fn decide_form(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     settings: &State<Settings>,
     id: i64,
     action: &str,
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let reason = form.0.reason;
     let public_url = settings.public_url.clone();
     let action = action.to_owned();
@@ -766,11 +745,10 @@ async fn decide_form(
 #[put("/api/v1/sessions/<id>/attendance", data = "<body>")]
 async fn api_attendance(
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     body: JsonBody<Vec<AttendanceLine>>,
 ) -> Result<Json<List<Participant>>, AppError> {
-    let actor = user.actor();
     let lines = body.into_inner();
     let items = db
         .write(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
@@ -787,11 +765,10 @@ pub struct AttendanceForm {
 async fn attendance(
     locale: Locale,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<AttendanceForm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let lines = form.0.lines;
     db.write(move |conn| enrollments::record_attendance(conn, &actor, id, &lines))
         .await?;
@@ -813,13 +790,7 @@ struct SheetPage {
 
 /// A printable sign-in sheet: the people holding a seat, with a signature column.
 #[get("/sessions/<id>/sheet")]
-async fn sheet(
-    page: PageContext,
-    db: Db,
-    user: CurrentUser,
-    id: i64,
-) -> Result<Template, AppError> {
-    let actor = user.actor();
+async fn sheet(page: PageContext, db: Db, actor: Actor, id: i64) -> Result<Template, AppError> {
     let locale = page.locale();
     let (view, participants) = db
         .run(move |conn| {
