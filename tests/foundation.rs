@@ -83,9 +83,20 @@ db_test!(home_page_speaks_three_languages, |db| {
         assert!(html.contains(title), "{accept_language}: {html}");
         assert!(html.contains("href=\"#main\""), "skip link");
     }
-    // The home page shows the membership matrix: 35 organisations intend Finance, 2 joined.
+    // The home page shows the membership matrix, built from the reference data: 35
+    // organisations intend Finance, 2 joined.
     let html = app.get_in("/", "en").into_string().unwrap();
     assert!(html.contains("<th scope=\"row\">Finance</th>"), "{html}");
+    let finance = |status: &str| {
+        scalar(
+            &mut app.conn(),
+            &format!(
+                "SELECT COUNT(*) AS n FROM memberships mb JOIN domains d ON d.id = mb.domain_id \
+                 WHERE d.code = 'finance' AND mb.status = '{status}'"
+            ),
+        )
+    };
+    assert_eq!((finance("intended"), finance("joined")), (35, 2));
 });
 
 db_test!(every_response_carries_security_headers, |db| {
