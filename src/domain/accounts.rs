@@ -463,6 +463,13 @@ fn sign_in_row(conn: &mut DbConn, email: &str) -> Result<Option<SignInRow>, AppE
         .optional()?)
 }
 
+fn sign_in_row_by_id(conn: &mut DbConn, id: i64) -> Result<SignInRow, AppError> {
+    Ok(accounts::table
+        .find(id)
+        .select(SignInRow::as_select())
+        .first(conn)?)
+}
+
 /// Records the outcome of a password check made against `checked`: on success the account
 /// and what `then` made, else `None` and a failure counted towards the lockout. The row is
 /// read again in the transaction: a reset, a lockout or a deactivation that happened while
@@ -475,10 +482,7 @@ fn record_sign_in<T>(
 ) -> Result<Option<(Account, T)>, AppError> {
     crate::db::transaction(conn, |conn| {
         let at = now();
-        let row = accounts::table
-            .find(checked.id)
-            .select(SignInRow::as_select())
-            .first(conn)?;
+        let row = sign_in_row_by_id(conn, checked.id)?;
         let locked = row.locked_until.is_some_and(|until| until > at);
         if matches && row.hash == checked.hash && row.active && !locked {
             diesel::update(accounts::table.find(row.id))
@@ -524,12 +528,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let account_id = account.id;
     let row = db
-        .run(move |conn| {
-            Ok(accounts::table
-                .find(account_id)
-                .select(SignInRow::as_select())
-                .first(conn)?)
-        })
+        .run(move |conn| sign_in_row_by_id(conn, account_id))
         .await?;
     let wrong = || AppError::invalid("current_password", Message::new("field-password-wrong"));
     if row.locked_until.is_some_and(|until| until > now()) {

@@ -53,10 +53,9 @@ const PRUNE_EVERY: Duration = Duration::from_secs(10);
 /// flood, and the counters already running keep counting.
 const MAX_COUNTERS: usize = 200_000;
 
-/// What is being asked for.
+/// A door that sends e-mail (sign-ins are counted by `Throttle::sign_in`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Door {
-    SignIn,
     PasswordReset,
     Registration,
 }
@@ -82,6 +81,7 @@ impl Address {
 /// client's counter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
+    SignIns(Address),
     Requests(Door, Address),
     Failures(Address),
     PairFailures(Address, String),
@@ -138,7 +138,7 @@ impl Throttle {
         let address = Address::of(address);
         let email = email_key(email).unwrap_or_default();
         let mut counters = self.lock();
-        counters.count(Key::Requests(Door::SignIn, address), SIGN_INS_PER_ADDRESS)?;
+        counters.count(Key::SignIns(address), SIGN_INS_PER_ADDRESS)?;
         counters.check(&Key::Failures(address), FAILURES_PER_ADDRESS)?;
         let pair = Key::PairFailures(address, email.clone());
         counters.check(&pair, FAILURES_PER_PAIR)?;
@@ -160,15 +160,14 @@ impl Throttle {
     /// request is refused as invalid anyway).
     pub fn admit(&self, door: Door, address: Option<IpAddr>, email: &str) -> Result<(), AppError> {
         let (per_address, per_email) = match door {
-            Door::SignIn => (SIGN_INS_PER_ADDRESS, None),
-            Door::PasswordReset => (RESETS_PER_ADDRESS, Some(RESETS_PER_EMAIL)),
-            Door::Registration => (REGISTRATIONS_PER_ADDRESS, Some(REGISTRATIONS_PER_EMAIL)),
+            Door::PasswordReset => (RESETS_PER_ADDRESS, RESETS_PER_EMAIL),
+            Door::Registration => (REGISTRATIONS_PER_ADDRESS, REGISTRATIONS_PER_EMAIL),
         };
         let mut counters = self.lock();
         counters.count(Key::Requests(door, Address::of(address)), per_address)?;
-        match (per_email, email_key(email)) {
-            (Some(budget), Some(email)) => counters.count(Key::PerEmail(door, email), budget),
-            _ => Ok(()),
+        match email_key(email) {
+            Some(email) => counters.count(Key::PerEmail(door, email), per_email),
+            None => Ok(()),
         }
     }
 
