@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod seed;
 pub mod web;
 
 use rocket::fairing::AdHoc;
@@ -75,7 +76,7 @@ pub fn prepare_database(settings: &Settings) -> Result<Database, AppError> {
     db::with_startup_lock(&mut conn, |conn| -> Result<(), AppError> {
         domain::reference::load(conn)?;
         if settings.demo {
-            let summary = domain::demo::load(conn)?;
+            let summary = seed::demo::load(conn)?;
             if summary.loaded {
                 log::info!("demo data loaded: {summary:?}");
             }

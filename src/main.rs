@@ -8,8 +8,8 @@ use clap::{Parser, Subcommand};
 use formation::config::{self, Settings};
 use formation::db::{self, Backend, Database, DatabaseUrl};
 use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
-use formation::domain::{demo, scale};
 use formation::error::AppError;
+use formation::seed::{demo, scale};
 use formation::web::i18n::Locale;
 
 #[derive(Parser)]

@@ -323,7 +323,7 @@ db_test!(demo_data_is_loaded_only_with_demo, |db| {
     for (table, n) in tables.iter().zip(&counts) {
         assert!(*n > 0, "demo data fills {table}");
     }
-    for sign_in in formation::domain::demo::SIGN_INS {
+    for sign_in in formation::seed::demo::SIGN_INS {
         let found: i64 = formation::db::schema::accounts::table
             .filter(formation::db::schema::accounts::email.eq(sign_in.email))
             .count()

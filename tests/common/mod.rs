@@ -267,7 +267,7 @@ pub fn count(conn: &mut PooledConn, table: &str) -> i64 {
 }
 
 /// The password of every demo account.
-pub const DEMO_PASSWORD: &str = formation::domain::demo::DEMO_PASSWORD;
+pub const DEMO_PASSWORD: &str = formation::seed::demo::DEMO_PASSWORD;
 
 /// A browser: its session cookie (as the server set it, encrypted) and the CSRF token of the
 /// last page it saw.

@@ -20,19 +20,20 @@ use serde_json::json;
 
 use crate::db::schema::{
     collective_plan_targets, collective_plans, enrollments, individual_plan_items,
-    individual_plans, key_users, memberships, organizations, people, training_sessions,
+    individual_plans, key_users, memberships, people, training_sessions,
 };
 use crate::db::DbConn;
-use crate::domain::catalogue::{self, NewModule, NewVenue, Tier};
-use crate::domain::demo::{
-    brussels, date, key_user_profile, Dice, CRM_PIONEERS, FIRST_NAMES_EN, FIRST_NAMES_FR,
-    FIRST_NAMES_NL, LAST_NAMES, PROFILES,
-};
+use crate::domain::catalogue::{self, Domain, NewModule, NewVenue, Tier};
 use crate::domain::organizations::{
     self as orgs, MembershipChange, MembershipStatus, OrganizationKind, SCHOOL_CODE,
 };
+use crate::domain::people::PersonLanguage;
 use crate::domain::{audit, now};
 use crate::error::{AppError, FieldErrors, Message};
+use crate::seed::{
+    approves_enrollments, brussels, date, job_title, key_user_profile, require_approval, school_id,
+    Dice, CRM_PIONEERS, PROFILES, SCHOOL_ADDRESS,
+};
 
 /// The Brussels-sized world, at N = 1.
 const PEOPLE: f64 = 30_000.0;
@@ -241,25 +242,43 @@ const NUMBERED_TABLES: [&str; 8] = [
     "collective_plan_targets",
 ];
 
-const LANGUAGES: [&str; 3] = ["fr", "nl", "en"];
+/// The first and last days sessions are given on.
+const FIRST_DAY: (i32, u32, u32) = (2023, 1, 9);
+const LAST_DAY: (i32, u32, u32) = (2026, 12, 18);
 
-/// Whether a session in `session_language` serves a person speaking `LANGUAGES[person]`.
-fn serves(session_language: &str, person: usize) -> bool {
-    match session_language {
-        "bilingual" => true,
-        language => LANGUAGES[person] == language,
-    }
+/// Whether a session in `session_language` serves a person speaking `language`.
+fn serves(session_language: &str, language: PersonLanguage) -> bool {
+    session_language == "bilingual" || session_language == language.as_str()
 }
+
+/// Someone a session can draw: a person's id and working language.
+type Candidate = (i64, PersonLanguage);
 
 struct Org {
     id: i64,
     code: String,
     weight: f64,
     requires_approval: bool,
-    /// Staff ids by language index.
+    /// Staff ids by language, in the order of `PersonLanguage::ALL`.
     staff: [Vec<i64>; 3],
 }
 
+impl Org {
+    /// Its staff with their languages, French speakers first.
+    fn pool(&self) -> Vec<Candidate> {
+        PersonLanguage::ALL
+            .iter()
+            .zip(&self.staff)
+            .flat_map(|(&language, ids)| ids.iter().map(move |&id| (id, language)))
+            .collect()
+    }
+
+    fn headcount(&self) -> usize {
+        self.staff.iter().map(Vec::len).sum()
+    }
+}
+
+/// An authority's membership of a domain (indices into `Region`'s lists).
 struct Membership {
     org: usize,
     domain: usize,
@@ -268,12 +287,36 @@ struct Membership {
 
 struct KeyUser {
     person_id: i64,
-    language: usize,
+    language: PersonLanguage,
     org: usize,
     domain: usize,
     designated_on: NaiveDate,
     certified_on: Option<NaiveDate>,
     seated: bool,
+}
+
+/// What the steps have built so far, for the steps after them.
+struct Region {
+    school: i64,
+    authorities: Vec<Org>,
+    domains: Vec<Domain>,
+    memberships: Vec<Membership>,
+    /// Per domain, its modules in `TOPICS` order: (id, assessed).
+    modules: Vec<Vec<(i64, bool)>>,
+    school_venues: Vec<i64>,
+    /// One training room per authority, in the order of `authorities`.
+    org_venues: Vec<i64>,
+    school_trainers: Vec<i64>,
+    /// The first generated person's id; `profiles` holds each generated person's from there.
+    first_person: i64,
+    profiles: Vec<&'static str>,
+    key_users: Vec<KeyUser>,
+}
+
+impl Region {
+    fn profile_of(&self, person_id: i64) -> &'static str {
+        self.profiles[(person_id - self.first_person) as usize]
+    }
 }
 
 /// A session being filled: what the enrolment rules need to know.
@@ -285,15 +328,25 @@ struct Slot {
     capacity: i32,
     status: &'static str,
     assessed: bool,
-    certifying: bool,
 }
 
+/// What is drawn for each session.
+#[derive(Clone, Copy)]
+struct Drawn {
+    capacity: i32,
+    language: &'static str,
+    status: &'static str,
+}
+
+/// The sessions and enrolments being drawn, with what keeps them within the rules.
 struct Generator {
     dice: Dice,
     now: NaiveDateTime,
     today: NaiveDate,
     /// Days on which each person already trains or is trained.
     busy: HashSet<(i64, NaiveDate)>,
+    /// Days on which each venue is taken.
+    booked_venues: HashSet<(i64, NaiveDate)>,
     /// Staff of organisations whose HR approves enrolments.
     needs_approval: HashSet<i64>,
     /// Live (session, person) pairs.
@@ -304,6 +357,22 @@ struct Generator {
 }
 
 impl Generator {
+    fn new(last_enrollment: i64) -> Self {
+        let now = now();
+        Generator {
+            dice: Dice(2_026_030),
+            now,
+            today: now.date(),
+            busy: HashSet::new(),
+            booked_venues: HashSet::new(),
+            needs_approval: HashSet::new(),
+            enrolled: HashSet::new(),
+            sessions: Vec::new(),
+            enrollments: Vec::new(),
+            next_enrollment: last_enrollment,
+        }
+    }
+
     /// A working day between `from` and `to` (inclusive).
     fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         let span = (to - from).num_days().max(0) as usize + 1;
@@ -312,10 +381,6 @@ impl Generator {
             day -= Duration::days(1);
         }
         day.max(from)
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.dice.below(items.len())]
     }
 
     /// How many people to draw for a session: in proportion to its capacity around the mean
@@ -332,12 +397,17 @@ impl Generator {
             return None;
         }
         for _ in 0..10 {
-            let person = self.pick(people);
+            let person = self.dice.pick(people);
             if !self.busy.contains(&(person, day)) {
                 return Some(person);
             }
         }
         None
+    }
+
+    /// `venue` if it is free on `day` (and then books it).
+    fn book_venue(&mut self, venue: i64, day: NaiveDate) -> Option<i64> {
+        self.booked_venues.insert((venue, day)).then_some(venue)
     }
 
     fn session_language(&mut self) -> &'static str {
@@ -365,18 +435,50 @@ impl Generator {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A person of `org`, with a drawn language, name and activity; their row goes in `rows`.
+    fn person(
+        &mut self,
+        rows: &mut Vec<PersonRow>,
+        first_id: i64,
+        org: (i64, &str),
+        profile: Option<&'static str>,
+    ) -> Candidate {
+        let id = first_id + rows.len() as i64;
+        let language = self.dice.language(55);
+        let (first, last) = self.dice.name(language);
+        rows.push(PersonRow {
+            id,
+            organization_id: org.0,
+            full_name: format!("{first} {last}"),
+            email: Some(format!("p{id}@{}.example", org.1)),
+            job_title: profile.and_then(|p| job_title(p, language)),
+            profile,
+            language: language.as_str(),
+            active: self.dice.below(100) >= 3,
+            created_at: self.now,
+            updated_at: self.now,
+        });
+        (id, language)
+    }
+
+    /// A session's size, language and status, drawn for `day`.
+    fn draw(&mut self, day: NaiveDate) -> Drawn {
+        Drawn {
+            capacity: self.dice.pick(&CAPACITIES),
+            language: self.session_language(),
+            status: self.session_status(day),
+        }
+    }
+
+    /// A session of `module` on `day`, given by `trainer`; online where there is no venue.
     fn add_session(
         &mut self,
-        module_id: i64,
-        organizer_id: i64,
-        trainer: i64,
+        (module_id, assessed): (i64, bool),
+        (organizer_id, trainer): (i64, i64),
         venue_id: Option<i64>,
         day: NaiveDate,
-        language: &'static str,
-        capacity: i32,
-        status: &'static str,
-    ) -> i64 {
+        drawn: Drawn,
+    ) -> Slot {
         let id = self.sessions.len() as i64 + 1;
         let online_url = venue_id
             .is_none()
@@ -389,19 +491,26 @@ impl Generator {
             trainer_person_id: Some(trainer),
             venue_id,
             online_url,
-            language,
+            language: drawn.language,
             starts_at: brussels(day, 9, 0),
             ends_at: brussels(day, 16, 30),
             registration_closes_at: brussels(day - Duration::days(2), 23, 59),
-            capacity,
+            capacity: drawn.capacity,
             seats_taken: 0,
-            status,
+            status: drawn.status,
             revision: 0,
             created_by: None,
             created_at: brussels(day - Duration::days(60), 10, 0),
             updated_at: brussels(day - Duration::days(60), 10, 0),
         });
-        id
+        Slot {
+            id,
+            day,
+            language: drawn.language,
+            capacity: drawn.capacity,
+            status: drawn.status,
+            assessed,
+        }
     }
 
     /// Enrols `person_id` as the app would have: a seat while there is one (attended or absent
@@ -451,7 +560,7 @@ impl Generator {
 
     /// Fills a session with up to `quota` people drawn from `pool` (those free that day and
     /// served by its language); returns how many it placed.
-    fn fill(&mut self, slot: &Slot, pool: &[(i64, usize)], quota: usize) -> usize {
+    fn fill(&mut self, slot: &Slot, pool: &[Candidate], quota: usize) -> usize {
         let mut seats_taken = 0;
         let mut placed = 0;
         if pool.is_empty() || slot.status == "draft" {
@@ -460,7 +569,7 @@ impl Generator {
         let mut tries = 0;
         while placed < quota && tries < quota * 4 + 20 {
             tries += 1;
-            let (person_id, language) = self.pick(pool);
+            let (person_id, language) = self.dice.pick(pool);
             if !serves(slot.language, language)
                 || self.busy.contains(&(person_id, slot.day))
                 || self.enrolled.contains(&(slot.id, person_id))
@@ -472,6 +581,44 @@ impl Generator {
         }
         self.sessions[slot.id as usize - 1].seats_taken = seats_taken;
         placed
+    }
+}
+
+/// How many enrolments each session is asked for, so that the total comes out as planned:
+/// what one session could not place is asked of the next.
+struct Quota {
+    target: usize,
+    mean: f64,
+    carry: f64,
+    placed: usize,
+}
+
+impl Quota {
+    fn new(target: usize) -> Self {
+        Quota {
+            target,
+            mean: 0.0,
+            carry: 0.0,
+            placed: 0,
+        }
+    }
+
+    /// Spreads what is still to place over `sessions` more sessions.
+    fn spread_over(&mut self, sessions: usize) {
+        self.mean = self.target.saturating_sub(self.placed) as f64 / sessions.max(1) as f64;
+    }
+
+    /// Fills `slot` from `pool` with its share.
+    fn fill(&mut self, g: &mut Generator, slot: &Slot, pool: &[Candidate]) -> usize {
+        let asked = g.quota(self.mean, slot.capacity, self.carry);
+        let placed = g.fill(slot, pool, asked);
+        self.carry = (asked - placed) as f64;
+        self.placed += placed;
+        placed
+    }
+
+    fn missing(&self) -> usize {
+        self.target.saturating_sub(self.placed)
     }
 }
 
@@ -504,56 +651,91 @@ pub fn generate(
         return Err(AppError::Conflict(Message::new("seed-not-empty")));
     }
     let started = Instant::now();
-    let summary = crate::db::transaction(conn, |conn| fill(conn, scale, started, progress))?;
+    let seconds = || started.elapsed().as_secs_f64();
+    let summary = crate::db::transaction(conn, |conn| {
+        fill(conn, scale, &mut |what| {
+            progress(format!("{:>6.1} s  {what}", seconds()))
+        })
+    })?;
     // Fresh statistics, so the first reports do not run on the planner's guesses.
     crate::db::refresh_statistics(conn)?;
-    progress(format!(
-        "done in {:.1} s: {summary:?}",
-        started.elapsed().as_secs_f64()
-    ));
+    progress(format!("done in {:.1} s: {summary:?}", seconds()));
     Ok(summary)
 }
 
+/// The steps, in the order the dice are drawn (which keeps the data the same from run to run).
 fn fill(
     conn: &mut DbConn,
     scale: f64,
-    started: Instant,
-    progress: &mut dyn FnMut(String),
+    step: &mut dyn FnMut(String),
 ) -> Result<ScaleSummary, AppError> {
-    let mut step = |what: String| {
-        progress(format!(
-            "{:>6.1} s  {what}",
-            started.elapsed().as_secs_f64()
-        ));
+    let mut g = Generator::new(next_id(conn, "enrollments")? - 1);
+    let mut region = organizations(conn, &mut g)?;
+    region.memberships = memberships(conn, &region)?;
+    step(format!("memberships: {}", region.memberships.len()));
+    let mut summary = ScaleSummary {
+        modules: modules(conn, &mut region)?,
+        ..ScaleSummary::default()
     };
-    let now = now();
-    let mut g = Generator {
-        dice: Dice(2_026_030),
-        now,
-        today: now.date(),
-        busy: HashSet::new(),
-        needs_approval: HashSet::new(),
-        enrolled: HashSet::new(),
-        sessions: Vec::new(),
-        enrollments: Vec::new(),
-        next_enrollment: next_id(conn, "enrollments")? - 1,
-    };
-    let mut summary = ScaleSummary::default();
+    venues(conn, &mut region)?;
+    step(format!("modules: {}", summary.modules));
+    summary.people = people_rows(conn, &mut g, &mut region, scale)?;
+    step(format!("people: {}", summary.people));
 
-    // Organisations: sizes vary (the city and the largest communes weigh most); two approve
-    // enrolments.
-    let all_orgs = orgs::all(conn)?;
-    let school = all_orgs
-        .iter()
-        .find(|o| o.code == SCHOOL_CODE)
-        .ok_or(AppError::NotFound)?
-        .id;
-    for code in ["schaerbeek", "cpas-bruxelles"] {
-        diesel::update(organizations::table.filter(organizations::code.eq(code)))
-            .set(organizations::requires_enrollment_approval.eq(true))
-            .execute(conn)?;
-    }
-    let mut authorities: Vec<Org> = all_orgs
+    region.key_users = designate_key_users(&mut g, &region, scale);
+    let total_sessions = scaled(SESSIONS, scale);
+    let trainer_tier = scaled(total_sessions as f64 * TRAINER_TIER_PERCENT / 100.0, 1.0);
+    let mut quota = Quota::new(scaled(ENROLLMENTS, scale));
+    quota.spread_over(total_sessions);
+    trainer_tier_sessions(&mut g, &mut region, trainer_tier, &mut quota);
+    step(format!(
+        "trainer-tier sessions: {trainer_tier}, enrolments so far: {}",
+        quota.placed
+    ));
+    let open = cascade_sessions(&mut g, &region, total_sessions - trainer_tier, &mut quota);
+    cancelled_requests(&mut g, &region, &open, quota.missing());
+    summary.sessions = g.sessions.len();
+    summary.enrollments = g.enrollments.len();
+    insert_rows!(conn, training_sessions::table, g.sessions);
+    insert_rows!(conn, enrollments::table, g.enrollments);
+    step(format!(
+        "sessions: {}, enrolments: {}",
+        summary.sessions, summary.enrollments
+    ));
+
+    summary.key_users = key_user_rows(conn, &mut g, &region)?;
+    step(format!("key users: {}", summary.key_users));
+    summary.plan_items = individual_plans(conn, &mut g, &region, scale)?;
+    step(format!("individual plan items: {}", summary.plan_items));
+    summary.collective_plans = collective_plans(conn, &mut g, &region)?;
+    step(format!("collective plans: {}", summary.collective_plans));
+
+    advance_sequences(conn)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: None,
+            organization_id: None,
+            action: "seed.scale",
+            entity: "seed",
+            entity_id: None,
+            detail: json!({
+                "scale": scale,
+                "people": summary.people,
+                "sessions": summary.sessions,
+                "enrollments": summary.enrollments,
+            }),
+        },
+    )?;
+    Ok(summary)
+}
+
+/// The school and the authorities: sizes vary (the city and the largest communes weigh most);
+/// two approve enrolments.
+fn organizations(conn: &mut DbConn, g: &mut Generator) -> Result<Region, AppError> {
+    let all = orgs::all(conn)?;
+    require_approval(conn)?;
+    let mut authorities: Vec<Org> = all
         .iter()
         .filter(|o| matches!(o.kind, OrganizationKind::Commune | OrganizationKind::Cpas))
         .map(|o| {
@@ -572,7 +754,7 @@ fn fill(
                 id: o.id,
                 code: o.code.clone(),
                 weight: base * big,
-                requires_approval: matches!(o.code.as_str(), "schaerbeek" | "cpas-bruxelles"),
+                requires_approval: approves_enrollments(&o.code),
                 staff: Default::default(),
             }
         })
@@ -580,10 +762,23 @@ fn fill(
     for org in &mut authorities {
         org.weight *= 0.8 + 0.4 * (g.dice.below(100) as f64 / 100.0);
     }
+    Ok(Region {
+        school: school_id(&all)?,
+        authorities,
+        domains: catalogue::all_domains(conn)?,
+        memberships: Vec::new(),
+        modules: Vec::new(),
+        school_venues: Vec::new(),
+        org_venues: Vec::new(),
+        school_trainers: Vec::new(),
+        first_person: 0,
+        profiles: Vec::new(),
+        key_users: Vec::new(),
+    })
+}
 
-    // Memberships: the intentions become go-lives spread from 2024 to 2026; CRM pioneers go
-    // live in 2027.
-    let domains = catalogue::all_domains(conn)?;
+/// The intentions become go-lives spread from 2024 to 2026; CRM pioneers go live in 2027.
+fn memberships(conn: &mut DbConn, region: &Region) -> Result<Vec<Membership>, AppError> {
     let existing: Vec<(i64, i64, String)> = memberships::table
         .select((
             memberships::organization_id,
@@ -591,11 +786,10 @@ fn fill(
             memberships::status,
         ))
         .load(conn)?;
-    let mut live: Vec<Membership> = Vec::new();
-    let n = authorities.len() as i64;
-    for (i, org) in authorities.iter().enumerate() {
-        let index = i as i64;
-        for (d, domain) in domains.iter().enumerate() {
+    let mut live = Vec::new();
+    let n = region.authorities.len() as i64;
+    for (i, org) in region.authorities.iter().enumerate() {
+        for (d, domain) in region.domains.iter().enumerate() {
             let status = existing
                 .iter()
                 .find(|m| m.0 == org.id && m.1 == domain.id)
@@ -604,13 +798,7 @@ fn fill(
             if !matches!(status, Some("intended" | "joined")) && !pioneer {
                 continue;
             }
-            let go_live = match domain.code.as_str() {
-                "finance" => date(2024, 3, 1) + Duration::days(index * 540 / n),
-                "soft-hr" => date(2024, 6, 1) + Duration::days(index * 540 / n),
-                "hard-hr" => date(2025, 1, 15) + Duration::days(index * 600 / n),
-                "social" => date(2025, 6, 1) + Duration::days(index * 500 / n),
-                _ => date(2027, 2, 1) + Duration::days(index),
-            };
+            let go_live = go_live(&domain.code, i as i64, n);
             let required_key_users = if domain.code == "social" { 3 } else { 2 };
             orgs::set_membership(
                 conn,
@@ -634,26 +822,35 @@ fn fill(
             });
         }
     }
-    step(format!("memberships: {}", live.len()));
+    Ok(live)
+}
 
-    // Catalogue: sixteen modules per domain, and venues (the school's, and one training room
-    // per authority).
-    let mut modules: Vec<Vec<(i64, bool)>> = Vec::new(); // per domain: (id, assessed)
-    for domain in &domains {
+/// When the `index`th of `n` authorities goes live with a domain: each domain's wave spreads
+/// over a year and a half or so.
+fn go_live(domain: &str, index: i64, n: i64) -> NaiveDate {
+    match domain {
+        "finance" => date(2024, 3, 1) + Duration::days(index * 540 / n),
+        "soft-hr" => date(2024, 6, 1) + Duration::days(index * 540 / n),
+        "hard-hr" => date(2025, 1, 15) + Duration::days(index * 600 / n),
+        "social" => date(2025, 6, 1) + Duration::days(index * 500 / n),
+        _ => date(2027, 2, 1) + Duration::days(index),
+    }
+}
+
+/// Sixteen modules per domain (see `TOPICS`); returns how many.
+fn modules(conn: &mut DbConn, region: &mut Region) -> Result<usize, AppError> {
+    for domain in &region.domains {
         let prefix = domain.code.to_uppercase().replace('-', "");
         let mut ids = Vec::new();
         for (k, (topic_fr, topic_nl)) in TOPICS.iter().enumerate() {
-            let code = format!("{prefix}-{:02}", k + 1);
-            let title_fr = format!("{} : {topic_fr}", domain.name_fr);
-            let title_nl = format!("{}: {topic_nl}", domain.name_nl);
             let assessed = k == CERTIFYING_MODULE || (k >= TRAINER_MODULES && k % 3 == 0);
             let id = catalogue::insert_module(
                 conn,
                 NewModule {
                     domain_id: domain.id,
-                    code: &code,
-                    title_fr: &title_fr,
-                    title_nl: &title_nl,
+                    code: &format!("{prefix}-{:02}", k + 1),
+                    title_fr: &format!("{} : {topic_fr}", domain.name_fr),
+                    title_nl: &format!("{}: {topic_nl}", domain.name_nl),
                     description_fr: topic_fr,
                     description_nl: topic_nl,
                     tier: if k < TRAINER_MODULES {
@@ -669,130 +866,102 @@ fn fill(
             )?;
             ids.push((id, assessed));
         }
-        modules.push(ids);
-        summary.modules += TOPICS.len();
+        region.modules.push(ids);
     }
-    let mut school_venues = Vec::new();
+    Ok(region.domains.len() * TOPICS.len())
+}
+
+/// The school's four rooms, and one training room per authority.
+fn venues(conn: &mut DbConn, region: &mut Region) -> Result<(), AppError> {
     for (name, seats) in [
         ("ERAP — salle A / zaal A", 40),
         ("ERAP — salle B / zaal B", 40),
         ("ERAP — salle C / zaal C", 40),
         ("ERAP — auditoire / aula", 60),
     ] {
-        school_venues.push(catalogue::insert_venue(
-            conn,
-            NewVenue {
-                name,
-                address: "Boulevard du Jardin Botanique 20, 1000 Bruxelles",
-                seats,
-            },
-        )?);
+        let venue = NewVenue {
+            name,
+            address: SCHOOL_ADDRESS,
+            seats,
+        };
+        region
+            .school_venues
+            .push(catalogue::insert_venue(conn, venue)?);
     }
-    let mut org_venues = Vec::new();
-    for org in &authorities {
-        let name = format!("Salle de formation / Opleidingszaal — {}", org.code);
-        org_venues.push(catalogue::insert_venue(
-            conn,
-            NewVenue {
-                name: &name,
-                address: "Brussels",
-                seats: 40,
-            },
-        )?);
+    for org in &region.authorities {
+        let venue = NewVenue {
+            name: &format!("Salle de formation / Opleidingszaal — {}", org.code),
+            address: "Brussels",
+            seats: 40,
+        };
+        region
+            .org_venues
+            .push(catalogue::insert_venue(conn, venue)?);
     }
-    step(format!("modules: {}", summary.modules));
+    Ok(())
+}
 
-    // People: the school's trainers, then the authorities' staff in proportion to their size.
-    let first_person = next_id(conn, "people")?;
-    let mut person_rows: Vec<PersonRow> = Vec::new();
-    let mut person_profile: Vec<&'static str> = Vec::new();
-    let total_people = scaled(PEOPLE, scale);
-    let trainers_count = scaled(SCHOOL_TRAINERS, scale).clamp(2, total_people.max(2));
-    let mut school_trainers = Vec::new();
+/// The school's trainers, then the authorities' staff in proportion to their size; returns
+/// how many people.
+fn people_rows(
+    conn: &mut DbConn,
+    g: &mut Generator,
+    region: &mut Region,
+    scale: f64,
+) -> Result<usize, AppError> {
+    region.first_person = next_id(conn, "people")?;
+    let first = region.first_person;
+    let mut rows: Vec<PersonRow> = Vec::new();
+    let total = scaled(PEOPLE, scale);
+    let trainers = scaled(SCHOOL_TRAINERS, scale).clamp(2, total.max(2));
     let staff_counts = apportion(
-        total_people.saturating_sub(trainers_count),
-        &authorities.iter().map(|o| o.weight).collect::<Vec<_>>(),
+        total.saturating_sub(trainers),
+        &region
+            .authorities
+            .iter()
+            .map(|o| o.weight)
+            .collect::<Vec<_>>(),
     );
-    let add_person = |g: &mut Generator,
-                      rows: &mut Vec<PersonRow>,
-                      org_id: i64,
-                      org_code: &str,
-                      profile: Option<&'static str>|
-     -> (i64, usize) {
-        let id = first_person + rows.len() as i64;
-        let language = match g.dice.below(100) {
-            0..=54 => 0,
-            55..=89 => 1,
-            _ => 2,
-        };
-        let first = match language {
-            0 => g.pick(FIRST_NAMES_FR),
-            1 => g.pick(FIRST_NAMES_NL),
-            _ => g.pick(FIRST_NAMES_EN),
-        };
-        let last = g.pick(LAST_NAMES);
-        let job_title = profile
-            .and_then(|p| PROFILES.iter().find(|x| x.0 == p))
-            .map(|p| if language == 1 { p.2 } else { p.1 });
-        rows.push(PersonRow {
-            id,
-            organization_id: org_id,
-            full_name: format!("{first} {last}"),
-            email: Some(format!("p{id}@{org_code}.example")),
-            job_title,
-            profile,
-            language: LANGUAGES[language],
-            active: g.dice.below(100) >= 3,
-            created_at: g.now,
-            updated_at: g.now,
-        });
-        (id, language)
-    };
-    for _ in 0..trainers_count {
-        let (id, _) = add_person(&mut g, &mut person_rows, school, SCHOOL_CODE, None);
-        person_profile.push("trainer");
-        school_trainers.push(id);
+    for _ in 0..trainers {
+        let (id, _) = g.person(&mut rows, first, (region.school, SCHOOL_CODE), None);
+        region.profiles.push("trainer");
+        region.school_trainers.push(id);
     }
-    for (i, count) in staff_counts.iter().enumerate() {
-        let (org_id, code) = (authorities[i].id, authorities[i].code.clone());
-        for _ in 0..*count {
-            let profile = g.pick(PROFILES).0;
-            let (id, language) = add_person(&mut g, &mut person_rows, org_id, &code, Some(profile));
-            person_profile.push(profile);
-            authorities[i].staff[language].push(id);
+    for (org, count) in region.authorities.iter_mut().zip(staff_counts) {
+        for _ in 0..count {
+            let profile = g.dice.pick(PROFILES).0;
+            let (id, language) = g.person(&mut rows, first, (org.id, &org.code), Some(profile));
+            region.profiles.push(profile);
+            org.staff[language as usize].push(id);
         }
     }
-    for org in authorities.iter().filter(|o| o.requires_approval) {
+    for org in region.authorities.iter().filter(|o| o.requires_approval) {
         g.needs_approval.extend(org.staff.iter().flatten());
     }
-    summary.people = person_rows.len();
-    insert_rows!(conn, people::table, person_rows);
-    step(format!("people: {}", summary.people));
+    insert_rows!(conn, people::table, rows);
+    Ok(rows.len())
+}
 
-    // Key users: apportioned over the memberships by organisation size, drawn from the staff
-    // with the domain's profile first.
-    let key_user_counts = apportion(
+/// Key users, apportioned over the memberships by organisation size and drawn from the staff
+/// with the domain's profile first (their rows go in once training has given their status).
+fn designate_key_users(g: &mut Generator, region: &Region, scale: f64) -> Vec<KeyUser> {
+    let counts = apportion(
         scaled(KEY_USERS, scale),
-        &live
+        &region
+            .memberships
             .iter()
-            .map(|m| authorities[m.org].weight)
+            .map(|m| region.authorities[m.org].weight)
             .collect::<Vec<_>>(),
     );
     let mut designated: HashSet<i64> = HashSet::new();
-    let mut key_users_list: Vec<KeyUser> = Vec::new();
-    for (m, count) in live.iter().zip(&key_user_counts) {
-        let org = &authorities[m.org];
-        let wanted = key_user_profile(&domains[m.domain].code);
-        let mut candidates: Vec<(i64, usize)> = org
-            .staff
-            .iter()
-            .enumerate()
-            .flat_map(|(language, ids)| ids.iter().map(move |id| (*id, language)))
-            .filter(|(id, _)| !designated.contains(id))
-            .collect();
+    let mut key_users = Vec::new();
+    for (m, count) in region.memberships.iter().zip(counts) {
+        let wanted = key_user_profile(&region.domains[m.domain].code);
+        let mut candidates = region.authorities[m.org].pool();
+        candidates.retain(|(id, _)| !designated.contains(id));
         // The domain's own profile first; the order is otherwise the (random) staff order.
-        candidates.sort_by_key(|(id, _)| person_profile[(id - first_person) as usize] != wanted);
-        for (person_id, language) in candidates.into_iter().take(*count) {
+        candidates.sort_by_key(|(id, _)| region.profile_of(*id) != wanted);
+        for (person_id, language) in candidates.into_iter().take(count) {
             designated.insert(person_id);
             // Most were designated before the first courses; the others since, some lately.
             let designated_on = if g.dice.chance(70) {
@@ -800,7 +969,7 @@ fn fill(
             } else {
                 date(2023, 1, 1) + Duration::days(g.dice.below(1430) as i64)
             };
-            key_users_list.push(KeyUser {
+            key_users.push(KeyUser {
                 person_id,
                 language,
                 org: m.org,
@@ -811,127 +980,91 @@ fn fill(
             });
         }
     }
+    key_users
+}
 
-    let key_user_of: HashMap<i64, usize> = key_users_list
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.person_id, i))
-        .collect();
-
-    // Sessions and enrolments. Trainer-tier sessions first, in date order, so that the cascade
-    // sessions can follow the certifications they need.
-    let total_sessions = scaled(SESSIONS, scale);
-    let trainer_sessions = scaled(total_sessions as f64 * TRAINER_TIER_PERCENT / 100.0, 1.0);
-    let cascade_sessions = total_sessions - trainer_sessions;
-    let target_enrollments = scaled(ENROLLMENTS, scale);
-    let mut per_domain_key_users = vec![0.0; domains.len()];
-    for k in &key_users_list {
-        per_domain_key_users[k.domain] += 1.0;
+/// The school's sessions for key users, `count` of them over the domains by their number of
+/// key users, in date order; each is filled with key users of its domain, and records what it
+/// does to them (a seat makes them in training; passing the certifying module certifies).
+fn trainer_tier_sessions(g: &mut Generator, region: &mut Region, count: usize, quota: &mut Quota) {
+    let mut per_domain = vec![0.0; region.domains.len()];
+    for k in &region.key_users {
+        per_domain[k.domain] += 1.0;
     }
-    let trainer_counts = apportion(trainer_sessions, &per_domain_key_users);
-    let first_day = date(2023, 1, 9);
-    let last_day = date(2026, 12, 18);
-    let mut planned: Vec<(NaiveDate, usize, usize)> = Vec::new(); // (day, domain, module index)
-    for (d, count) in trainer_counts.iter().enumerate() {
-        for _ in 0..*count {
-            let day = g.day_between(first_day, last_day);
+    let mut planned: Vec<(NaiveDate, usize, usize)> = Vec::new(); // (day, domain, module)
+    for (d, n) in apportion(count, &per_domain).into_iter().enumerate() {
+        for _ in 0..n {
+            let day = g.day_between(date_of(FIRST_DAY), date_of(LAST_DAY));
             let module = if g.dice.chance(22) {
                 CERTIFYING_MODULE
             } else {
-                g.pick(&[0, 2, 3])
+                g.dice.pick(&[0, 2, 3])
             };
             planned.push((day, d, module));
         }
     }
     planned.sort();
-    let mut per_session_quota = target_enrollments as f64 / total_sessions.max(1) as f64;
-    let mut placed_total = 0usize;
-    let mut carry = 0.0f64;
-    let mut venue_days: HashSet<(i64, NaiveDate)> = HashSet::new();
+    let key_user_of: HashMap<i64, usize> = region
+        .key_users
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.person_id, i))
+        .collect();
     for (day, d, module) in planned {
-        let capacity = g.pick(&CAPACITIES);
-        let language = g.session_language();
-        let status = g.session_status(day);
+        let drawn = g.draw(day);
         let trainer = g
-            .free_person(&school_trainers, day)
-            .unwrap_or(school_trainers[0]);
-        let venue = school_venues[g.dice.below(school_venues.len())];
-        let venue = venue_days.insert((venue, day)).then_some(venue);
-        let (module_id, assessed) = modules[d][module];
-        let id = g.add_session(
-            module_id, school, trainer, venue, day, language, capacity, status,
-        );
+            .free_person(&region.school_trainers, day)
+            .unwrap_or(region.school_trainers[0]);
+        let venue = g.dice.pick(&region.school_venues);
+        let venue = g.book_venue(venue, day);
+        let certifying = module == CERTIFYING_MODULE;
+        let module = region.modules[d][module];
+        let slot = g.add_session(module, (region.school, trainer), venue, day, drawn);
         // Candidates: key users of the domain, not yet certified for a certifying module.
-        let pool: Vec<(i64, usize)> = key_users_list
+        let pool: Vec<Candidate> = region
+            .key_users
             .iter()
             .filter(|k| k.domain == d && k.designated_on < day)
-            .filter(|k| module != CERTIFYING_MODULE || k.certified_on.is_none())
+            .filter(|k| !certifying || k.certified_on.is_none())
             .map(|k| (k.person_id, k.language))
             .collect();
-        let slot = Slot {
-            id,
-            day,
-            language,
-            capacity,
-            status,
-            assessed,
-            certifying: module == CERTIFYING_MODULE,
-        };
-        let quota = g.quota(per_session_quota, capacity, carry);
-        let placed = fill_trainer_session(
-            &mut g,
-            &slot,
-            &pool,
-            quota,
-            &mut key_users_list,
-            &key_user_of,
-        );
-        carry = (quota - placed) as f64;
-        placed_total += placed;
+        let before = g.enrollments.len();
+        quota.fill(g, &slot, &pool);
+        for e in &g.enrollments[before..] {
+            let Some(&k) = key_user_of.get(&e.person_id) else {
+                continue;
+            };
+            let key_user = &mut region.key_users[k];
+            key_user.seated |= matches!(e.status, "confirmed" | "attended" | "absent");
+            if certifying && e.status == "attended" && e.passed == Some(true) {
+                key_user.certified_on = Some(slot.day);
+            }
+        }
     }
-    step(format!(
-        "trainer-tier sessions: {trainer_sessions}, enrolments so far: {placed_total}"
-    ));
+}
 
-    // Cascade sessions: for each membership with a certified key user, given by one of them
-    // after their certification, for their own organisation.
-    let mut first_certified: Vec<Option<NaiveDate>> = vec![None; live.len()];
-    let membership_of: HashMap<(usize, usize), usize> = live
+fn date_of((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    date(y, m, d)
+}
+
+/// The cascade: `count` sessions over the memberships that have a certified key user, by
+/// organisation size, each given by one of them after their certification to colleagues of
+/// their own organisation. Returns the sessions open to enrolment, with their organisation.
+fn cascade_sessions(
+    g: &mut Generator,
+    region: &Region,
+    count: usize,
+    quota: &mut Quota,
+) -> Vec<(Slot, usize)> {
+    // Per membership, its certified key users in order of certification.
+    let membership_of: HashMap<(usize, usize), usize> = region
+        .memberships
         .iter()
         .enumerate()
         .map(|(i, m)| ((m.org, m.domain), i))
         .collect();
-    for k in &key_users_list {
-        if let (Some(on), Some(&m)) = (k.certified_on, membership_of.get(&(k.org, k.domain))) {
-            first_certified[m] = Some(first_certified[m].map_or(on, |f: NaiveDate| f.min(on)));
-        }
-    }
-    let eligible: Vec<usize> = (0..live.len())
-        .filter(|&m| first_certified[m].is_some_and(|on| on + Duration::days(14) < last_day))
-        .collect();
-    let cascade_counts = apportion(
-        cascade_sessions,
-        &eligible
-            .iter()
-            .map(|&m| authorities[live[m].org].weight)
-            .collect::<Vec<_>>(),
-    );
-    let remaining_sessions = cascade_counts.iter().sum::<usize>().max(1);
-    per_session_quota =
-        (target_enrollments.saturating_sub(placed_total)) as f64 / remaining_sessions as f64;
-    let mut cascade: Vec<(NaiveDate, usize)> = Vec::new();
-    for (&m, count) in eligible.iter().zip(&cascade_counts) {
-        let from = first_certified[m].expect("eligible") + Duration::days(14);
-        for _ in 0..*count {
-            let day = g.day_between(from, last_day);
-            cascade.push((day, m));
-        }
-    }
-    cascade.sort();
-    let mut last_slots: Vec<(Slot, usize)> = Vec::new();
-    // Per membership, its certified key users in order of certification.
-    let mut certified: Vec<Vec<(NaiveDate, i64)>> = vec![Vec::new(); live.len()];
-    for k in &key_users_list {
+    let mut certified: Vec<Vec<(NaiveDate, i64)>> = vec![Vec::new(); region.memberships.len()];
+    for k in &region.key_users {
         if let (Some(on), Some(&m)) = (k.certified_on, membership_of.get(&(k.org, k.domain))) {
             certified[m].push((on, k.person_id));
         }
@@ -939,18 +1072,31 @@ fn fill(
     for list in &mut certified {
         list.sort();
     }
-    let staff_pools: Vec<Vec<(i64, usize)>> = authorities
-        .iter()
-        .map(|org| {
-            org.staff
-                .iter()
-                .enumerate()
-                .flat_map(|(language, ids)| ids.iter().map(move |id| (*id, language)))
-                .collect()
-        })
+    let last_day = date_of(LAST_DAY);
+    let first_session_day = |m: usize| certified[m].first().map(|c| c.0 + Duration::days(14));
+    let eligible: Vec<usize> = (0..region.memberships.len())
+        .filter(|&m| first_session_day(m).is_some_and(|day| day < last_day))
         .collect();
-    for (day, m) in cascade {
-        let Membership { org, domain, .. } = live[m];
+    let counts = apportion(
+        count,
+        &eligible
+            .iter()
+            .map(|&m| region.authorities[region.memberships[m].org].weight)
+            .collect::<Vec<_>>(),
+    );
+    quota.spread_over(counts.iter().sum());
+    let mut planned: Vec<(NaiveDate, usize)> = Vec::new();
+    for (&m, n) in eligible.iter().zip(counts) {
+        let from = first_session_day(m).expect("eligible");
+        for _ in 0..n {
+            planned.push((g.day_between(from, last_day), m));
+        }
+    }
+    planned.sort();
+    let pools: Vec<Vec<Candidate>> = region.authorities.iter().map(Org::pool).collect();
+    let mut open = Vec::new();
+    for (day, m) in planned {
+        let Membership { org, domain, .. } = region.memberships[m];
         let ready = certified[m].partition_point(|(on, _)| *on < day);
         let trainers: Vec<i64> = certified[m][..ready].iter().map(|c| c.1).collect();
         // Someone certified is free on some later day, if not on this one.
@@ -962,73 +1108,54 @@ fn fill(
             day = g.day_between(day + Duration::days(1), day + Duration::days(3));
         };
         let module = TRAINER_MODULES + g.dice.below(TOPICS.len() - TRAINER_MODULES);
-        let (module_id, assessed) = modules[domain][module];
-        let capacity = g.pick(&CAPACITIES);
-        let language = g.session_language();
-        let status = g.session_status(day);
-        let venue = org_venues[org];
-        let venue = (!g.dice.chance(25) && venue_days.insert((venue, day))).then_some(venue);
-        let id = g.add_session(
-            module_id,
-            authorities[org].id,
-            trainer,
-            venue,
-            day,
-            language,
-            capacity,
-            status,
-        );
-        let slot = Slot {
-            id,
-            day,
-            language,
-            capacity,
-            status,
-            assessed,
-            certifying: false,
+        let drawn = g.draw(day);
+        let online = g.dice.chance(25);
+        let venue = if online {
+            None
+        } else {
+            g.book_venue(region.org_venues[org], day)
         };
+        let organizer = region.authorities[org].id;
+        let module = region.modules[domain][module];
+        let slot = g.add_session(module, (organizer, trainer), venue, day, drawn);
         // The trainer is busy that day, so never among the trainees.
-        let pool = &staff_pools[org];
-        let quota = g.quota(per_session_quota, capacity, carry);
-        let placed = g.fill(&slot, pool, quota);
-        carry = (quota - placed) as f64;
-        placed_total += placed;
+        quota.fill(g, &slot, &pools[org]);
         if slot.status != "draft" {
-            last_slots.push((slot, org));
+            open.push((slot, org));
         }
     }
-    // Whatever could not be placed (small organisations, one language) goes to the latest
-    // sessions as cancelled requests, so the total is exact.
-    let mut leftover = target_enrollments.saturating_sub(placed_total);
+    open
+}
+
+/// Whatever could not be placed (small organisations, one language) goes to the latest
+/// sessions as cancelled requests, so the total is exact.
+fn cancelled_requests(g: &mut Generator, region: &Region, open: &[(Slot, usize)], missing: usize) {
+    let mut left = missing;
     let mut extra: HashSet<(i64, i64)> = HashSet::new();
-    'leftover: for (slot, org) in last_slots.iter().rev() {
+    for (slot, org) in open.iter().rev() {
         let cancelled = Slot {
             status: "cancelled",
             ..*slot
         };
-        for &person_id in authorities[*org].staff.iter().flatten() {
-            if leftover == 0 {
-                break 'leftover;
+        for &person_id in region.authorities[*org].staff.iter().flatten() {
+            if left == 0 {
+                return;
             }
             let pair = (slot.id, person_id);
             if !g.enrolled.contains(&pair) && extra.insert(pair) {
                 g.enrol(&cancelled, &mut 0, person_id);
-                leftover -= 1;
+                left -= 1;
             }
         }
     }
-    summary.sessions = g.sessions.len();
-    summary.enrollments = g.enrollments.len();
-    insert_rows!(conn, training_sessions::table, g.sessions);
-    insert_rows!(conn, enrollments::table, g.enrollments);
-    step(format!(
-        "sessions: {}, enrolments: {}",
-        summary.sessions, summary.enrollments
-    ));
+}
 
-    // Key users, with the status their training gives them; some who never trained withdrew.
-    let first_key_user = next_id(conn, "key_users")?;
-    let key_user_rows: Vec<KeyUserRow> = key_users_list
+/// The key users' rows, with the status their training gave them; some who never trained
+/// withdrew. Returns how many.
+fn key_user_rows(conn: &mut DbConn, g: &mut Generator, region: &Region) -> Result<usize, AppError> {
+    let first = next_id(conn, "key_users")?;
+    let rows: Vec<KeyUserRow> = region
+        .key_users
         .iter()
         .enumerate()
         .map(|(i, k)| {
@@ -1042,58 +1169,63 @@ fn fill(
                 "nominated"
             };
             KeyUserRow {
-                id: first_key_user + i as i64,
+                id: first + i as i64,
                 person_id: k.person_id,
-                domain_id: domains[k.domain].id,
+                domain_id: region.domains[k.domain].id,
                 status,
                 designated_by: None,
                 designated_on: k.designated_on,
                 certified_on: k.certified_on,
-                updated_at: now,
+                updated_at: g.now,
             }
         })
         .collect();
-    summary.key_users = key_user_rows.len();
-    insert_rows!(conn, key_users::table, key_user_rows);
-    step(format!("key users: {}", summary.key_users));
+    insert_rows!(conn, key_users::table, rows);
+    Ok(rows.len())
+}
 
-    // Individual plans for 2025 and 2026, two to four items each, on the modules of the
-    // domains the person's organisation uses (trainer modules for key users).
-    let key_user_domain: HashMap<i64, usize> = key_users_list
+/// Individual plans for 2025 and 2026, two to four items each, on the modules of the domains
+/// the person's organisation uses (trainer modules for key users). Returns how many items.
+fn individual_plans(
+    conn: &mut DbConn,
+    g: &mut Generator,
+    region: &Region,
+    scale: f64,
+) -> Result<usize, AppError> {
+    let key_user_domain: HashMap<i64, usize> = region
+        .key_users
         .iter()
         .map(|k| (k.person_id, k.domain))
         .collect();
-    let org_domains: Vec<Vec<usize>> = (0..authorities.len())
+    let org_domains: Vec<Vec<usize>> = (0..region.authorities.len())
         .map(|o| {
-            live.iter()
-                .filter(|m| m.org == o)
-                .map(|m| m.domain)
-                .collect()
+            let of_org = region.memberships.iter().filter(|m| m.org == o);
+            of_org.map(|m| m.domain).collect()
         })
         .collect();
-    let target_items = scaled(PLAN_ITEMS, scale);
-    let (mut plan_rows, mut item_rows) = (Vec::new(), Vec::new());
-    let (first_plan, first_item) = (
-        next_id(conn, "individual_plans")?,
-        next_id(conn, "individual_plan_items")?,
-    );
-    let mut planned_people: HashSet<(i64, i32)> = HashSet::new();
-    let staff_people: Vec<(i64, usize)> = authorities
+    let staff: Vec<(i64, usize)> = region
+        .authorities
         .iter()
         .enumerate()
         .flat_map(|(o, org)| org.staff.iter().flatten().map(move |id| (*id, o)))
         .collect();
+    let target_items = scaled(PLAN_ITEMS, scale);
+    let (mut plans, mut items) = (Vec::new(), Vec::new());
+    let (first_plan, first_item) = (
+        next_id(conn, "individual_plans")?,
+        next_id(conn, "individual_plan_items")?,
+    );
+    let mut planned: HashSet<(i64, i32)> = HashSet::new();
     let mut attempts = 0;
-    while item_rows.len() < target_items && attempts < target_items * 10 && !staff_people.is_empty()
-    {
+    while items.len() < target_items && attempts < target_items * 10 && !staff.is_empty() {
         attempts += 1;
-        let (person_id, org) = g.pick(&staff_people);
+        let (person_id, org) = g.dice.pick(&staff);
         let year = if g.dice.chance(50) { 2025 } else { 2026 };
-        if org_domains[org].is_empty() || !planned_people.insert((person_id, year)) {
+        if org_domains[org].is_empty() || !planned.insert((person_id, year)) {
             continue;
         }
-        let plan_id = first_plan + plan_rows.len() as i64;
-        plan_rows.push(PlanRow {
+        let plan_id = first_plan + plans.len() as i64;
+        plans.push(PlanRow {
             id: plan_id,
             person_id,
             year,
@@ -1102,25 +1234,28 @@ fn fill(
             } else {
                 "draft"
             },
-            created_at: now,
-            updated_at: now,
+            created_at: g.now,
+            updated_at: g.now,
         });
         let wanted = 2 + g.dice.below(3);
         let mut chosen: HashSet<i64> = HashSet::new();
         for _ in 0..wanted {
-            if item_rows.len() >= target_items {
+            if items.len() >= target_items {
                 break;
             }
             let (domain, range) = match key_user_domain.get(&person_id) {
                 Some(&d) if g.dice.chance(50) => (d, 0..TRAINER_MODULES),
-                _ => (g.pick(&org_domains[org]), TRAINER_MODULES..TOPICS.len()),
+                _ => (
+                    g.dice.pick(&org_domains[org]),
+                    TRAINER_MODULES..TOPICS.len(),
+                ),
             };
-            let module_id = modules[domain][range.start + g.dice.below(range.len())].0;
+            let module_id = region.modules[domain][range.start + g.dice.below(range.len())].0;
             if !chosen.insert(module_id) {
                 continue;
             }
-            item_rows.push(PlanItemRow {
-                id: first_item + item_rows.len() as i64,
+            items.push(PlanItemRow {
+                id: first_item + items.len() as i64,
                 plan_id,
                 module_id,
                 target_on: Some(g.day_between(date(year, 1, 15), date(year, 12, 15))),
@@ -1129,23 +1264,28 @@ fn fill(
             });
         }
     }
-    summary.plan_items = item_rows.len();
-    insert_rows!(conn, individual_plans::table, plan_rows);
-    insert_rows!(conn, individual_plan_items::table, item_rows);
-    step(format!("individual plan items: {}", summary.plan_items));
+    insert_rows!(conn, individual_plans::table, plans);
+    insert_rows!(conn, individual_plan_items::table, items);
+    Ok(items.len())
+}
 
-    // A collective plan per authority and year: key users for each domain's go-live, and end
-    // users on two of its end-user modules.
-    let (first_collective, first_target) = (
+/// A collective plan per authority and year: key users for each domain's go-live, and end
+/// users on two of its end-user modules. Returns how many plans.
+fn collective_plans(
+    conn: &mut DbConn,
+    g: &mut Generator,
+    region: &Region,
+) -> Result<usize, AppError> {
+    let (first_plan, first_target) = (
         next_id(conn, "collective_plans")?,
         next_id(conn, "collective_plan_targets")?,
     );
-    let (mut collective_rows, mut target_rows) = (Vec::new(), Vec::new());
-    for (o, org) in authorities.iter().enumerate() {
-        let size = org.staff.iter().map(Vec::len).sum::<usize>() as f64;
+    let (mut plans, mut targets) = (Vec::new(), Vec::new());
+    for (o, org) in region.authorities.iter().enumerate() {
+        let size = org.headcount() as f64;
         for year in 2023..=2026 {
-            let plan_id = first_collective + collective_rows.len() as i64;
-            collective_rows.push(CollectivePlanRow {
+            let plan_id = first_plan + plans.len() as i64;
+            plans.push(CollectivePlanRow {
                 id: plan_id,
                 organization_id: org.id,
                 year,
@@ -1154,29 +1294,29 @@ fn fill(
                 } else {
                     "draft"
                 },
-                created_at: now,
-                updated_at: now,
+                created_at: g.now,
+                updated_at: g.now,
             });
-            for m in live.iter().filter(|m| m.org == o) {
+            for m in region.memberships.iter().filter(|m| m.org == o) {
                 let due_on = g.day_between(date(year, 3, 1), date(year, 12, 15));
-                target_rows.push(TargetRow {
-                    id: first_target + target_rows.len() as i64,
+                targets.push(TargetRow {
+                    id: first_target + targets.len() as i64,
                     plan_id,
-                    module_id: modules[m.domain][CERTIFYING_MODULE].0,
+                    module_id: region.modules[m.domain][CERTIFYING_MODULE].0,
                     profile: None,
                     headcount: m.required_key_users,
                     due_on: Some(due_on),
                 });
-                let first = TRAINER_MODULES + g.dice.below(TOPICS.len() - TRAINER_MODULES);
-                let second = TRAINER_MODULES
-                    + (first - TRAINER_MODULES + 1) % (TOPICS.len() - TRAINER_MODULES);
+                let end_user_modules = TOPICS.len() - TRAINER_MODULES;
+                let first = TRAINER_MODULES + g.dice.below(end_user_modules);
+                let second = TRAINER_MODULES + (first - TRAINER_MODULES + 1) % end_user_modules;
                 for module in [first, second] {
-                    let profile = g.dice.chance(50).then(|| g.pick(PROFILES).0);
+                    let profile = g.dice.chance(50).then(|| g.dice.pick(PROFILES).0);
                     let share = 0.02 + g.dice.below(6) as f64 / 100.0;
-                    target_rows.push(TargetRow {
-                        id: first_target + target_rows.len() as i64,
+                    targets.push(TargetRow {
+                        id: first_target + targets.len() as i64,
                         plan_id,
-                        module_id: modules[m.domain][module].0,
+                        module_id: region.modules[m.domain][module].0,
                         profile,
                         headcount: ((size * share).round() as i32).max(1),
                         due_on: Some(g.day_between(date(year, 3, 1), date(year, 12, 15))),
@@ -1185,12 +1325,13 @@ fn fill(
             }
         }
     }
-    summary.collective_plans = collective_rows.len();
-    insert_rows!(conn, collective_plans::table, collective_rows);
-    insert_rows!(conn, collective_plan_targets::table, target_rows);
-    step(format!("collective plans: {}", summary.collective_plans));
+    insert_rows!(conn, collective_plans::table, plans);
+    insert_rows!(conn, collective_plan_targets::table, targets);
+    Ok(plans.len())
+}
 
-    // PostgreSQL hands out ids from sequences, which explicit ids did not advance.
+/// PostgreSQL hands out ids from sequences, which explicit ids did not advance.
+fn advance_sequences(conn: &mut DbConn) -> Result<(), AppError> {
     if let DbConn::Postgres(_) = conn {
         for table in NUMBERED_TABLES {
             diesel::sql_query(format!(
@@ -1200,48 +1341,5 @@ fn fill(
             .execute(conn)?;
         }
     }
-    audit::record(
-        conn,
-        audit::Event {
-            actor_account_id: None,
-            organization_id: None,
-            action: "seed.scale",
-            entity: "seed",
-            entity_id: None,
-            detail: json!({
-                "scale": scale,
-                "people": summary.people,
-                "sessions": summary.sessions,
-                "enrollments": summary.enrollments,
-            }),
-        },
-    )?;
-    Ok(summary)
-}
-
-/// Fills a trainer-tier session and records what it does to each key user: a seat makes them
-/// in training; attending and passing the certifying module certifies them.
-fn fill_trainer_session(
-    g: &mut Generator,
-    slot: &Slot,
-    pool: &[(i64, usize)],
-    quota: usize,
-    key_users_list: &mut [KeyUser],
-    key_user_of: &HashMap<i64, usize>,
-) -> usize {
-    let before = g.enrollments.len();
-    let placed = g.fill(slot, pool, quota);
-    for e in &g.enrollments[before..] {
-        let Some(&k) = key_user_of.get(&e.person_id) else {
-            continue;
-        };
-        let key_user = &mut key_users_list[k];
-        if matches!(e.status, "confirmed" | "attended" | "absent") {
-            key_user.seated = true;
-        }
-        if slot.certifying && e.status == "attended" && e.passed == Some(true) {
-            key_user.certified_on = Some(slot.day);
-        }
-    }
-    placed
+    Ok(())
 }
