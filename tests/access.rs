@@ -372,7 +372,7 @@ db_test!(anonymising_erases_identity_but_keeps_history, |db| {
     );
     assert_eq!(status, Status::Ok);
     assert_eq!(export["account"]["email"], "key.user@anderlecht.example");
-    let enrolments_before = scalar(
+    let enrollments_before = scalar(
         &mut app.conn(),
         &format!("SELECT COUNT(*) AS n FROM enrollments WHERE person_id = {id}"),
     );
@@ -386,12 +386,12 @@ db_test!(anonymising_erases_identity_but_keeps_history, |db| {
     assert_eq!(person["email"], serde_json::Value::Null);
     assert_eq!(person["active"], false);
     assert_ne!(person["full_name"], export["person"]["full_name"]);
-    let enrolments_after = scalar(
+    let enrollments_after = scalar(
         &mut app.conn(),
         &format!("SELECT COUNT(*) AS n FROM enrollments WHERE person_id = {id}"),
     );
     assert_eq!(
-        enrolments_before, enrolments_after,
+        enrollments_before, enrollments_after,
         "training history stays counted"
     );
     let leftover = scalar(
@@ -758,7 +758,7 @@ db_test!(saving_one_membership_field_changes_nothing_else, |db| {
     );
 });
 
-db_test!(hr_decides_whether_enrolments_need_its_approval, |db| {
+db_test!(hr_decides_whether_enrollments_need_its_approval, |db| {
     let app = TestApp::start_demo(db);
     let hr = app.token(HR, DEMO_PASSWORD);
     let other = app.token(HR_OTHER, DEMO_PASSWORD);

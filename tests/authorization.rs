@@ -197,7 +197,7 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
     let draft = session_at(31, sessions::SessionStatus::Draft);
     let past = session_at(-1, sessions::SessionStatus::Published);
     let other = session_at(32, sessions::SessionStatus::Published);
-    let enrol = |conn: &mut formation::db::DbConn, session_id, status| {
+    let enroll = |conn: &mut formation::db::DbConn, session_id, status| {
         enrollments::insert(
             conn,
             enrollments::NewEnrollment {
@@ -212,12 +212,12 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         )
         .unwrap()
     };
-    enrol(conn, past, enrollments::EnrollmentStatus::Confirmed);
+    enroll(conn, past, enrollments::EnrollmentStatus::Confirmed);
     diesel::update(formation::db::schema::training_sessions::table.find(past))
         .set(formation::db::schema::training_sessions::seats_taken.eq(1))
         .execute(conn)
         .unwrap();
-    let pending = enrol(conn, other, enrollments::EnrollmentStatus::PendingApproval);
+    let pending = enroll(conn, other, enrollments::EnrollmentStatus::PendingApproval);
     let admin_account: Account = accounts::table
         .filter(accounts::email.eq("admin@formation.example"))
         .select(Account::as_select())

@@ -40,7 +40,8 @@
 mod common;
 
 use common::world::{
-    self, certifying_module, day, enrol_with, key_user, module, plan_item, staff_accounts, PASSWORD,
+    self, certifying_module, day, enroll_with, key_user, module, plan_item, staff_accounts,
+    PASSWORD,
 };
 use common::{count, scalar, Browser, TestApp};
 use diesel::prelude::*;
@@ -220,23 +221,23 @@ fn world(app: &TestApp) -> World {
         SessionStatus::Completed,
     );
     for key in [alma, karl] {
-        enrol_with(conn, ku_past, key, EnrollmentStatus::Attended, Some(true));
+        enroll_with(conn, ku_past, key, EnrollmentStatus::Attended, Some(true));
         key_user(conn, key, finance, KeyUserStatus::Certified);
     }
 
     // B's cascade sessions.
     let b_past = session_in(conn, eu, b, Some(karl), -2, 10, 2, SessionStatus::Published);
-    enrol_with(conn, b_past, zoe, EnrollmentStatus::Attended, None);
-    enrol_with(conn, b_past, walter, EnrollmentStatus::Absent, None);
+    enroll_with(conn, b_past, zoe, EnrollmentStatus::Attended, None);
+    enroll_with(conn, b_past, walter, EnrollmentStatus::Absent, None);
     let b_next = session_in(conn, eu, b, Some(karl), 20, 2, 2, SessionStatus::Published);
-    let zoe_next = enrol_with(conn, b_next, zoe, EnrollmentStatus::Confirmed, None);
-    enrol_with(conn, b_next, walter, EnrollmentStatus::Confirmed, None);
-    let yves_pending = enrol_with(conn, b_next, yves, EnrollmentStatus::PendingApproval, None);
+    let zoe_next = enroll_with(conn, b_next, zoe, EnrollmentStatus::Confirmed, None);
+    enroll_with(conn, b_next, walter, EnrollmentStatus::Confirmed, None);
+    let yves_pending = enroll_with(conn, b_next, yves, EnrollmentStatus::PendingApproval, None);
     let b_draft = session_in(conn, eu, b, Some(karl), 30, 10, 0, SessionStatus::Draft);
 
     // A's cascade session.
     let a_next = session_in(conn, eu, a, Some(alma), 25, 10, 1, SessionStatus::Published);
-    enrol_with(conn, a_next, aaron, EnrollmentStatus::Confirmed, None);
+    enroll_with(conn, a_next, aaron, EnrollmentStatus::Confirmed, None);
 
     // B's pending registration request and interest.
     diesel::insert_into(schema::registration_requests::table)
@@ -687,7 +688,7 @@ fn snapshot(app: &TestApp, w: &World) -> String {
         ))
         .load(&mut *conn)
         .unwrap();
-    let enrolments: Vec<(i64, i64, i64, String, Option<bool>)> = e::table
+    let enrollments: Vec<(i64, i64, i64, String, Option<bool>)> = e::table
         .order(e::id)
         .select((e::id, e::session_id, e::person_id, e::status, e::passed))
         .load(&mut *conn)
@@ -705,7 +706,7 @@ fn snapshot(app: &TestApp, w: &World) -> String {
         ),
     );
     let outbox = count(&mut conn, "outbox");
-    format!("{sessions:?}\n{enrolments:?}\n{key_users:?}\naudit of B: {audit}\noutbox: {outbox}")
+    format!("{sessions:?}\n{enrollments:?}\n{key_users:?}\naudit of B: {audit}\noutbox: {outbox}")
 }
 
 db_test!(

@@ -254,7 +254,7 @@ fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
     *items.choose(rng).expect("something to pick")
 }
 
-db_test!(enrolment_rules_hold_over_random_operations, |db| {
+db_test!(enrollment_rules_hold_over_random_operations, |db| {
     let app = TestApp::start(db);
     let world = build(&app);
     let seed: u64 = std::env::var("MODEL_SEED")

@@ -18,7 +18,7 @@ use rocket::http::Status;
 use serde_json::Value;
 
 use common::world::{
-    day, enrol, key_user, module, person, plan_item, session, staff_accounts, utc, PASSWORD,
+    day, enroll, key_user, module, person, plan_item, session, staff_accounts, utc, PASSWORD,
 };
 
 /// Rows as `(period, tier, language) → [demand, capacity, seats_taken, free_seats, gap]`.
@@ -141,14 +141,14 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         );
         let _ = s5;
 
-        enrol(conn, s3, a1, EnrollmentStatus::Confirmed);
-        enrol(conn, s3, b1, EnrollmentStatus::Confirmed);
-        enrol(conn, s3, a3, EnrollmentStatus::Waitlisted);
-        enrol(conn, s3, b2, EnrollmentStatus::PendingApproval);
-        enrol(conn, s1, a1, EnrollmentStatus::Confirmed);
-        enrol(conn, s1, a3, EnrollmentStatus::Waitlisted);
-        enrol(conn, s1, a5, EnrollmentStatus::Waitlisted);
-        enrol(conn, s2, a2, EnrollmentStatus::Confirmed);
+        enroll(conn, s3, a1, EnrollmentStatus::Confirmed);
+        enroll(conn, s3, b1, EnrollmentStatus::Confirmed);
+        enroll(conn, s3, a3, EnrollmentStatus::Waitlisted);
+        enroll(conn, s3, b2, EnrollmentStatus::PendingApproval);
+        enroll(conn, s1, a1, EnrollmentStatus::Confirmed);
+        enroll(conn, s1, a3, EnrollmentStatus::Waitlisted);
+        enroll(conn, s1, a5, EnrollmentStatus::Waitlisted);
+        enroll(conn, s2, a2, EnrollmentStatus::Confirmed);
 
         plan_item(conn, a3, eu, "2031-05-10"); // counted, and a3's Q2 waiting is not
         plan_item(conn, a1, eu, "2031-04-15"); // a1 holds a seat: not counted
@@ -804,9 +804,9 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
             },
         )
         .unwrap();
-        enrol(conn, s_seat, a1, EnrollmentStatus::Confirmed);
-        enrol(conn, s_wait, a1, EnrollmentStatus::Waitlisted);
-        enrol(conn, s_wait, gone_past, EnrollmentStatus::Confirmed);
+        enroll(conn, s_seat, a1, EnrollmentStatus::Confirmed);
+        enroll(conn, s_wait, a1, EnrollmentStatus::Waitlisted);
+        enroll(conn, s_wait, gone_past, EnrollmentStatus::Confirmed);
     }
     let hr = app.token("hr@anderlecht.example", PASSWORD);
     let other_hr = app.token("hr@ixelles.example", PASSWORD);

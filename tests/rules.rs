@@ -8,7 +8,7 @@ mod common;
 
 use chrono::Datelike;
 use common::world::{
-    certifying_module, day, enrol_with, key_user, module, person, plan_item, session, set_trainer,
+    certifying_module, day, enroll_with, key_user, module, person, plan_item, session, set_trainer,
     staff_accounts, PASSWORD,
 };
 use common::{TestApp, DEMO_PASSWORD};
@@ -82,8 +82,8 @@ fn build(conn: &mut DbConn) -> World {
         SessionStatus::Completed,
     );
     set_trainer(conn, training, t0);
-    enrol_with(conn, training, id("k1"), Attended, Some(true));
-    enrol_with(conn, training, id("k2"), Attended, Some(false));
+    enroll_with(conn, training, id("k1"), Attended, Some(true));
+    enroll_with(conn, training, id("k2"), Attended, Some(false));
     key_user(conn, id("k1"), finance, KeyUserStatus::Certified);
     key_user(conn, id("k2"), finance, KeyUserStatus::InTraining);
 
@@ -118,7 +118,7 @@ fn build(conn: &mut DbConn) -> World {
         ("u5", later, Waitlisted, None),
     ];
     for (name, s, status, passed) in results {
-        enrol_with(conn, s, id(name), status, passed);
+        enroll_with(conn, s, id(name), status, passed);
         plan_item(conn, id(name), eu, &on("12-15"));
     }
     let plan = plans::insert_collective_plan(conn, a, year, PlanStatus::Agreed).unwrap();

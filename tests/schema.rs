@@ -97,7 +97,7 @@ db_test!(schema_rs_matches_the_database, |db| {
 });
 
 db_test!(
-    the_database_refuses_overbooking_and_duplicate_live_enrolments,
+    the_database_refuses_overbooking_and_duplicate_live_enrollments,
     |db| {
         // The last line of defence under the domain rules: CHECK and partial UNIQUE constraints.
         use diesel::connection::SimpleConnection;
@@ -120,16 +120,16 @@ db_test!(
         let overbook =
             conn.batch_execute("UPDATE training_sessions SET seats_taken = seats_taken + 1");
         assert!(overbook.is_err(), "seats_taken may not pass capacity");
-        let enrol = "INSERT INTO enrollments (session_id, person_id, status) VALUES \
+        let enroll = "INSERT INTO enrollments (session_id, person_id, status) VALUES \
                  ((SELECT id FROM training_sessions), (SELECT id FROM people), 'confirmed')";
-        conn.batch_execute(enrol).unwrap();
+        conn.batch_execute(enroll).unwrap();
         assert!(
-            conn.batch_execute(enrol).is_err(),
+            conn.batch_execute(enroll).is_err(),
             "one live enrolment per person and session"
         );
         conn.batch_execute("UPDATE enrollments SET status = 'cancelled'")
             .unwrap();
-        conn.batch_execute(enrol)
+        conn.batch_execute(enroll)
             .expect("a new enrolment after a cancellation");
     }
 );

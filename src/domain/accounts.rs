@@ -255,55 +255,110 @@ pub fn create(
         }
     }
     let mut errors = FieldErrors::default();
-    let person: Option<(i64, i64, Option<String>, String)> = match request.person_id {
-        Some(id) => {
-            let found = people::table
-                .find(id)
-                .filter(people::active.eq(true))
-                .select((
-                    people::id,
-                    people::organization_id,
-                    people::email,
-                    people::language,
-                ))
-                .first(conn)
-                .optional()?
-                .filter(|p: &(i64, i64, Option<String>, String)| {
-                    actor.is_none_or(|a| a.scope().allows(p.1))
-                });
-            if found.is_none() {
-                errors.add("person_id", Message::new("field-person-unknown"));
-            }
-            found
-        }
-        None if request.role == Role::Member => {
-            errors.add("person_id", Message::new("field-person-required"));
-            None
-        }
-        None => None,
-    };
-    let email = request
-        .email
-        .as_deref()
-        .map(normalize_email)
-        .filter(|e| !e.is_empty())
-        .or_else(|| person.as_ref().and_then(|p| p.2.clone()));
-    match &email {
-        Some(email) if is_valid_email(email) => {}
-        Some(_) => errors.add("email", Message::new("field-email-invalid")),
-        None => errors.add("email", Message::new("field-required")),
-    }
+    let person = linked_person(conn, actor, request, &mut errors)?;
+    let email = account_email(request, person.as_ref(), &mut errors);
     if let FirstPassword::Given(password) = &request.password {
         for problem in password_problems(password) {
             errors.add("password", problem);
         }
     }
-    let organization_id = match (&request.organization_code, &person) {
+    let organization_id = account_organization(conn, actor, request, person.as_ref(), &mut errors)?;
+    errors.into_result()?;
+    let new = NewAccount {
+        email: email.unwrap_or_default(),
+        organization_id,
+        locale: request
+            .locale
+            .or_else(|| person.as_ref().and_then(|p| Locale::parse(&p.language))),
+        password_hash: match &request.password {
+            FirstPassword::Given(password) => Some(hash_password(password)?),
+            FirstPassword::Hashed(hash) => Some(hash.clone()),
+            FirstPassword::Invite => None,
+        },
+    };
+    crate::db::transaction(conn, |conn| {
+        let account = insert_account(conn, actor, request, &new)?;
+        if new.password_hash.is_none() {
+            send_link(conn, &account, LinkPurpose::Invitation, public_url)?;
+        }
+        Ok(account)
+    })
+}
+
+/// The person an account is for, as the request names them.
+struct LinkedPerson {
+    organization_id: i64,
+    email: Option<String>,
+    language: String,
+}
+
+/// The active person the request links, within the actor's scope; `member` accounts need one.
+fn linked_person(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    request: &AccountRequest,
+    errors: &mut FieldErrors,
+) -> Result<Option<LinkedPerson>, AppError> {
+    let Some(id) = request.person_id else {
+        if request.role == Role::Member {
+            errors.add("person_id", Message::new("field-person-required"));
+        }
+        return Ok(None);
+    };
+    let found = people::table
+        .find(id)
+        .filter(people::active.eq(true))
+        .select((people::organization_id, people::email, people::language))
+        .first::<(i64, Option<String>, String)>(conn)
+        .optional()?
+        .filter(|p| actor.is_none_or(|a| a.scope().allows(p.0)));
+    if found.is_none() {
+        errors.add("person_id", Message::new("field-person-unknown"));
+    }
+    Ok(
+        found.map(|(organization_id, email, language)| LinkedPerson {
+            organization_id,
+            email,
+            language,
+        }),
+    )
+}
+
+/// The address given, or else the person's.
+fn account_email(
+    request: &AccountRequest,
+    person: Option<&LinkedPerson>,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    let email = request
+        .email
+        .as_deref()
+        .map(normalize_email)
+        .filter(|e| !e.is_empty())
+        .or_else(|| person.and_then(|p| p.email.clone()));
+    match &email {
+        Some(email) if is_valid_email(email) => {}
+        Some(_) => errors.add("email", Message::new("field-email-invalid")),
+        None => errors.add("email", Message::new("field-required")),
+    }
+    email
+}
+
+/// The organisation named (which must be the person's), or else the person's, for the roles
+/// that need one; always within the actor's scope.
+fn account_organization(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    request: &AccountRequest,
+    person: Option<&LinkedPerson>,
+    errors: &mut FieldErrors,
+) -> Result<Option<i64>, AppError> {
+    let organization_id = match (&request.organization_code, person) {
         (Some(code), _) => {
             let id = crate::domain::organizations::id_by_code(conn, code)?;
-            match (id, &person) {
+            match (id, person) {
                 (None, _) => errors.add("organization", Message::new("field-organization-unknown")),
-                (Some(id), Some(p)) if p.1 != id => errors.add(
+                (Some(id), Some(p)) if p.organization_id != id => errors.add(
                     "organization",
                     Message::new("field-organization-not-the-persons"),
                 ),
@@ -311,7 +366,7 @@ pub fn create(
             }
             id
         }
-        (None, Some(p)) if request.role.needs_organization() => Some(p.1),
+        (None, Some(p)) if request.role.needs_organization() => Some(p.organization_id),
         (None, _) if request.role.needs_organization() => {
             errors.add("organization", Message::new("field-organization-required"));
             None
@@ -323,69 +378,72 @@ pub fn create(
             errors.add("organization", Message::new("field-organization-unknown"));
         }
     }
-    errors.into_result()?;
-    let email = email.unwrap_or_default();
-    let locale = request
-        .locale
-        .or_else(|| person.as_ref().and_then(|p| Locale::parse(&p.3)));
+    Ok(organization_id)
+}
 
-    let password_hash = match &request.password {
-        FirstPassword::Given(password) => Some(hash_password(password)?),
-        FirstPassword::Hashed(hash) => Some(hash.clone()),
-        FirstPassword::Invite => None,
-    };
-    crate::db::transaction(conn, |conn| {
-        let taken = diesel::select(diesel::dsl::exists(
-            accounts::table.filter(accounts::email.eq(&email)),
+/// What `create` has checked, ready to insert.
+struct NewAccount {
+    email: String,
+    organization_id: Option<i64>,
+    locale: Option<Locale>,
+    /// `None` for an invitation.
+    password_hash: Option<String>,
+}
+
+/// Inserts the account and audits it, unless its address or its person already has one.
+fn insert_account(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    request: &AccountRequest,
+    new: &NewAccount,
+) -> Result<Account, AppError> {
+    let taken = diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::email.eq(&new.email)),
+    ))
+    .get_result::<bool>(conn)?;
+    if taken {
+        return Err(AppError::invalid(
+            "email",
+            Message::new("field-email-taken"),
+        ));
+    }
+    if let Some(person_id) = request.person_id {
+        let has_account = diesel::select(diesel::dsl::exists(
+            accounts::table.filter(accounts::person_id.eq(person_id)),
         ))
         .get_result::<bool>(conn)?;
-        if taken {
+        if has_account {
             return Err(AppError::invalid(
-                "email",
-                Message::new("field-email-taken"),
+                "person_id",
+                Message::new("field-person-has-account"),
             ));
         }
-        if let Some(person_id) = request.person_id {
-            let has_account = diesel::select(diesel::dsl::exists(
-                accounts::table.filter(accounts::person_id.eq(person_id)),
-            ))
-            .get_result::<bool>(conn)?;
-            if has_account {
-                return Err(AppError::invalid(
-                    "person_id",
-                    Message::new("field-person-has-account"),
-                ));
-            }
-        }
-        let account_id: i64 = diesel::insert_into(accounts::table)
-            .values((
-                accounts::email.eq(&email),
-                accounts::role.eq(request.role.as_str()),
-                accounts::organization_id.eq(organization_id),
-                accounts::person_id.eq(request.person_id),
-                accounts::password_hash.eq(&password_hash),
-                accounts::locale.eq(locale.map(Locale::code)),
-                accounts::created_at.eq(now()),
-            ))
-            .returning(accounts::id)
-            .get_result(conn)?;
-        let account = find(conn, account_id)?;
-        audit::record(
-            conn,
-            audit::Event {
-                actor_account_id: actor.map(|a| a.account_id),
-                organization_id,
-                action: "account.created",
-                entity: "account",
-                entity_id: Some(account.id),
-                detail: json!({ "role": account.role.as_str(), "person_id": account.person_id }),
-            },
-        )?;
-        if password_hash.is_none() {
-            send_link(conn, &account, LinkPurpose::Invitation, public_url)?;
-        }
-        Ok(account)
-    })
+    }
+    let account_id: i64 = diesel::insert_into(accounts::table)
+        .values((
+            accounts::email.eq(&new.email),
+            accounts::role.eq(request.role.as_str()),
+            accounts::organization_id.eq(new.organization_id),
+            accounts::person_id.eq(request.person_id),
+            accounts::password_hash.eq(&new.password_hash),
+            accounts::locale.eq(new.locale.map(Locale::code)),
+            accounts::created_at.eq(now()),
+        ))
+        .returning(accounts::id)
+        .get_result(conn)?;
+    let account = find(conn, account_id)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: actor.map(|a| a.account_id),
+            organization_id: new.organization_id,
+            action: "account.created",
+            entity: "account",
+            entity_id: Some(account.id),
+            detail: json!({ "role": account.role.as_str(), "person_id": account.person_id }),
+        },
+    )?;
+    Ok(account)
 }
 
 /// Queues an invitation or reset e-mail for an account, in its language.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{domains, memberships, organizations};
 use crate::db::DbConn;
-use crate::domain::access::{Actor, PEOPLE_READERS};
+use crate::domain::access::{Actor, Scope, PEOPLE_READERS};
 use crate::domain::{non_blank, now, rules};
 use crate::error::AppError;
 
@@ -499,7 +499,6 @@ pub fn tree(
     actor: &Actor,
     filter: &TreeFilter,
 ) -> Result<Vec<TreeRoot>, AppError> {
-    use crate::db::schema::people;
     actor.require(PEOPLE_READERS)?;
     let domain = non_blank(filter.domain.as_deref())
         .ok_or_else(|| AppError::invalid("domain", crate::error::Message::new("field-required")))?;
@@ -508,15 +507,34 @@ pub fn tree(
         .bind::<Text, _>(&domain)
         .load(conn)?;
     let scope = actor.scope();
-    // Sessions organised outside the reader's scope count for nobody's reach here: a key user
-    // who trains another organisation's staff would otherwise reveal how many of them came.
+    let reach = reach_in(conn, &domain, scope)?;
+    let mut ids: BTreeSet<i64> = edges.iter().flat_map(|e| [e.trainer, e.trainee]).collect();
+    ids.extend(reach.keys());
+    let forest = Forest {
+        names: names_of(conn, ids)?,
+        edges,
+        reach,
+        scope,
+    };
+    let roots = forest.roots(non_blank(filter.organization.as_deref()));
+    Ok(match non_blank(filter.q.as_deref()) {
+        Some(q) => search(roots, &q),
+        None => roots,
+    })
+}
+
+/// Each trainer's reach in the domain, over the sessions organised within `scope`: a key user
+/// who trains another organisation's staff would otherwise reveal how many of them came.
+fn reach_in(
+    conn: &mut DbConn,
+    domain: &str,
+    scope: Scope,
+) -> Result<HashMap<i64, ReachRow>, AppError> {
     let mut reach: HashMap<i64, ReachRow> = HashMap::new();
-    for row in diesel::sql_query(REACH)
-        .bind::<Text, _>(&domain)
-        .load::<ReachRow>(conn)?
-        .into_iter()
-        .filter(|r| scope.allows(r.organizer))
-    {
+    let rows = diesel::sql_query(REACH)
+        .bind::<Text, _>(domain)
+        .load::<ReachRow>(conn)?;
+    for row in rows.into_iter().filter(|r| scope.allows(r.organizer)) {
         let total = reach.entry(row.trainer).or_insert(ReachRow {
             sessions: 0,
             attended: 0,
@@ -527,10 +545,16 @@ pub fn tree(
         total.attended += row.attended;
         total.absent += row.absent;
     }
-    let mut ids: BTreeSet<i64> = edges.iter().flat_map(|e| [e.trainer, e.trainee]).collect();
-    ids.extend(reach.keys());
+    Ok(reach)
+}
+
+/// A person in the tree: name, organisation code and organisation id.
+type Named = (String, String, i64);
+
+fn names_of(conn: &mut DbConn, ids: BTreeSet<i64>) -> Result<HashMap<i64, Named>, AppError> {
+    use crate::db::schema::people;
     let ids: Vec<i64> = ids.into_iter().collect();
-    let mut names: HashMap<i64, (String, String, i64)> = HashMap::new();
+    let mut names = HashMap::new();
     for chunk in ids.chunks(500) {
         for (id, name, code, organization_id) in people::table
             .inner_join(organizations::table)
@@ -546,63 +570,68 @@ pub fn tree(
             names.insert(id, (name, code, organization_id));
         }
     }
-    let wanted_organization = non_blank(filter.organization.as_deref());
-    let keep = |person: i64| {
-        names
+    Ok(names)
+}
+
+/// What the tree is built from, as read for one reader.
+struct Forest {
+    edges: Vec<Edge>,
+    reach: HashMap<i64, ReachRow>,
+    names: HashMap<i64, Named>,
+    scope: Scope,
+}
+
+impl Forest {
+    fn in_scope(&self, person: i64) -> bool {
+        self.names
             .get(&person)
-            .is_some_and(|(_, code, organization_id)| {
-                scope.allows(*organization_id)
-                    && wanted_organization.as_deref().is_none_or(|w| w == code)
-            })
-    };
-    let in_scope = |person: i64| {
-        names
-            .get(&person)
-            .is_some_and(|(_, _, organization_id)| scope.allows(*organization_id))
-    };
-    let trainee = |edge: &Edge| -> Trainee {
-        let (full_name, organization, _) = names.get(&edge.trainee).cloned().unwrap_or_default();
+            .is_some_and(|(_, _, organization_id)| self.scope.allows(*organization_id))
+    }
+
+    fn node(&self, person_id: i64, edge: Option<&Edge>) -> Trainee {
+        let (full_name, organization, _) = self.names.get(&person_id).cloned().unwrap_or_default();
         Trainee {
-            person_id: edge.trainee,
+            person_id,
             full_name,
             organization,
-            first_attended: Some(edge.first_at),
-            sessions: edge.n,
+            first_attended: edge.map(|e| e.first_at),
+            sessions: edge.map(|e| e.n).unwrap_or(0),
             trained: Vec::new(),
             reach: None,
         }
-    };
-    // Key users: whoever gave end-user sessions, or attended a train-the-trainer one.
-    let mut key_user_ids: BTreeSet<i64> = edges
-        .iter()
-        .filter(|e| e.tier == "trainer")
-        .map(|e| e.trainee)
-        .collect();
-    key_user_ids.extend(reach.keys().copied());
-    key_user_ids.retain(|id| keep(*id));
-    let key_user = |id: i64, first: Option<&Edge>| -> Trainee {
-        let mut node = match first {
-            Some(edge) => trainee(edge),
-            None => {
-                let (full_name, organization, _) = names.get(&id).cloned().unwrap_or_default();
-                Trainee {
-                    person_id: id,
-                    full_name,
-                    organization,
-                    first_attended: None,
-                    sessions: 0,
-                    trained: Vec::new(),
-                    reach: None,
-                }
-            }
-        };
-        node.trained = edges
+    }
+
+    /// Key users: whoever gave end-user sessions, or attended a train-the-trainer one; of the
+    /// reader's scope and, where asked, of one organisation.
+    fn key_user_ids(&self, organization: Option<&str>) -> BTreeSet<i64> {
+        let mut ids: BTreeSet<i64> = self
+            .edges
             .iter()
-            .filter(|e| e.tier == "end_user" && e.trainer == id && in_scope(e.trainee))
-            .map(&trainee)
+            .filter(|e| e.tier == "trainer")
+            .map(|e| e.trainee)
+            .collect();
+        ids.extend(self.reach.keys().copied());
+        ids.retain(|id| {
+            self.names
+                .get(id)
+                .is_some_and(|(_, code, organization_id)| {
+                    self.scope.allows(*organization_id) && organization.is_none_or(|w| w == code)
+                })
+        });
+        ids
+    }
+
+    /// A key user with the end users they trained (in the reader's scope) and their reach.
+    fn key_user(&self, id: i64, first: Option<&Edge>) -> Trainee {
+        let mut node = self.node(id, first);
+        node.trained = self
+            .edges
+            .iter()
+            .filter(|e| e.tier == "end_user" && e.trainer == id && self.in_scope(e.trainee))
+            .map(|e| self.node(e.trainee, Some(e)))
             .collect();
         node.trained.sort_by(|a, b| a.full_name.cmp(&b.full_name));
-        let r = reach.get(&id);
+        let r = self.reach.get(&id);
         let (attended, absent) = r.map(|r| (r.attended, r.absent)).unwrap_or((0, 0));
         node.reach = Some(Reach {
             end_users_trained: node.trained.len() as i64,
@@ -612,47 +641,52 @@ pub fn tree(
             no_show_rate: percent(absent, attended + absent),
         });
         node
-    };
-    let mut roots: Vec<TreeRoot> = Vec::new();
-    let mut placed: BTreeSet<i64> = BTreeSet::new();
-    let trainers: BTreeSet<i64> = edges
-        .iter()
-        .filter(|e| e.tier == "trainer" && key_user_ids.contains(&e.trainee))
-        .map(|e| e.trainer)
-        .collect();
-    for trainer in trainers {
-        let mut key_users: Vec<Trainee> = edges
+    }
+
+    /// One root per trainer of key users, and one without a trainer for the key users trained
+    /// elsewhere (or not yet).
+    fn roots(&self, organization: Option<String>) -> Vec<TreeRoot> {
+        let key_user_ids = self.key_user_ids(organization.as_deref());
+        let trained_by = |e: &&Edge| e.tier == "trainer" && key_user_ids.contains(&e.trainee);
+        let trainers: BTreeSet<i64> = self
+            .edges
             .iter()
-            .filter(|e| {
-                e.tier == "trainer" && e.trainer == trainer && key_user_ids.contains(&e.trainee)
-            })
-            .map(|e| key_user(e.trainee, Some(e)))
+            .filter(trained_by)
+            .map(|e| e.trainer)
             .collect();
-        key_users.sort_by(|a, b| a.full_name.cmp(&b.full_name));
-        placed.extend(key_users.iter().map(|k| k.person_id));
-        let (name, organization, _) = names.get(&trainer).cloned().unwrap_or_default();
-        roots.push(TreeRoot {
-            trainer_person_id: Some(trainer),
-            trainer: Some(name),
-            organization: Some(organization),
-            key_users,
-        });
+        let mut roots: Vec<TreeRoot> = Vec::new();
+        let mut placed: BTreeSet<i64> = BTreeSet::new();
+        for trainer in trainers {
+            let mut key_users: Vec<Trainee> = self
+                .edges
+                .iter()
+                .filter(|e| e.trainer == trainer)
+                .filter(trained_by)
+                .map(|e| self.key_user(e.trainee, Some(e)))
+                .collect();
+            key_users.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+            placed.extend(key_users.iter().map(|k| k.person_id));
+            let (name, organization, _) = self.names.get(&trainer).cloned().unwrap_or_default();
+            roots.push(TreeRoot {
+                trainer_person_id: Some(trainer),
+                trainer: Some(name),
+                organization: Some(organization),
+                key_users,
+            });
+        }
+        let elsewhere: Vec<Trainee> = key_user_ids
+            .iter()
+            .filter(|id| !placed.contains(id))
+            .map(|id| self.key_user(*id, None))
+            .collect();
+        if !elsewhere.is_empty() {
+            roots.push(TreeRoot {
+                trainer_person_id: None,
+                trainer: None,
+                organization: None,
+                key_users: elsewhere,
+            });
+        }
+        roots
     }
-    let elsewhere: Vec<Trainee> = key_user_ids
-        .iter()
-        .filter(|id| !placed.contains(id))
-        .map(|id| key_user(*id, None))
-        .collect();
-    if !elsewhere.is_empty() {
-        roots.push(TreeRoot {
-            trainer_person_id: None,
-            trainer: None,
-            organization: None,
-            key_users: elsewhere,
-        });
-    }
-    Ok(match non_blank(filter.q.as_deref()) {
-        Some(q) => search(roots, &q),
-        None => roots,
-    })
 }

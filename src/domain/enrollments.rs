@@ -334,7 +334,7 @@ fn enrollee(
 /// session's lock: a free seat is confirmed, a full session waitlists, and where the person's
 /// organisation requires approval (and the actor is not its HR nor staff) the request waits
 /// without a seat. Refusals answer 409 with the reason.
-pub fn enrol(
+pub fn enroll(
     conn: &mut DbConn,
     actor: &Actor,
     session_id: i64,
@@ -346,80 +346,10 @@ pub fn enrol(
     crate::db::transaction(conn, |conn| {
         sessions::lock(conn, session_id)?;
         let session = sessions::visible(conn, Some(actor), session_id)?;
-        match session.status {
-            SessionStatus::Published => {}
-            SessionStatus::Completed if staff => {}
-            SessionStatus::Cancelled => {
-                return Err(AppError::Conflict(Message::new("enrol-session-cancelled")))
-            }
-            _ => return Err(AppError::Conflict(Message::new("enrol-session-not-open"))),
-        }
-        if !staff && now() > session.registration_closes_at {
-            return Err(AppError::Conflict(Message::new(
-                "enrol-registration-closed",
-            )));
-        }
-        let (tier, domain_id, prerequisite): (String, i64, Option<i64>) = modules::table
-            .find(session.module_id)
-            .select((
-                modules::tier,
-                modules::domain_id,
-                modules::prerequisite_module_id,
-            ))
-            .first(conn)?;
-        if tier == Tier::Trainer.as_str() {
-            let key_user = diesel::select(diesel::dsl::exists(
-                key_users::table
-                    .filter(key_users::person_id.eq(person_id))
-                    .filter(key_users::domain_id.eq(domain_id))
-                    .filter(key_users::status.ne("withdrawn")),
-            ))
-            .get_result::<bool>(conn)?;
-            let member = diesel::select(diesel::dsl::exists(
-                memberships::table
-                    .filter(memberships::organization_id.eq(organization_id))
-                    .filter(memberships::domain_id.eq(domain_id))
-                    .filter(memberships::status.eq_any(rules::joined_or_intended_codes())),
-            ))
-            .get_result::<bool>(conn)?;
-            if !(key_user && member) {
-                return Err(AppError::Conflict(Message::new("enrol-not-key-user")));
-            }
-        } else if organization_id != session.organizer_id {
-            return Err(AppError::Conflict(Message::new("enrol-other-organization")));
-        }
-        if let Some(prerequisite) = prerequisite {
-            if !trained_in(conn, person_id, prerequisite)? {
-                return Err(AppError::Conflict(Message::new(
-                    "enrol-prerequisite-missing",
-                )));
-            }
-        }
-        let already = diesel::select(diesel::dsl::exists(
-            enrollments::table
-                .filter(enrollments::session_id.eq(session_id))
-                .filter(enrollments::person_id.eq(person_id))
-                .filter(enrollments::status.ne(EnrollmentStatus::Cancelled.as_str())),
-        ))
-        .get_result::<bool>(conn)?;
-        if already {
-            return Err(AppError::Conflict(Message::new("enrol-already")));
-        }
-        if seated_elsewhere_at_the_time(conn, person_id, &session)? {
-            return Err(AppError::Conflict(Message::new("enrol-overlap")));
-        }
-        let needs_approval: bool = organizations::table
-            .find(organization_id)
-            .select(organizations::requires_enrollment_approval)
-            .first(conn)?;
-        let approved_by_actor = staff || actor.role == Role::Hr;
-        let status = if needs_approval && !approved_by_actor {
-            EnrollmentStatus::PendingApproval
-        } else if take_seat(conn, session_id)? {
-            EnrollmentStatus::Confirmed
-        } else {
-            EnrollmentStatus::Waitlisted
-        };
+        check_open(&session, staff)?;
+        check_may_take_part(conn, &session, person_id, organization_id)?;
+        check_free_at_the_time(conn, &session, person_id)?;
+        let status = seat_or_wait(conn, actor, &session, organization_id)?;
         let at = now();
         let id = insert(
             conn,
@@ -454,6 +384,115 @@ pub fn enrol(
         };
         notifications::enrollment_changed(conn, id, change, public_url)?;
         outcome(conn, id)
+    })
+}
+
+fn refused(reason: &'static str) -> AppError {
+    AppError::Conflict(Message::new(reason))
+}
+
+/// A session takes enrolments while published and its registration is open; staff may also
+/// enrol into a completed one (to record who came) and after registration closed.
+fn check_open(session: &sessions::Session, staff: bool) -> Result<(), AppError> {
+    match session.status {
+        SessionStatus::Published => {}
+        SessionStatus::Completed if staff => {}
+        SessionStatus::Cancelled => return Err(refused("enroll-session-cancelled")),
+        _ => return Err(refused("enroll-session-not-open")),
+    }
+    if !staff && now() > session.registration_closes_at {
+        return Err(refused("enroll-registration-closed"));
+    }
+    Ok(())
+}
+
+/// Who may take part: in a trainer-tier session, a key user of the domain whose organisation
+/// joined or intends to join it; in an end-user session, the organiser's own staff. Either way
+/// the module's prerequisite must be trained, and nobody enrols twice.
+fn check_may_take_part(
+    conn: &mut DbConn,
+    session: &sessions::Session,
+    person_id: i64,
+    organization_id: i64,
+) -> Result<(), AppError> {
+    let (tier, domain_id, prerequisite): (String, i64, Option<i64>) = modules::table
+        .find(session.module_id)
+        .select((
+            modules::tier,
+            modules::domain_id,
+            modules::prerequisite_module_id,
+        ))
+        .first(conn)?;
+    if tier == Tier::Trainer.as_str() {
+        let key_user = diesel::select(diesel::dsl::exists(
+            key_users::table
+                .filter(key_users::person_id.eq(person_id))
+                .filter(key_users::domain_id.eq(domain_id))
+                .filter(key_users::status.ne("withdrawn")),
+        ))
+        .get_result::<bool>(conn)?;
+        let member = diesel::select(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::organization_id.eq(organization_id))
+                .filter(memberships::domain_id.eq(domain_id))
+                .filter(memberships::status.eq_any(rules::joined_or_intended_codes())),
+        ))
+        .get_result::<bool>(conn)?;
+        if !(key_user && member) {
+            return Err(refused("enroll-not-key-user"));
+        }
+    } else if organization_id != session.organizer_id {
+        return Err(refused("enroll-other-organization"));
+    }
+    if let Some(prerequisite) = prerequisite {
+        if !trained_in(conn, person_id, prerequisite)? {
+            return Err(refused("enroll-prerequisite-missing"));
+        }
+    }
+    let already = diesel::select(diesel::dsl::exists(
+        enrollments::table
+            .filter(enrollments::session_id.eq(session.id))
+            .filter(enrollments::person_id.eq(person_id))
+            .filter(enrollments::status.ne(EnrollmentStatus::Cancelled.as_str())),
+    ))
+    .get_result::<bool>(conn)?;
+    if already {
+        return Err(refused("enroll-already"));
+    }
+    Ok(())
+}
+
+/// Nobody is in two places at once (DESIGN §4 rule 3).
+fn check_free_at_the_time(
+    conn: &mut DbConn,
+    session: &sessions::Session,
+    person_id: i64,
+) -> Result<(), AppError> {
+    if seated_elsewhere_at_the_time(conn, person_id, session)? {
+        return Err(refused("enroll-overlap"));
+    }
+    Ok(())
+}
+
+/// The status a new request gets: pending where the organisation approves and the actor is
+/// neither its HR nor staff; otherwise a seat if one is free (taken here), else the waitlist.
+fn seat_or_wait(
+    conn: &mut DbConn,
+    actor: &Actor,
+    session: &sessions::Session,
+    organization_id: i64,
+) -> Result<EnrollmentStatus, AppError> {
+    let needs_approval: bool = organizations::table
+        .find(organization_id)
+        .select(organizations::requires_enrollment_approval)
+        .first(conn)?;
+    let approved_by_actor = STAFF.contains(&actor.role) || actor.role == Role::Hr;
+    Ok(if needs_approval && !approved_by_actor {
+        EnrollmentStatus::PendingApproval
+    } else if take_seat(conn, session.id)? {
+        EnrollmentStatus::Confirmed
+    } else {
+        EnrollmentStatus::Waitlisted
     })
 }
 
@@ -512,7 +551,7 @@ pub fn cancel(
             EnrollmentStatus::Confirmed
             | EnrollmentStatus::Waitlisted
             | EnrollmentStatus::PendingApproval => {}
-            _ => return Err(AppError::Conflict(Message::new("enrol-not-cancellable"))),
+            _ => return Err(AppError::Conflict(Message::new("enroll-not-cancellable"))),
         }
         set_status(conn, id, EnrollmentStatus::Cancelled)?;
         audit_enrollment(
@@ -546,11 +585,11 @@ pub fn approve(
         sessions::lock(conn, enrollment.session_id)?;
         let enrollment = find(conn, id)?;
         if enrollment.status != EnrollmentStatus::PendingApproval {
-            return Err(AppError::Conflict(Message::new("enrol-not-pending")));
+            return Err(AppError::Conflict(Message::new("enroll-not-pending")));
         }
         let session = sessions::find(conn, enrollment.session_id)?;
         if seated_elsewhere_at_the_time(conn, enrollment.person_id, &session)? {
-            return Err(AppError::Conflict(Message::new("enrol-overlap")));
+            return Err(AppError::Conflict(Message::new("enroll-overlap")));
         }
         let (status, change) = if take_seat(conn, enrollment.session_id)? {
             seat_given(conn, enrollment.session_id, enrollment.person_id)?;
@@ -584,7 +623,7 @@ pub fn refuse(
     let reason = crate::domain::bounded_field("reason", reason, crate::domain::max_chars::REASON)?;
     crate::db::transaction(conn, |conn| {
         if find(conn, id)?.status != EnrollmentStatus::PendingApproval {
-            return Err(AppError::Conflict(Message::new("enrol-not-pending")));
+            return Err(AppError::Conflict(Message::new("enroll-not-pending")));
         }
         diesel::update(enrollments::table.find(id))
             .set((
@@ -674,7 +713,7 @@ pub fn record_attendance(
         return Err(AppError::Conflict(Message::new("attendance-too-early")));
     }
     if session.status == SessionStatus::Cancelled {
-        return Err(AppError::Conflict(Message::new("enrol-session-cancelled")));
+        return Err(AppError::Conflict(Message::new("enroll-session-cancelled")));
     }
     let (assessed, certifies, domain_id): (bool, bool, i64) = modules::table
         .find(session.module_id)
@@ -762,7 +801,7 @@ pub struct BulkResult {
 /// The most people one bulk enrolment takes.
 pub const MAX_BULK: usize = 500;
 
-pub fn enrol_many(
+pub fn enroll_many(
     conn: &mut DbConn,
     actor: &Actor,
     session_id: i64,
@@ -808,7 +847,7 @@ pub fn enrol_many(
     let mut results = Vec::with_capacity(targets.len());
     for (label, person_id) in targets {
         let result = match person_id {
-            Some(id) => enrol(conn, actor, session_id, Some(id), public_url),
+            Some(id) => enroll(conn, actor, session_id, Some(id), public_url),
             None => Err(AppError::NotFound),
         };
         results.push(match result {
@@ -827,7 +866,7 @@ pub fn enrol_many(
                 waitlist_position: None,
                 refused: Some(match error {
                     AppError::Conflict(message) => locale.message(&message),
-                    AppError::NotFound => locale.tr("enrol-person-unknown"),
+                    AppError::NotFound => locale.tr("enroll-person-unknown"),
                     other => return Err(other),
                 }),
             },

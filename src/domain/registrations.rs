@@ -44,11 +44,50 @@ pub struct RegistrationInput {
     pub job_title: Option<String>,
 }
 
+/// Someone asks for an account. Whatever the address, the answer is the same: a person who
+/// has an account is reminded how to get back in, a person HR already listed gets a link to
+/// claim one, and anyone else files a request for their organisation's HR.
 pub fn register(
     conn: &mut DbConn,
     input: &RegistrationInput,
     public_url: &str,
 ) -> Result<(), AppError> {
+    let registration = checked(conn, input)?;
+    let email = &registration.email;
+    crate::db::transaction(conn, |conn| {
+        // Checked first, so that every address gets the same answer once it is reached (a
+        // later check would tell known addresses from unknown ones).
+        check_daily_cap(conn, registration.organization_id)?;
+        let has_account = diesel::select(diesel::dsl::exists(
+            accounts::table.filter(accounts::email.eq(email)),
+        ))
+        .get_result::<bool>(conn)?;
+        if has_account {
+            return account_rules::request_password_reset(conn, email, public_url);
+        }
+        let person_id = people::table
+            .filter(people::email.eq(email))
+            .filter(people::active.eq(true))
+            .select(people::id)
+            .first::<i64>(conn)
+            .optional()?;
+        match person_id {
+            Some(person_id) => send_claim_link(conn, person_id, &registration, public_url),
+            None => file_request(conn, &registration),
+        }
+    })
+}
+
+/// A registration as checked.
+struct Registration {
+    email: String,
+    full_name: String,
+    job_title: Option<String>,
+    language: PersonLanguage,
+    organization_id: i64,
+}
+
+fn checked(conn: &mut DbConn, input: &RegistrationInput) -> Result<Registration, AppError> {
     let mut errors = FieldErrors::default();
     let email = non_blank(input.email.as_deref()).map(|e| normalize_email(&e));
     match &email {
@@ -89,100 +128,100 @@ pub fn register(
     else {
         return Err(AppError::internal("validated registration missing"));
     };
-    let locale = Locale::parse(language.as_str()).unwrap_or(Locale::DEFAULT);
-
-    crate::db::transaction(conn, |conn| {
-        // A cap per organisation and day: a script cannot bury HR under requests. Checked
-        // first, so that every address gets the same answer once it is reached (a later check
-        // would tell known addresses from unknown ones).
-        let since = now() - chrono::Duration::days(1);
-        let today: i64 = registration_requests::table
-            .filter(registration_requests::organization_id.eq(organization_id))
-            .filter(registration_requests::status.eq(RequestStatus::Pending.as_str()))
-            .filter(registration_requests::created_at.gt(since))
-            .count()
-            .get_result(conn)?;
-        if today >= MAX_PENDING_PER_DAY {
-            return Err(AppError::Conflict(Message::new("registration-cap-reached")));
-        }
-        let has_account = diesel::select(diesel::dsl::exists(
-            accounts::table.filter(accounts::email.eq(&email)),
-        ))
-        .get_result::<bool>(conn)?;
-        if has_account {
-            // They already have an account: remind them how to get back in.
-            return account_rules::request_password_reset(conn, &email, public_url);
-        }
-        let person_id = people::table
-            .filter(people::email.eq(&email))
-            .filter(people::active.eq(true))
-            .select(people::id)
-            .first::<i64>(conn)
-            .optional()?;
-        let person_has_account = match person_id {
-            Some(person_id) => diesel::select(diesel::dsl::exists(
-                accounts::table.filter(accounts::person_id.eq(person_id)),
-            ))
-            .get_result::<bool>(conn)?,
-            None => false,
-        };
-        if person_has_account {
-            // The person has an account under another address: nothing to claim, and the
-            // same answer as any registration (nobody learns whose address this is).
-            return Ok(());
-        }
-        if let Some(person_id) = person_id {
-            let secret = tokens::create_link(
-                conn,
-                LinkPurpose::Registration,
-                LinkTarget::Person(person_id),
-            )?;
-            let link = notifications::link(public_url, &format!("/password/set/{secret}"));
-            notifications::queue(
-                conn,
-                &email,
-                locale,
-                &Message::new("email-claim-subject"),
-                &Message::new("email-claim-body")
-                    .arg("link", link)
-                    .arg("hours", tokens::LINK_VALID_HOURS.to_string()),
-            )?;
-            return Ok(());
-        }
-        let already_pending = diesel::select(diesel::dsl::exists(
-            registration_requests::table
-                .filter(registration_requests::email.eq(&email))
-                .filter(registration_requests::organization_id.eq(organization_id))
-                .filter(registration_requests::status.eq(RequestStatus::Pending.as_str())),
-        ))
-        .get_result::<bool>(conn)?;
-        if already_pending {
-            return Ok(());
-        }
-        let id: i64 = diesel::insert_into(registration_requests::table)
-            .values((
-                registration_requests::organization_id.eq(organization_id),
-                registration_requests::full_name.eq(&full_name),
-                registration_requests::email.eq(&email),
-                registration_requests::job_title.eq(&job_title),
-                registration_requests::language.eq(language.as_str()),
-                registration_requests::status.eq(RequestStatus::Pending.as_str()),
-                registration_requests::created_at.eq(now()),
-            ))
-            .returning(registration_requests::id)
-            .get_result(conn)?;
-        audit::record(
-            conn,
-            audit::Event {
-                actor_account_id: None,
-                organization_id: Some(organization_id),
-                action: "registration.requested",
-                entity: "registration_request",
-                entity_id: Some(id),
-                detail: json!({}),
-            },
-        )
+    Ok(Registration {
+        email,
+        full_name,
+        job_title,
+        language,
+        organization_id,
     })
+}
+
+/// A cap per organisation and day: a script cannot bury HR under requests.
+fn check_daily_cap(conn: &mut DbConn, organization_id: i64) -> Result<(), AppError> {
+    let since = now() - chrono::Duration::days(1);
+    let today: i64 = registration_requests::table
+        .filter(registration_requests::organization_id.eq(organization_id))
+        .filter(registration_requests::status.eq(RequestStatus::Pending.as_str()))
+        .filter(registration_requests::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if today >= MAX_PENDING_PER_DAY {
+        return Err(AppError::Conflict(Message::new("registration-cap-reached")));
+    }
+    Ok(())
+}
+
+/// E-mails a person HR listed a link to claim their account, unless they have one under
+/// another address: then nothing is sent, and the answer is the same as any registration's
+/// (nobody learns whose address this is).
+fn send_claim_link(
+    conn: &mut DbConn,
+    person_id: i64,
+    registration: &Registration,
+    public_url: &str,
+) -> Result<(), AppError> {
+    let has_account = diesel::select(diesel::dsl::exists(
+        accounts::table.filter(accounts::person_id.eq(person_id)),
+    ))
+    .get_result::<bool>(conn)?;
+    if has_account {
+        return Ok(());
+    }
+    let secret = tokens::create_link(
+        conn,
+        LinkPurpose::Registration,
+        LinkTarget::Person(person_id),
+    )?;
+    let link = notifications::link(public_url, &format!("/password/set/{secret}"));
+    let locale = Locale::parse(registration.language.as_str()).unwrap_or(Locale::DEFAULT);
+    notifications::queue(
+        conn,
+        &registration.email,
+        locale,
+        &Message::new("email-claim-subject"),
+        &Message::new("email-claim-body")
+            .arg("link", link)
+            .arg("hours", tokens::LINK_VALID_HOURS.to_string()),
+    )?;
+    Ok(())
+}
+
+/// Files a request for the organisation's HR, once per address while one is pending.
+fn file_request(conn: &mut DbConn, registration: &Registration) -> Result<(), AppError> {
+    let already_pending = diesel::select(diesel::dsl::exists(
+        registration_requests::table
+            .filter(registration_requests::email.eq(&registration.email))
+            .filter(registration_requests::organization_id.eq(registration.organization_id))
+            .filter(registration_requests::status.eq(RequestStatus::Pending.as_str())),
+    ))
+    .get_result::<bool>(conn)?;
+    if already_pending {
+        return Ok(());
+    }
+    let id: i64 = diesel::insert_into(registration_requests::table)
+        .values((
+            registration_requests::organization_id.eq(registration.organization_id),
+            registration_requests::full_name.eq(&registration.full_name),
+            registration_requests::email.eq(&registration.email),
+            registration_requests::job_title.eq(&registration.job_title),
+            registration_requests::language.eq(registration.language.as_str()),
+            registration_requests::status.eq(RequestStatus::Pending.as_str()),
+            registration_requests::created_at.eq(now()),
+        ))
+        .returning(registration_requests::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        audit::Event {
+            actor_account_id: None,
+            organization_id: Some(registration.organization_id),
+            action: "registration.requested",
+            entity: "registration_request",
+            entity_id: Some(id),
+            detail: json!({}),
+        },
+    )
 }
 
 #[derive(Debug, Clone, Serialize, Queryable, Selectable)]

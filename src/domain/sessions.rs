@@ -634,6 +634,8 @@ fn overlapping(
         .into_boxed()
 }
 
+/// Checks a new session, or the fields an edit changes (the others keep `current`'s values),
+/// collecting every field's error before answering.
 fn check(
     conn: &mut DbConn,
     input: &SessionInput,
@@ -651,6 +653,64 @@ fn check(
             |code| catalogue::module_id_by_code(conn, code),
         )?,
     };
+    let times = check_times(&mut errors, input, current);
+    let language = check_language(&mut errors, input, current);
+    let organizer_id = match (non_blank(input.organizer.as_deref()), current) {
+        (None, Some(c)) => Some(c.organizer_id),
+        (code, _) => resolve_code(
+            &mut errors,
+            "organizer",
+            Some(code.as_deref().unwrap_or(SCHOOL_CODE)),
+            Message::new("field-required"),
+            Message::new("field-organization-unknown"),
+            |code| crate::domain::organizations::id_by_code(conn, code),
+        )?,
+    };
+    let place = check_place(conn, &mut errors, input, current)?;
+    let capacity = check_capacity(&mut errors, input, current, place.seats);
+    let trainer_person_id = check_trainer(conn, &mut errors, input, current)?;
+    if let (Some(starts_at), Some(ends_at)) = (times.starts_at, times.ends_at) {
+        let clash = Clash {
+            starts_at,
+            ends_at,
+            except: current.map(|c| c.id).unwrap_or(-1),
+        };
+        clash.check(conn, &mut errors, trainer_person_id, place.venue_id)?;
+    }
+    errors.into_result()?;
+    let (Some(module_id), Some(organizer_id), Some(language), Some(capacity)) =
+        (module_id, organizer_id, language, capacity)
+    else {
+        return Err(AppError::internal("validated session missing"));
+    };
+    let (Some(starts_at), Some(ends_at), Some(registration_closes_at)) =
+        (times.starts_at, times.ends_at, times.registration_closes_at)
+    else {
+        return Err(AppError::internal("validated session missing"));
+    };
+    Ok(CheckedSession {
+        module_id,
+        organizer_id,
+        trainer_person_id,
+        venue_id: place.venue_id,
+        online_url: place.online_url,
+        language,
+        starts_at,
+        ends_at,
+        registration_closes_at,
+        capacity,
+    })
+}
+
+/// A session's times as checked; `None` where missing or unreadable (and then in `errors`).
+struct Times {
+    starts_at: Option<NaiveDateTime>,
+    ends_at: Option<NaiveDateTime>,
+    /// The start when not given.
+    registration_closes_at: Option<NaiveDateTime>,
+}
+
+fn check_times(errors: &mut FieldErrors, input: &SessionInput, current: Option<&Session>) -> Times {
     let mut time =
         |field: &'static str, value: &Option<String>, old: Option<NaiveDateTime>| match non_blank(
             value.as_deref(),
@@ -691,7 +751,19 @@ fn check(
             );
         }
     }
-    let language = match non_blank(input.language.as_deref()) {
+    Times {
+        starts_at,
+        ends_at,
+        registration_closes_at,
+    }
+}
+
+fn check_language(
+    errors: &mut FieldErrors,
+    input: &SessionInput,
+    current: Option<&Session>,
+) -> Option<Language> {
+    match non_blank(input.language.as_deref()) {
         Some(code) => Language::parse(&code).or_else(|| {
             errors.add("language", Message::new("field-session-language-invalid"));
             None
@@ -700,20 +772,24 @@ fn check(
             errors.add("language", Message::new("field-required"));
             None
         }),
-    };
-    let organizer_id = match (non_blank(input.organizer.as_deref()), current) {
-        (None, Some(c)) => Some(c.organizer_id),
-        (code, _) => resolve_code(
-            &mut errors,
-            "organizer",
-            Some(code.as_deref().unwrap_or(SCHOOL_CODE)),
-            Message::new("field-required"),
-            Message::new("field-organization-unknown"),
-            |code| crate::domain::organizations::id_by_code(conn, code),
-        )?,
-    };
+    }
+}
+
+/// Where a session takes place: a venue (with its seats), an online link, or both.
+struct Place {
+    venue_id: Option<i64>,
+    seats: Option<i32>,
+    online_url: Option<String>,
+}
+
+fn check_place(
+    conn: &mut DbConn,
+    errors: &mut FieldErrors,
+    input: &SessionInput,
+    current: Option<&Session>,
+) -> Result<Place, AppError> {
     let venue_id = input.venue.or(current.and_then(|c| c.venue_id));
-    let venue_seats = match venue_id {
+    let seats = match venue_id {
         Some(id) => {
             let seats = venues::table
                 .find(id)
@@ -729,7 +805,7 @@ fn check(
     };
     let online_url = match &input.online_url {
         Some(url) => crate::domain::bounded(
-            &mut errors,
+            errors,
             "online_url",
             Some(url),
             crate::domain::max_chars::URL,
@@ -744,6 +820,21 @@ fn check(
     if venue_id.is_none() && online_url.is_none() {
         errors.add("venue", Message::new("field-venue-or-link"));
     }
+    Ok(Place {
+        venue_id,
+        seats,
+        online_url,
+    })
+}
+
+/// At least one seat, at most the venue's (or `MAX_ONLINE_CAPACITY` online), and never fewer
+/// than the seats already taken.
+fn check_capacity(
+    errors: &mut FieldErrors,
+    input: &SessionInput,
+    current: Option<&Session>,
+    venue_seats: Option<i32>,
+) -> Option<i32> {
     let max = venue_seats.unwrap_or(MAX_ONLINE_CAPACITY);
     let capacity = input.capacity.or(current.map(|c| c.capacity));
     match capacity {
@@ -764,6 +855,16 @@ fn check(
             );
         }
     }
+    capacity
+}
+
+/// The trainer, who must be an active person.
+fn check_trainer(
+    conn: &mut DbConn,
+    errors: &mut FieldErrors,
+    input: &SessionInput,
+    current: Option<&Session>,
+) -> Result<Option<i64>, AppError> {
     let trainer_person_id = input
         .trainer_person_id
         .or(current.and_then(|c| c.trainer_person_id));
@@ -776,10 +877,28 @@ fn check(
             errors.add("trainer_person_id", Message::new("field-person-unknown"));
         }
     }
-    let except = current.map(|c| c.id).unwrap_or(-1);
-    if let (Some(s), Some(e)) = (starts_at, ends_at) {
-        if let Some(trainer) = trainer_person_id {
-            let busy = overlapping(s, e, except)
+    Ok(trainer_person_id)
+}
+
+/// A session's time slot, to find the other live sessions that overlap it.
+struct Clash {
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    /// The session being edited, which never clashes with itself.
+    except: i64,
+}
+
+impl Clash {
+    /// Neither the trainer nor the venue may be in another session at the same time.
+    fn check(
+        &self,
+        conn: &mut DbConn,
+        errors: &mut FieldErrors,
+        trainer: Option<i64>,
+        venue: Option<i64>,
+    ) -> Result<(), AppError> {
+        if let Some(trainer) = trainer {
+            let busy = overlapping(self.starts_at, self.ends_at, self.except)
                 .filter(training_sessions::trainer_person_id.eq(trainer))
                 .count()
                 .get_result::<i64>(conn)?
@@ -788,8 +907,8 @@ fn check(
                 errors.add("trainer_person_id", Message::new("field-trainer-busy"));
             }
         }
-        if let Some(venue) = venue_id {
-            let busy = overlapping(s, e, except)
+        if let Some(venue) = venue {
+            let busy = overlapping(self.starts_at, self.ends_at, self.except)
                 .filter(training_sessions::venue_id.eq(venue))
                 .count()
                 .get_result::<i64>(conn)?
@@ -798,38 +917,7 @@ fn check(
                 errors.add("venue", Message::new("field-venue-busy"));
             }
         }
-    }
-    errors.into_result()?;
-    match (
-        module_id,
-        organizer_id,
-        language,
-        starts_at,
-        ends_at,
-        registration_closes_at,
-        capacity,
-    ) {
-        (
-            Some(module_id),
-            Some(organizer_id),
-            Some(language),
-            Some(s),
-            Some(e),
-            Some(c),
-            Some(cap),
-        ) => Ok(CheckedSession {
-            module_id,
-            organizer_id,
-            trainer_person_id,
-            venue_id,
-            online_url,
-            language,
-            starts_at: s,
-            ends_at: e,
-            registration_closes_at: c,
-            capacity: cap,
-        }),
-        _ => Err(AppError::internal("validated session missing")),
+        Ok(())
     }
 }
 

@@ -238,7 +238,7 @@ impl Loader<'_> {
     /// Enrols a person as the rules would: a seat while there is one (attended or absent once
     /// the session is over), else the waiting list; pending where the organisation approves.
     /// Returns the status given, and whether they passed.
-    fn enrol(
+    fn enroll(
         &mut self,
         session: &mut DemoSession,
         person_id: i64,
@@ -879,7 +879,7 @@ fn train_key_users(
             continue;
         };
         first.requires_approval = person.needs_approval;
-        let (first_status, _) = loader.enrol(first, person.id, false)?;
+        let (first_status, _) = loader.enroll(first, person.id, false)?;
         first.requires_approval = false;
         let first_end = first.ends_at;
         let mut status = match first_status {
@@ -896,7 +896,7 @@ fn train_key_users(
                 && s.seats_taken < s.capacity
         });
         if let (EnrollmentStatus::Attended, Some(second)) = (first_status, second) {
-            if loader.enrol(second, person.id, true)? == (EnrollmentStatus::Attended, Some(true)) {
+            if loader.enroll(second, person.id, true)? == (EnrollmentStatus::Attended, Some(true)) {
                 status = KeyUserStatus::Certified;
                 certified_on = Some(second.ends_at.date());
                 certified.push((person.clone(), second.ends_at.date()));
@@ -958,7 +958,7 @@ fn cascade_sessions(
             });
             let colleagues: Vec<i64> = colleagues.take(8).map(|p| p.id).collect();
             for colleague in colleagues {
-                loader.enrol(&mut session, colleague, false)?;
+                loader.enroll(&mut session, colleague, false)?;
             }
             loader.save_seats(std::slice::from_ref(&session))?;
         }

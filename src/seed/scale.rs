@@ -516,7 +516,7 @@ impl Generator {
     /// Enrols `person_id` as the app would have: a seat while there is one (attended or absent
     /// once the session is over), else the waiting list (or a cancellation, once it is over).
     /// Returns the status given.
-    fn enrol(&mut self, slot: &Slot, seats_taken: &mut i32, person_id: i64) -> &'static str {
+    fn enroll(&mut self, slot: &Slot, seats_taken: &mut i32, person_id: i64) -> &'static str {
         let past = slot.day < self.today;
         let roll = self.dice.below(100);
         let (status, passed) = if slot.status == "cancelled" || roll < 4 {
@@ -576,7 +576,7 @@ impl Generator {
             {
                 continue;
             }
-            self.enrol(slot, &mut seats_taken, person_id);
+            self.enroll(slot, &mut seats_taken, person_id);
             placed += 1;
         }
         self.sessions[slot.id as usize - 1].seats_taken = seats_taken;
@@ -1143,7 +1143,7 @@ fn cancelled_requests(g: &mut Generator, region: &Region, open: &[(Slot, usize)]
             }
             let pair = (slot.id, person_id);
             if !g.enrolled.contains(&pair) && extra.insert(pair) {
-                g.enrol(&cancelled, &mut 0, person_id);
+                g.enroll(&cancelled, &mut 0, person_id);
                 left -= 1;
             }
         }

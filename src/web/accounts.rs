@@ -15,11 +15,10 @@ use crate::domain::registrations::{self, RequestView};
 use crate::domain::{non_blank, PageRequest, Paged};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::forms::{confirmed, done, redisplay, Confirm, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 use crate::web::List;
 
@@ -240,13 +239,15 @@ async fn accept(
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let public_url = settings.public_url.clone();
-    db.run(move |conn| registrations::accept(conn, &actor, id, &public_url))
-        .await?;
-    done(
-        "/registrations",
+    let accept = move |conn: &mut _| registrations::accept(conn, &actor, id, &public_url);
+    confirmed(
+        &db,
         locale,
-        Message::new("registration-accepted"),
+        accept,
+        "/registrations",
+        "registration-accepted",
     )
+    .await
 }
 
 #[post("/registrations/<id>/refuse", data = "<form>")]
@@ -258,13 +259,15 @@ async fn refuse(
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let reason = form.0.reason;
-    db.run(move |conn| registrations::refuse(conn, &actor, id, reason.as_deref()))
-        .await?;
-    done(
-        "/registrations",
+    let refuse = move |conn: &mut _| registrations::refuse(conn, &actor, id, reason.as_deref());
+    confirmed(
+        &db,
         locale,
-        Message::new("registration-refused"),
+        refuse,
+        "/registrations",
+        "registration-refused",
     )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

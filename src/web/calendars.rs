@@ -8,12 +8,11 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::{calendars, notifications};
-use crate::error::{AppError, Message};
+use crate::error::AppError;
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::forms::{done, FormResponse};
+use crate::web::forms::{confirmed, Confirm, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// `GET /calendar/<secret>.ics`: no sign-in; the secret is the key.
@@ -108,9 +107,8 @@ async fn revoke(
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let account = user.account.clone();
-    db.run(move |conn| calendars::revoke_feed(conn, &account))
-        .await?;
-    done("/account", locale, Message::new("calendar-revoked"))
+    let revoke = move |conn: &mut _| calendars::revoke_feed(conn, &account);
+    confirmed(&db, locale, revoke, "/account", "calendar-revoked").await
 }
 
 pub fn routes() -> Vec<Route> {

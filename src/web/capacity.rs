@@ -14,7 +14,7 @@ use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::AtRisk;
 use crate::error::{AppError, Message};
 use crate::web::auth::CsrfForm;
-use crate::web::exports::{self, Download};
+use crate::web::exports::{self, Column, Download};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
@@ -34,33 +34,18 @@ struct CapacityList {
     suggestions: Vec<Suggestion>,
 }
 
-const COLUMNS: [&str; 10] = [
-    "period",
-    "domain",
-    "tier",
-    "language",
-    "demand",
-    "capacity",
-    "seats_taken",
-    "free_seats",
-    "gap",
-    "fill_rate",
+const COLUMNS: &[Column<CapacityRow>] = &[
+    Column::new("period", |r| r.period.clone()),
+    Column::new("domain", |r| r.domain.clone()),
+    Column::new("tier", |r| r.tier.clone()),
+    Column::new("language", |r| r.language.clone()),
+    Column::new("demand", |r| r.demand.to_string()),
+    Column::new("capacity", |r| r.capacity.to_string()),
+    Column::new("seats_taken", |r| r.seats_taken.to_string()),
+    Column::new("free_seats", |r| r.free_seats.to_string()),
+    Column::new("gap", |r| r.gap.to_string()),
+    Column::new("fill_rate", |r| r.fill_rate.to_string()),
 ];
-
-fn cells(row: &CapacityRow) -> Vec<String> {
-    vec![
-        row.period.clone(),
-        row.domain.clone(),
-        row.tier.clone(),
-        row.language.clone(),
-        row.demand.to_string(),
-        row.capacity.to_string(),
-        row.seats_taken.to_string(),
-        row.free_seats.to_string(),
-        row.gap.to_string(),
-        row.fill_rate.to_string(),
-    ]
-}
 
 /// `GET /api/v1/capacity?year=&granularity=&domain=&tier=&language=&organization=&format=`.
 #[get("/api/v1/capacity?<format>&<filter..>")]
@@ -76,8 +61,8 @@ async fn api_capacity(
     exports::respond(
         format.as_deref(),
         "capacity",
-        &COLUMNS,
-        report.items.iter().map(cells),
+        COLUMNS,
+        &report.items,
         || CapacityList {
             year: report.year,
             granularity: report.granularity,

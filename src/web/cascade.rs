@@ -8,26 +8,28 @@ use crate::db::Db;
 use crate::domain::access::Actor;
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::coverage::{
-    self, AtRisk, CoverageFilter, CoverageRow, Reach, TreeFilter, TreeRoot,
+    self, AtRisk, CoverageFilter, CoverageRow, Reach, Trainee, TreeFilter, TreeRoot,
 };
 use crate::error::AppError;
-use crate::web::exports::{self, Download};
+use crate::web::exports::{self, Column, Download};
 use crate::web::page::PageContext;
 use crate::web::template::Template;
 use crate::web::List;
 
-const COLUMNS: [&str; 11] = [
-    "organization",
-    "domain",
-    "membership_status",
-    "go_live_on",
-    "key_users_designated",
-    "key_users_trained",
-    "key_users_certified",
-    "required_key_users",
-    "end_users_targeted",
-    "end_users_trained",
-    "coverage",
+const COVERAGE: &[Column<CoverageRow>] = &[
+    Column::new("organization", |r| r.organization.clone()),
+    Column::new("domain", |r| r.domain.clone()),
+    Column::new("membership_status", |r| r.membership_status.clone()),
+    Column::new("go_live_on", |r| exports::or_blank(&r.go_live_on)),
+    Column::new("key_users_designated", |r| {
+        r.key_users_designated.to_string()
+    }),
+    Column::new("key_users_trained", |r| r.key_users_trained.to_string()),
+    Column::new("key_users_certified", |r| r.key_users_certified.to_string()),
+    Column::new("required_key_users", |r| r.required_key_users.to_string()),
+    Column::new("end_users_targeted", |r| r.end_users_targeted.to_string()),
+    Column::new("end_users_trained", |r| r.end_users_trained.to_string()),
+    Column::new("coverage", |r| r.coverage.to_string()),
 ];
 
 /// `GET /api/v1/cascade/coverage?domain=&organization=&format=json|csv|xlsx`.
@@ -41,27 +43,9 @@ async fn api_coverage(
     let items = db
         .run(move |conn| coverage::coverage(conn, &actor, &filter))
         .await?;
-    exports::respond(
-        format.as_deref(),
-        "coverage",
-        &COLUMNS,
-        items.iter().map(|r| {
-            vec![
-                r.organization.clone(),
-                r.domain.clone(),
-                r.membership_status.clone(),
-                r.go_live_on.map(|d| d.to_string()).unwrap_or_default(),
-                r.key_users_designated.to_string(),
-                r.key_users_trained.to_string(),
-                r.key_users_certified.to_string(),
-                r.required_key_users.to_string(),
-                r.end_users_targeted.to_string(),
-                r.end_users_trained.to_string(),
-                r.coverage.to_string(),
-            ]
-        }),
-        || List::of(items.clone()),
-    )
+    exports::respond(format.as_deref(), "coverage", COVERAGE, &items, || {
+        List::of(items.clone())
+    })
 }
 
 #[get("/api/v1/cascade/at-risk")]
@@ -107,36 +91,51 @@ async fn coverage_page(
     ))
 }
 
-/// The tree as flat rows: trainer → trainee, per level.
-fn tree_rows(roots: &[TreeRoot]) -> Vec<Vec<String>> {
-    let date =
-        |t: &Option<chrono::NaiveDateTime>| t.map(|t| t.date().to_string()).unwrap_or_default();
-    let mut rows = Vec::new();
+/// One line of the tree as a file: who trained whom, at which tier.
+struct TreeLine {
+    trainer: String,
+    trainer_organization: String,
+    trainee: Trainee,
+    tier: &'static str,
+}
+
+const TREE: &[Column<TreeLine>] = &[
+    Column::new("trainer", |l| l.trainer.clone()),
+    Column::new("trainer_organization", |l| l.trainer_organization.clone()),
+    Column::new("trainee", |l| l.trainee.full_name.clone()),
+    Column::new("trainee_organization", |l| l.trainee.organization.clone()),
+    Column::new("tier", |l| l.tier.to_owned()),
+    Column::new("first_attended", |l| {
+        exports::or_blank(&l.trainee.first_attended.map(|t| t.date()))
+    }),
+    Column::new("sessions", |l| l.trainee.sessions.to_string()),
+];
+
+/// The tree as flat lines: trainer → key user, then key user → end user.
+fn tree_lines(roots: &[TreeRoot]) -> Vec<TreeLine> {
+    let mut lines = Vec::new();
     for root in roots {
         for key_user in &root.key_users {
-            rows.push(vec![
-                root.trainer.clone().unwrap_or_default(),
-                root.organization.clone().unwrap_or_default(),
-                key_user.full_name.clone(),
-                key_user.organization.clone(),
-                "trainer".into(),
-                date(&key_user.first_attended),
-                key_user.sessions.to_string(),
-            ]);
+            lines.push(TreeLine {
+                trainer: root.trainer.clone().unwrap_or_default(),
+                trainer_organization: root.organization.clone().unwrap_or_default(),
+                trainee: Trainee {
+                    trained: Vec::new(),
+                    ..key_user.clone()
+                },
+                tier: "trainer",
+            });
             for end_user in &key_user.trained {
-                rows.push(vec![
-                    key_user.full_name.clone(),
-                    key_user.organization.clone(),
-                    end_user.full_name.clone(),
-                    end_user.organization.clone(),
-                    "end_user".into(),
-                    date(&end_user.first_attended),
-                    end_user.sessions.to_string(),
-                ]);
+                lines.push(TreeLine {
+                    trainer: key_user.full_name.clone(),
+                    trainer_organization: key_user.organization.clone(),
+                    trainee: end_user.clone(),
+                    tier: "end_user",
+                });
             }
         }
     }
-    rows
+    lines
 }
 
 #[derive(Serialize)]
@@ -161,16 +160,8 @@ async fn api_tree(
     exports::respond(
         format.as_deref(),
         "cascade-tree",
-        &[
-            "trainer",
-            "trainer_organization",
-            "trainee",
-            "trainee_organization",
-            "tier",
-            "first_attended",
-            "sessions",
-        ],
-        tree_rows(&roots).into_iter(),
+        TREE,
+        &tree_lines(&roots),
         || Tree {
             domain,
             items: roots.clone(),
@@ -186,6 +177,19 @@ struct ReachLine {
     #[serde(flatten)]
     reach: Reach,
 }
+
+const REACH: &[Column<ReachLine>] = &[
+    Column::new("person_id", |l| l.person_id.to_string()),
+    Column::new("full_name", |l| l.full_name.clone()),
+    Column::new("organization", |l| l.organization.clone()),
+    Column::new("end_users_trained", |l| {
+        l.reach.end_users_trained.to_string()
+    }),
+    Column::new("sessions_given", |l| l.reach.sessions_given.to_string()),
+    Column::new("attended", |l| l.reach.attended.to_string()),
+    Column::new("absent", |l| l.reach.absent.to_string()),
+    Column::new("no_show_rate", |l| l.reach.no_show_rate.to_string()),
+];
 
 /// Each key user's reach in a domain: end users trained, sessions given, no-show rate.
 #[get("/api/v1/cascade/reach?<format>&<filter..>")]
@@ -208,33 +212,9 @@ async fn api_reach(
             reach: k.reach.clone().unwrap_or_default(),
         })
         .collect();
-    exports::respond(
-        format.as_deref(),
-        "cascade-reach",
-        &[
-            "person_id",
-            "full_name",
-            "organization",
-            "end_users_trained",
-            "sessions_given",
-            "attended",
-            "absent",
-            "no_show_rate",
-        ],
-        items.iter().map(|l| {
-            vec![
-                l.person_id.to_string(),
-                l.full_name.clone(),
-                l.organization.clone(),
-                l.reach.end_users_trained.to_string(),
-                l.reach.sessions_given.to_string(),
-                l.reach.attended.to_string(),
-                l.reach.absent.to_string(),
-                l.reach.no_show_rate.to_string(),
-            ]
-        }),
-        || List::of(items.clone()),
-    )
+    exports::respond(format.as_deref(), "cascade-reach", REACH, &items, || {
+        List::of(items.clone())
+    })
 }
 
 #[derive(Serialize)]

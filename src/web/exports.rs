@@ -22,14 +22,45 @@ pub struct File {
     disposition: Header<'static>,
 }
 
-/// Answers `rows` (under `headers`) in the asked format; JSON by default.
-pub fn respond<T: Serialize>(
+/// One column of a file: its header, and how a row fills its cell. An export is a table of
+/// these, so that a header and its cells are written side by side and cannot drift apart.
+pub struct Column<R> {
+    pub header: &'static str,
+    pub cell: fn(&R) -> String,
+}
+
+impl<R> Column<R> {
+    pub const fn new(header: &'static str, cell: fn(&R) -> String) -> Self {
+        Column { header, cell }
+    }
+}
+
+/// The cell of a value that may be missing: blank when it is.
+pub fn or_blank<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(T::to_string).unwrap_or_default()
+}
+
+/// The cell of a value that serialises as a code (a status, a tier), as in the JSON.
+pub fn code<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Answers `rows` in the asked format (JSON by default): `json()` for JSON, else a CSV file or
+/// a spreadsheet named `name`, one line per row, under `columns`.
+pub fn respond<R, T: Serialize>(
     format: Option<&str>,
     name: &str,
-    headers: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
+    columns: &[Column<R>],
+    rows: &[R],
     json: impl FnOnce() -> T,
 ) -> Result<Download<T>, AppError> {
+    let headers = columns.iter().map(|c| c.header);
+    let cells = rows
+        .iter()
+        .map(|row| columns.iter().map(|c| (c.cell)(row)).collect::<Vec<_>>());
     let attachment = |extension: &str| {
         Header::new(
             "Content-Disposition",
@@ -38,55 +69,62 @@ pub fn respond<T: Serialize>(
     };
     match format.map(str::trim).unwrap_or("json") {
         "" | "json" => Ok(Download::Json(Json(json()))),
-        "csv" => {
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            let fail = |e: csv::Error| AppError::internal(format!("csv: {e}"));
-            writer.write_record(headers).map_err(fail)?;
-            for row in rows {
-                writer
-                    .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
-                    .map_err(fail)?;
-            }
-            let bytes = writer
-                .into_inner()
-                .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-            Ok(Download::File(Box::new(File {
-                body: bytes,
-                content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-                disposition: attachment("csv"),
-            })))
-        }
-        "xlsx" => {
-            let fail = |e: rust_xlsxwriter::XlsxError| AppError::internal(format!("xlsx: {e}"));
-            let mut workbook = rust_xlsxwriter::Workbook::new();
-            let sheet = workbook.add_worksheet();
-            for (column, header) in headers.iter().enumerate() {
-                sheet
-                    .write_string(0, column as u16, *header)
-                    .map_err(fail)?;
-            }
-            for (index, row) in rows.enumerate() {
-                for (column, value) in row.iter().enumerate() {
-                    sheet
-                        .write_string(index as u32 + 1, column as u16, value)
-                        .map_err(fail)?;
-                }
-            }
-            let bytes = workbook.save_to_buffer().map_err(fail)?;
-            Ok(Download::File(Box::new(File {
-                body: bytes,
-                content_type: ContentType::new(
-                    "application",
-                    "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                disposition: attachment("xlsx"),
-            })))
-        }
+        "csv" => Ok(Download::File(Box::new(File {
+            body: csv(headers, cells)?,
+            content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+            disposition: attachment("csv"),
+        }))),
+        "xlsx" => Ok(Download::File(Box::new(File {
+            body: xlsx(headers, cells)?,
+            content_type: ContentType::new(
+                "application",
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            disposition: attachment("xlsx"),
+        }))),
         _ => Err(AppError::invalid(
             "format",
             Message::new("field-format-invalid"),
         )),
     }
+}
+
+fn csv<'h>(
+    headers: impl Iterator<Item = &'h str>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, AppError> {
+    let fail = |e: csv::Error| AppError::internal(format!("csv: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(headers).map_err(fail)?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
+            .map_err(fail)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| AppError::internal(format!("csv: {e}")))
+}
+
+/// A one-sheet workbook where every cell is a string, which no spreadsheet evaluates.
+fn xlsx<'h>(
+    headers: impl Iterator<Item = &'h str>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, AppError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::internal(format!("xlsx: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in headers.enumerate() {
+        sheet.write_string(0, column as u16, header).map_err(fail)?;
+    }
+    for (index, row) in rows.enumerate() {
+        for (column, value) in row.iter().enumerate() {
+            sheet
+                .write_string(index as u32 + 1, column as u16, value)
+                .map_err(fail)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(fail)
 }
 
 /// A CSV cell a spreadsheet will not run as a formula (CSV injection): text that starts with

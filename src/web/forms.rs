@@ -8,6 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::Either;
 use serde::Serialize;
 
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, Message};
 use crate::web::errors::translated_fields;
 use crate::web::i18n::Locale;
@@ -34,6 +35,25 @@ pub fn redisplay<C: Serialize>(
         ))),
         other => Err(other),
     }
+}
+
+/// A form with nothing but its CSRF token (and, for refusals, an optional reason).
+#[derive(Debug, Default, rocket::FromForm)]
+pub struct Confirm {
+    pub reason: Option<String>,
+}
+
+/// What a one-button form (publish, cancel, accept, withdraw…) does: `action`, as a write,
+/// then a redirect to `to` with `message`. A refusal answers as any error does.
+pub async fn confirmed<T: Send + 'static>(
+    db: &Db,
+    locale: Locale,
+    action: impl FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    to: impl Into<String>,
+    message: &'static str,
+) -> FormResponse {
+    db.write(action).await?;
+    done(to, locale, Message::new(message))
 }
 
 /// Redirects with a translated success message.

@@ -13,10 +13,9 @@ use crate::domain::people::{self, PeopleFilter, PersonView};
 use crate::domain::PageRequest;
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::forms::{done, FormResponse};
+use crate::web::forms::{confirmed, done, Confirm, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 use crate::web::List;
 
@@ -143,13 +142,15 @@ async fn certify(
 ) -> FormResponse {
     let actor = user.actor();
     let reason = form.0.reason;
-    db.run(move |conn| cascade::certify(conn, &actor, id, reason.as_deref()))
-        .await?;
-    done(
-        "/key-users",
+    let certify = move |conn: &mut _| cascade::certify(conn, &actor, id, reason.as_deref());
+    confirmed(
+        &db,
         page.locale(),
-        Message::new("key-user-certified"),
+        certify,
+        "/key-users",
+        "key-user-certified",
     )
+    .await
 }
 
 #[post("/key-users", data = "<form>")]
@@ -180,13 +181,15 @@ async fn withdraw(
 ) -> FormResponse {
     let actor = user.actor();
     let reason = form.0.reason;
-    db.run(move |conn| cascade::withdraw(conn, &actor, id, reason.as_deref()))
-        .await?;
-    done(
-        "/key-users",
+    let withdraw = move |conn: &mut _| cascade::withdraw(conn, &actor, id, reason.as_deref());
+    confirmed(
+        &db,
         page.locale(),
-        Message::new("key-user-withdrawn"),
+        withdraw,
+        "/key-users",
+        "key-user-withdrawn",
     )
+    .await
 }
 
 pub fn routes() -> Vec<Route> {

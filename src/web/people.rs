@@ -17,10 +17,9 @@ use crate::domain::people::{self, ImportReport, PeopleFilter, PersonInput, Perso
 use crate::domain::{PageRequest, Paged};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::forms::{confirmed, done, redisplay, Confirm, Errors, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// The largest CSV file accepted (an 8,000-row file is about 600 KiB).
@@ -260,13 +259,9 @@ async fn anonymise(
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    db.run(move |conn| people::anonymise(conn, &actor, id))
-        .await?;
-    done(
-        format!("/people/{id}"),
-        page.locale(),
-        Message::new("person-anonymised"),
-    )
+    let anonymise = move |conn: &mut _| people::anonymise(conn, &actor, id);
+    let to = format!("/people/{id}");
+    confirmed(&db, page.locale(), anonymise, to, "person-anonymised").await
 }
 
 #[post("/api/v1/people/<id>/anonymise")]

@@ -9,37 +9,32 @@ use crate::domain::access::Actor;
 use crate::domain::now;
 use crate::domain::plans::{
     self, CollectivePlan, CollectivePlanInput, IndividualPlan, IndividualPlanInput, PlanItemInput,
-    PlanOverview, TargetInput,
+    PlanItemView, PlanOverview, TargetInput, TargetView,
 };
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::exports::{self, Download};
-use crate::web::forms::{done, labelled_errors, redisplay, FormResponse};
+use crate::web::exports::{self, Column, Download};
+use crate::web::forms::{confirmed, done, labelled_errors, redisplay, Confirm, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 
 /// Blank lines offered under a plan's rows for new items or targets.
 const BLANK_LINES: usize = 3;
 
-fn item_cells(plan: &IndividualPlan) -> Vec<Vec<String>> {
-    plan.items
-        .iter()
-        .map(|i| {
-            vec![
-                plan.year.to_string(),
-                i.module.clone(),
-                i.target_on.map(|d| d.to_string()).unwrap_or_default(),
-                i.priority.to_string(),
-                i.note.clone().unwrap_or_default(),
-                serde_json::to_value(i.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect()
+/// A plan's items as a file, each with the plan's year.
+const ITEMS: &[Column<(i32, PlanItemView)>] = &[
+    Column::new("year", |(year, _)| year.to_string()),
+    Column::new("module", |(_, i)| i.module.clone()),
+    Column::new("target_on", |(_, i)| exports::or_blank(&i.target_on)),
+    Column::new("priority", |(_, i)| i.priority.to_string()),
+    Column::new("note", |(_, i)| exports::or_blank(&i.note)),
+    Column::new("status", |(_, i)| exports::code(&i.status)),
+];
+
+/// Rows that each carry their plan's year.
+fn with_year<T: Clone>(year: i32, rows: &[T]) -> Vec<(i32, T)> {
+    rows.iter().map(|row| (year, row.clone())).collect()
 }
 
 /// `GET /api/v1/people/{id}/plans/{year}` (and `?format=csv|xlsx`: its items).
@@ -57,8 +52,8 @@ async fn api_individual(
     exports::respond(
         format.as_deref(),
         "plan",
-        &["year", "module", "target_on", "priority", "note", "status"],
-        item_cells(&plan).into_iter(),
+        ITEMS,
+        &with_year(plan.year, &plan.items),
         || plan.clone(),
     )
 }
@@ -180,27 +175,18 @@ async fn save_individual(
     }
 }
 
-fn target_cells(plan: &CollectivePlan) -> Vec<Vec<String>> {
-    plan.targets
-        .iter()
-        .map(|t| {
-            vec![
-                plan.year.to_string(),
-                t.module.clone(),
-                t.profile.clone().unwrap_or_default(),
-                t.headcount.to_string(),
-                t.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                t.progress.trained.to_string(),
-                t.progress.seated.to_string(),
-                t.progress.planned.to_string(),
-                serde_json::to_value(t.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect()
-}
+/// A collective plan's targets as a file, each with the plan's year.
+const TARGETS: &[Column<(i32, TargetView)>] = &[
+    Column::new("year", |(year, _)| year.to_string()),
+    Column::new("module", |(_, t)| t.module.clone()),
+    Column::new("profile", |(_, t)| exports::or_blank(&t.profile)),
+    Column::new("headcount", |(_, t)| t.headcount.to_string()),
+    Column::new("due_on", |(_, t)| exports::or_blank(&t.due_on)),
+    Column::new("trained", |(_, t)| t.progress.trained.to_string()),
+    Column::new("seated", |(_, t)| t.progress.seated.to_string()),
+    Column::new("planned", |(_, t)| t.progress.planned.to_string()),
+    Column::new("status", |(_, t)| exports::code(&t.status)),
+];
 
 /// `GET /api/v1/organizations/{code}/plans/{year}` (and `?format=csv|xlsx`: its targets).
 #[get("/api/v1/organizations/<code>/plans/<year>?<format>")]
@@ -217,18 +203,8 @@ async fn api_collective(
     exports::respond(
         format.as_deref(),
         "collective-plan",
-        &[
-            "year",
-            "module",
-            "profile",
-            "headcount",
-            "due_on",
-            "trained",
-            "seated",
-            "planned",
-            "status",
-        ],
-        target_cells(&plan).into_iter(),
+        TARGETS,
+        &with_year(plan.year, &plan.targets),
         || plan.clone(),
     )
 }
@@ -362,24 +338,18 @@ async fn save_collective(
     }
 }
 
-#[post("/organizations/<code>/plans/<year>/draft", data = "<form>")]
+#[post("/organizations/<code>/plans/<year>/draft", data = "<_form>")]
 async fn draft_collective(
     page: PageContext,
     db: Db,
     actor: Actor,
     code: String,
     year: i32,
-    form: CsrfForm<Confirm>,
+    _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let _ = form;
-    let asked = code.clone();
-    db.run(move |conn| plans::draft_collective(conn, &actor, &asked, year))
-        .await?;
-    done(
-        format!("/organizations/{code}/plans/{year}"),
-        page.locale(),
-        Message::new("plan-drafted"),
-    )
+    let to = format!("/organizations/{code}/plans/{year}");
+    let draft = move |conn: &mut _| plans::draft_collective(conn, &actor, &code, year);
+    confirmed(&db, page.locale(), draft, to, "plan-drafted").await
 }
 
 #[derive(Serialize)]
@@ -388,6 +358,19 @@ struct OverviewList {
     items: Vec<PlanOverview>,
     total: usize,
 }
+
+const OVERVIEW: &[Column<PlanOverview>] = &[
+    Column::new("organization", |o| o.organization.clone()),
+    Column::new("status", |o| {
+        o.status.map(|s| s.as_str().to_owned()).unwrap_or_default()
+    }),
+    Column::new("targets", |o| o.targets.to_string()),
+    Column::new("headcount", |o| o.headcount.to_string()),
+    Column::new("trained", |o| o.trained.to_string()),
+    Column::new("met", |o| o.met.to_string()),
+    Column::new("on_track", |o| o.on_track.to_string()),
+    Column::new("behind", |o| o.behind.to_string()),
+];
 
 /// The cross-organisation overview of a year's collective plans.
 #[get("/api/v1/plans?<year>&<format>")]
@@ -401,37 +384,13 @@ async fn api_overview(
     let items = db
         .run(move |conn| plans::overview(conn, &actor, year))
         .await?;
-    exports::respond(
-        format.as_deref(),
-        "plans",
-        &[
-            "organization",
-            "status",
-            "targets",
-            "headcount",
-            "trained",
-            "met",
-            "on_track",
-            "behind",
-        ],
-        items.iter().map(|o| {
-            vec![
-                o.organization.clone(),
-                o.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                o.targets.to_string(),
-                o.headcount.to_string(),
-                o.trained.to_string(),
-                o.met.to_string(),
-                o.on_track.to_string(),
-                o.behind.to_string(),
-            ]
-        }),
-        || OverviewList {
+    exports::respond(format.as_deref(), "plans", OVERVIEW, &items, || {
+        OverviewList {
             year,
             total: items.len(),
             items: items.clone(),
-        },
-    )
+        }
+    })
 }
 
 #[derive(Serialize)]

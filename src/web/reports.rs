@@ -8,7 +8,7 @@ use crate::domain::access::Actor;
 use crate::domain::catalogue::{self, Domain};
 use crate::domain::reports::{self, TrainedFilter, TrainedReport, TrainedRow, TrainedTotal};
 use crate::error::AppError;
-use crate::web::exports::{self, Download};
+use crate::web::exports::{self, Column, Download};
 use crate::web::page::PageContext;
 use crate::web::template::Template;
 
@@ -19,13 +19,13 @@ struct TrainedList {
     totals: Vec<TrainedTotal>,
 }
 
-const COLUMNS: [&str; 6] = [
-    "year",
-    "domain",
-    "tier",
-    "organization",
-    "profile",
-    "people",
+const COLUMNS: &[Column<TrainedRow>] = &[
+    Column::new("year", |r| r.year.to_string()),
+    Column::new("domain", |r| r.domain.clone()),
+    Column::new("tier", |r| r.tier.clone()),
+    Column::new("organization", |r| r.organization.clone()),
+    Column::new("profile", |r| exports::or_blank(&r.profile)),
+    Column::new("people", |r| r.people.to_string()),
 ];
 
 /// `GET /api/v1/reports/trained?year=&domain=&organization=&profile=&format=`.
@@ -39,26 +39,13 @@ async fn api_trained(
     let report = db
         .run(move |conn| reports::trained(conn, &actor, &filter))
         .await?;
-    exports::respond(
-        format.as_deref(),
-        "trained",
-        &COLUMNS,
-        report.items.iter().map(|r| {
-            vec![
-                r.year.to_string(),
-                r.domain.clone(),
-                r.tier.clone(),
-                r.organization.clone(),
-                r.profile.clone().unwrap_or_default(),
-                r.people.to_string(),
-            ]
-        }),
-        || TrainedList {
+    exports::respond(format.as_deref(), "trained", COLUMNS, &report.items, || {
+        TrainedList {
             total: report.items.len(),
             items: report.items.clone(),
             totals: report.totals.clone(),
-        },
-    )
+        }
+    })
 }
 
 #[derive(Serialize)]

@@ -21,12 +21,11 @@ use crate::domain::sessions::{self, Session, SessionFilter, SessionInput, Sessio
 use crate::domain::{calendars, PageRequest, Paged};
 use crate::error::{AppError, Message};
 use crate::web::auth::{CsrfForm, CurrentUser};
-use crate::web::exports;
-use crate::web::forms::{done, redisplay, Errors, FormResponse};
+use crate::web::exports::{self, Column};
+use crate::web::forms::{confirmed, done, redisplay, Confirm, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
-use crate::web::sign_in::Confirm;
 use crate::web::template::Template;
 use crate::web::List;
 
@@ -155,7 +154,7 @@ struct SessionPage {
     can_manage: bool,
     can_decide: bool,
     can_take_attendance: bool,
-    can_enrol_self: bool,
+    can_enroll_self: bool,
     signed_in: bool,
     bulk: Vec<BulkResult>,
 }
@@ -217,7 +216,7 @@ async fn session_page(
             .as_ref()
             .is_some_and(|a| matches!(a.role, Role::Admin | Role::Planner | Role::Hr)),
         can_take_attendance: (staff || trainer) && crate::domain::now() >= session.starts_at,
-        can_enrol_self: actor.as_ref().is_some_and(|a| a.person_id.is_some()),
+        can_enroll_self: actor.as_ref().is_some_and(|a| a.person_id.is_some()),
         signed_in: user.is_some(),
         bulk,
     })
@@ -496,13 +495,15 @@ async fn publish(
     id: i64,
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    db.run(move |conn| sessions::publish(conn, &actor, id))
-        .await?;
-    done(
-        format!("/sessions/{id}"),
+    let publish = move |conn: &mut _| sessions::publish(conn, &actor, id);
+    confirmed(
+        &db,
         locale,
-        Message::new("session-published"),
+        publish,
+        format!("/sessions/{id}"),
+        "session-published",
     )
+    .await
 }
 
 #[post("/sessions/<id>/cancel", data = "<_form>")]
@@ -515,57 +516,69 @@ async fn cancel(
     _form: CsrfForm<Confirm>,
 ) -> FormResponse {
     let public_url = settings.public_url.clone();
-    db.write(move |conn| sessions::cancel(conn, &actor, id, &public_url))
-        .await?;
-    done(
-        format!("/sessions/{id}"),
+    let cancel = move |conn: &mut _| sessions::cancel(conn, &actor, id, &public_url);
+    confirmed(
+        &db,
         locale,
-        Message::new("session-cancelled"),
+        cancel,
+        format!("/sessions/{id}"),
+        "session-cancelled",
     )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize, rocket::FromForm)]
-pub struct EnrolmentRequest {
+pub struct EnrollmentRequest {
     pub person_id: Option<i64>,
 }
 
 #[post("/api/v1/sessions/<id>/enrollments", data = "<body>")]
-async fn api_enrol(
+async fn api_enroll(
     db: Db,
     actor: Actor,
     settings: &State<Settings>,
     id: i64,
-    body: Option<JsonBody<EnrolmentRequest>>,
+    body: Option<JsonBody<EnrollmentRequest>>,
 ) -> Result<(Status, Json<EnrollmentOutcome>), AppError> {
     let person_id = body.and_then(|b| b.0.person_id);
     let public_url = settings.public_url.clone();
     let outcome = db
-        .write(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
+        .write(move |conn| enrollments::enroll(conn, &actor, id, person_id, &public_url))
         .await?;
     Ok((Status::Created, Json(outcome)))
 }
 
 #[post("/sessions/<id>/enrollments", data = "<form>")]
-async fn enrol(
+async fn enroll(
     locale: Locale,
     db: Db,
     actor: Actor,
     settings: &State<Settings>,
     id: i64,
-    form: CsrfForm<EnrolmentRequest>,
+    form: CsrfForm<EnrollmentRequest>,
 ) -> FormResponse {
     let person_id = form.0.person_id;
     let public_url = settings.public_url.clone();
     let outcome = db
-        .write(move |conn| enrollments::enrol(conn, &actor, id, person_id, &public_url))
+        .write(move |conn| enrollments::enroll(conn, &actor, id, person_id, &public_url))
         .await?;
     let key = match outcome.status {
-        enrollments::EnrollmentStatus::Confirmed => Message::new("enrolment-confirmed"),
-        enrollments::EnrollmentStatus::Waitlisted => Message::new("enrolment-waitlisted"),
-        _ => Message::new("enrolment-pending"),
+        enrollments::EnrollmentStatus::Confirmed => Message::new("enrollment-confirmed"),
+        enrollments::EnrollmentStatus::Waitlisted => Message::new("enrollment-waitlisted"),
+        _ => Message::new("enrollment-pending"),
     };
     done(format!("/sessions/{id}"), locale, key)
 }
+
+const PARTICIPANTS: &[Column<Participant>] = &[
+    Column::new("id", |p| p.id.to_string()),
+    Column::new("person_id", |p| p.person_id.to_string()),
+    Column::new("full_name", |p| p.full_name.clone()),
+    Column::new("email", |p| exports::or_blank(&p.email)),
+    Column::new("organization", |p| p.organization.clone()),
+    Column::new("status", |p| p.status.clone()),
+    Column::new("passed", |p| exports::or_blank(&p.passed)),
+];
 
 /// The participant list, as JSON, CSV (`?format=csv`) or a spreadsheet (`?format=xlsx`).
 #[get("/api/v1/sessions/<id>/enrollments?<format>")]
@@ -581,26 +594,8 @@ async fn api_participants(
     exports::respond(
         format.as_deref(),
         &format!("session-{id}-participants"),
-        &[
-            "id",
-            "person_id",
-            "full_name",
-            "email",
-            "organization",
-            "status",
-            "passed",
-        ],
-        items.iter().map(|p| {
-            vec![
-                p.id.to_string(),
-                p.person_id.to_string(),
-                p.full_name.clone(),
-                p.email.clone().unwrap_or_default(),
-                p.organization.clone(),
-                p.status.clone(),
-                p.passed.map(|b| b.to_string()).unwrap_or_default(),
-            ]
-        }),
+        PARTICIPANTS,
+        &items,
         || List::of(items.clone()),
     )
 }
@@ -631,7 +626,7 @@ async fn api_bulk(
     let public_url = settings.public_url.clone();
     let items = db
         .write(move |conn| {
-            enrollments::enrol_many(
+            enrollments::enroll_many(
                 conn,
                 &actor,
                 id,
@@ -673,7 +668,7 @@ async fn bulk(
     let public_url = settings.public_url.clone();
     let results = db
         .write(move |conn| {
-            enrollments::enrol_many(conn, &actor, id, &person_ids, &emails, locale, &public_url)
+            enrollments::enroll_many(conn, &actor, id, &person_ids, &emails, locale, &public_url)
         })
         .await?;
     let context = session_page(&db, page, Some(&user), id, results).await?;
@@ -738,7 +733,7 @@ async fn decide_form(
     done(
         format!("/sessions/{}", outcome.session_id),
         locale,
-        Message::new("enrolment-updated"),
+        Message::new("enrollment-updated"),
     )
 }
 
@@ -831,8 +826,8 @@ pub fn routes() -> Vec<Route> {
         api_cancel,
         publish,
         cancel,
-        api_enrol,
-        enrol,
+        api_enroll,
+        enroll,
         api_participants,
         api_bulk,
         bulk,

@@ -19,7 +19,7 @@ use crate::domain::sign_ins;
 use crate::domain::tokens::{self, ApiToken, LinkPurpose};
 use crate::error::{AppError, Message};
 use crate::web::auth::{AuthVia, CsrfForm, CurrentUser, SessionJar};
-use crate::web::forms::{done, redisplay, safe_next, Errors, FormResponse};
+use crate::web::forms::{done, redisplay, safe_next, Confirm, Errors, FormResponse};
 use crate::web::i18n::Locale;
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
@@ -123,12 +123,6 @@ async fn login(
         ))),
         Err(other) => Err(other),
     }
-}
-
-/// A form with nothing but its CSRF token (and, for refusals, an optional reason).
-#[derive(Debug, Default, FromForm)]
-pub struct Confirm {
-    pub reason: Option<String>,
 }
 
 /// Ends the sign-in on the server too: a copy of the cookie is worth nothing afterwards.

@@ -114,12 +114,12 @@ pub fn session(
     .unwrap()
 }
 
-pub fn enrol(conn: &mut DbConn, session_id: i64, person_id: i64, status: EnrollmentStatus) {
-    enrol_with(conn, session_id, person_id, status, None);
+pub fn enroll(conn: &mut DbConn, session_id: i64, person_id: i64, status: EnrollmentStatus) {
+    enroll_with(conn, session_id, person_id, status, None);
 }
 
 /// An enrolment with its result (`passed`), as attendance would leave it; its id.
-pub fn enrol_with(
+pub fn enroll_with(
     conn: &mut DbConn,
     session_id: i64,
     person_id: i64,

@@ -198,12 +198,90 @@ pub fn save_individual(
     actor.require(PEOPLE_MANAGERS)?;
     let mut errors = FieldErrors::default();
     let status = plan_status(&mut errors, input.status.as_deref());
+    let items = checked_items(conn, &mut errors, &input.items, year)?;
+    errors.into_result()?;
+    let organization_id = orgs::id_by_code(conn, &person.organization)?;
+    crate::db::transaction(conn, |conn| {
+        let existing: Option<(i64, String)> = individual_plans::table
+            .filter(individual_plans::person_id.eq(person_id))
+            .filter(individual_plans::year.eq(year))
+            .select((individual_plans::id, individual_plans::status))
+            .first(conn)
+            .optional()?;
+        let plan_id = match &existing {
+            Some((id, _)) => {
+                diesel::update(individual_plans::table.find(id))
+                    .set((
+                        individual_plans::status.eq(status.as_str()),
+                        individual_plans::updated_at.eq(now()),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(
+                    individual_plan_items::table.filter(individual_plan_items::plan_id.eq(id)),
+                )
+                .execute(conn)?;
+                *id
+            }
+            None => insert_individual_plan(conn, person_id, year, status)?,
+        };
+        for item in &items {
+            insert_plan_item(
+                conn,
+                NewPlanItem {
+                    plan_id,
+                    module_id: item.module_id,
+                    target_on: item.target_on,
+                    priority: item.priority,
+                    note: item.note.as_deref(),
+                },
+            )?;
+        }
+        let agreed_now = newly_agreed(status, existing.as_ref());
+        audit::record(
+            conn,
+            audit::Event {
+                actor_account_id: Some(actor.account_id),
+                organization_id,
+                action: if agreed_now {
+                    "plan.agreed"
+                } else {
+                    "plan.updated"
+                },
+                entity: "individual_plan",
+                entity_id: Some(plan_id),
+                detail: serde_json::json!({
+                    "person_id": person_id, "year": year, "status": status.as_str(),
+                    "items": items.len(),
+                }),
+            },
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    individual(conn, actor, person_id, year)
+}
+
+/// A plan line as checked.
+struct CheckedItem {
+    module_id: i64,
+    target_on: Option<chrono::NaiveDate>,
+    priority: i32,
+    note: Option<String>,
+}
+
+/// The plan's lines, each error named after its line (`items[2].module`); blank lines of the
+/// form are dropped.
+fn checked_items(
+    conn: &mut DbConn,
+    errors: &mut FieldErrors,
+    lines: &[PlanItemInput],
+    year: i32,
+) -> Result<Vec<CheckedItem>, AppError> {
     let mut items = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (i, item) in input.items.iter().enumerate() {
+    for (i, item) in lines.iter().enumerate() {
         let field = |name: &str| format!("items[{i}].{name}");
         let module_id = crate::domain::resolve_code(
-            &mut errors,
+            errors,
             "module",
             item.module.as_deref(),
             Message::new("field-required"),
@@ -230,84 +308,23 @@ pub fn save_individual(
                     .arg("max", "3"),
             );
         }
-        let target_on = date_in_year(
-            &mut errors,
-            field("target_on"),
-            item.target_on.as_deref(),
-            year,
-        );
-        let note = bounded(
-            &mut errors,
-            field("note"),
-            item.note.as_deref(),
-            max_chars::NOTE,
-        );
+        let target_on = date_in_year(errors, field("target_on"), item.target_on.as_deref(), year);
+        let note = bounded(errors, field("note"), item.note.as_deref(), max_chars::NOTE);
         if non_blank(item.module.as_deref()).is_none() && target_on.is_none() && note.is_none() {
             // A blank line of the form: nothing to keep.
             errors.0.remove(&field("module"));
             continue;
         }
-        items.push((module_id, target_on, priority, note));
-    }
-    errors.into_result()?;
-    let organization_id = orgs::id_by_code(conn, &person.organization)?;
-    crate::db::transaction(conn, |conn| {
-        let existing: Option<(i64, String)> = individual_plans::table
-            .filter(individual_plans::person_id.eq(person_id))
-            .filter(individual_plans::year.eq(year))
-            .select((individual_plans::id, individual_plans::status))
-            .first(conn)
-            .optional()?;
-        let plan_id = match &existing {
-            Some((id, _)) => {
-                diesel::update(individual_plans::table.find(id))
-                    .set((
-                        individual_plans::status.eq(status.as_str()),
-                        individual_plans::updated_at.eq(now()),
-                    ))
-                    .execute(conn)?;
-                diesel::delete(
-                    individual_plan_items::table.filter(individual_plan_items::plan_id.eq(id)),
-                )
-                .execute(conn)?;
-                *id
-            }
-            None => insert_individual_plan(conn, person_id, year, status)?,
-        };
-        for (module_id, target_on, priority, note) in &items {
-            insert_plan_item(
-                conn,
-                NewPlanItem {
-                    plan_id,
-                    module_id: module_id.expect("checked"),
-                    target_on: *target_on,
-                    priority: *priority,
-                    note: note.as_deref(),
-                },
-            )?;
+        if let Some(module_id) = module_id {
+            items.push(CheckedItem {
+                module_id,
+                target_on,
+                priority,
+                note,
+            });
         }
-        let agreed_now = newly_agreed(status, existing.as_ref());
-        audit::record(
-            conn,
-            audit::Event {
-                actor_account_id: Some(actor.account_id),
-                organization_id,
-                action: if agreed_now {
-                    "plan.agreed"
-                } else {
-                    "plan.updated"
-                },
-                entity: "individual_plan",
-                entity_id: Some(plan_id),
-                detail: serde_json::json!({
-                    "person_id": person_id, "year": year, "status": status.as_str(),
-                    "items": items.len(),
-                }),
-            },
-        )?;
-        Ok::<_, AppError>(())
-    })?;
-    individual(conn, actor, person_id, year)
+    }
+    Ok(items)
 }
 
 // Collective plans.

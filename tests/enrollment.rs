@@ -59,7 +59,7 @@ fn session(
     id
 }
 
-fn enrol(app: &TestApp, token: &str, session: i64, person: Option<i64>) -> (Status, Value) {
+fn enroll(app: &TestApp, token: &str, session: i64, person: Option<i64>) -> (Status, Value) {
     let body = match person {
         Some(id) => json!({ "person_id": id }),
         None => json!({}),
@@ -99,7 +99,7 @@ fn waitlist(app: &TestApp, session: i64) -> Vec<i64> {
         .unwrap()
 }
 
-db_test!(two_hundred_simultaneous_enrolments_for_ten_seats, |db| {
+db_test!(two_hundred_simultaneous_enrollments_for_ten_seats, |db| {
     let app = TestApp::start_demo(db);
     let planner = app.token(PLANNER, DEMO_PASSWORD);
     module(&app, &planner, "cascade-basics", "end_user", json!({}));
@@ -167,7 +167,7 @@ db_test!(two_hundred_simultaneous_enrolments_for_ten_seats, |db| {
 });
 
 db_test!(
-    cancellations_racing_enrolments_promote_in_order_and_never_overbook,
+    cancellations_racing_enrollments_promote_in_order_and_never_overbook,
     |db| {
         let app = TestApp::start_demo(db);
         let planner = app.token(PLANNER, DEMO_PASSWORD);
@@ -181,11 +181,11 @@ db_test!(
             json!({ "organizer": "anderlecht" }),
         );
         let first = add_people(&app, "anderlecht", 30, "first");
-        let mut enrolment_ids = Vec::new();
+        let mut enrollment_ids = Vec::new();
         for person in &first {
-            let (status, body) = enrol(&app, &planner, session, Some(*person));
+            let (status, body) = enroll(&app, &planner, session, Some(*person));
             assert_eq!(status, Status::Created);
-            enrolment_ids.push(body["id"].as_i64().unwrap());
+            enrollment_ids.push(body["id"].as_i64().unwrap());
         }
         let original_waitlist = waitlist(&app, session);
         assert_eq!(original_waitlist, first[10..].to_vec());
@@ -198,7 +198,7 @@ db_test!(
                 json!({ "person_id": person }),
             ));
             if i % 5 == 0 {
-                let id = enrolment_ids[i / 5];
+                let id = enrollment_ids[i / 5];
                 requests.push((
                     "POST",
                     format!("/api/v1/enrollments/{id}/cancel"),
@@ -232,7 +232,7 @@ db_test!(
     }
 );
 
-db_test!(enrolment_rules_and_refusals, |db| {
+db_test!(enrollment_rules_and_refusals, |db| {
     let app = TestApp::start_demo(db);
     let planner = app.token(PLANNER, DEMO_PASSWORD);
     let hr = app.token(HR, DEMO_PASSWORD);
@@ -272,12 +272,15 @@ db_test!(enrolment_rules_and_refusals, |db| {
         let _ = key;
     };
     // Wrong tier: not a key user.
-    conflict(enrol(&app, &hr, basics, Some(plain)), "enrol-not-key-user");
+    conflict(
+        enroll(&app, &hr, basics, Some(plain)),
+        "enroll-not-key-user",
+    );
     // A key user gets a seat; twice is refused.
-    let (status, first) = enrol(&app, &hr, basics, Some(key));
+    let (status, first) = enroll(&app, &hr, basics, Some(key));
     assert_eq!(status, Status::Created, "{first}");
     assert_eq!(first["status"], "confirmed");
-    conflict(enrol(&app, &hr, basics, Some(key)), "enrol-already");
+    conflict(enroll(&app, &hr, basics, Some(key)), "enroll-already");
     // Overlap: another session at the same time.
     module(&app, &planner, "fin-other", "trainer", json!({}));
     let same_time = session(
@@ -288,16 +291,16 @@ db_test!(enrolment_rules_and_refusals, |db| {
         5,
         json!({"online_url": "https://meet.example/other"}),
     );
-    conflict(enrol(&app, &hr, same_time, Some(key)), "enrol-overlap");
+    conflict(enroll(&app, &hr, same_time, Some(key)), "enroll-overlap");
     // Prerequisite missing, then attended and passed.
     let advanced = session(&app, &planner, "fin-advanced", 12, 5, json!({}));
     conflict(
-        enrol(&app, &hr, advanced, Some(other_key)),
-        "enrol-prerequisite-missing",
+        enroll(&app, &hr, advanced, Some(other_key)),
+        "enroll-prerequisite-missing",
     );
     let past_basics = session(&app, &planner, "fin-basics", -3, 5, json!({}));
     for person in [other_key, key] {
-        let (status, body) = enrol(&app, &planner, past_basics, Some(person));
+        let (status, body) = enroll(&app, &planner, past_basics, Some(person));
         assert_eq!(
             status,
             Status::Created,
@@ -312,16 +315,16 @@ db_test!(enrolment_rules_and_refusals, |db| {
     );
     assert_eq!(status, Status::Ok, "{body}");
     conflict(
-        enrol(&app, &hr, advanced, Some(other_key)),
-        "enrol-prerequisite-missing",
+        enroll(&app, &hr, advanced, Some(other_key)),
+        "enroll-prerequisite-missing",
     );
     let (status, body) = app.api("PUT", &format!("/api/v1/sessions/{past_basics}/attendance"), Some(&planner), Some(json!([{"person_id": other_key, "attended": true, "passed": true}, {"person_id": key, "attended": true, "passed": true}])));
     assert_eq!(status, Status::Ok, "{body}");
-    let (status, body) = enrol(&app, &hr, advanced, Some(other_key));
+    let (status, body) = enroll(&app, &hr, advanced, Some(other_key));
     assert_eq!(status, Status::Created, "{body}");
     // Attending and passing the certifying module certifies the key user.
     let past_advanced = session(&app, &planner, "fin-advanced", -1, 5, json!({}));
-    let (status, body) = enrol(&app, &planner, past_advanced, Some(key));
+    let (status, body) = enroll(&app, &planner, past_advanced, Some(key));
     assert_eq!(status, Status::Created, "{body}");
     let (status, body) = app.api(
         "PUT",
@@ -362,12 +365,12 @@ db_test!(enrolment_rules_and_refusals, |db| {
         2,
         json!({"organizer": "anderlecht"}),
     );
-    let (status, _) = enrol(&app, &hr, cascade, Some(plain));
+    let (status, _) = enroll(&app, &hr, cascade, Some(plain));
     assert_eq!(status, Status::Created);
     let jette = add_people(&app, "cpas-jette", 1, "jette")[0];
     conflict(
-        enrol(&app, &planner, cascade, Some(jette)),
-        "enrol-other-organization",
+        enroll(&app, &planner, cascade, Some(jette)),
+        "enroll-other-organization",
     );
     let other_hr = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
     let (status, _) = app.api(
@@ -397,17 +400,17 @@ db_test!(enrolment_rules_and_refusals, |db| {
         .execute(&mut *app.conn())
         .unwrap();
     conflict(
-        enrol(&app, &hr, closed, Some(staff[1])),
-        "enrol-registration-closed",
+        enroll(&app, &hr, closed, Some(staff[1])),
+        "enroll-registration-closed",
     );
-    let (status, _) = enrol(&app, &planner, closed, Some(staff[1]));
+    let (status, _) = enroll(&app, &planner, closed, Some(staff[1]));
     assert_eq!(status, Status::Created);
 
     // Full: waitlisted; raising the capacity promotes in the same change.
     let more = add_people(&app, "anderlecht", 2, "more");
-    let (_, waiting) = enrol(&app, &hr, cascade, Some(more[0]));
+    let (_, waiting) = enroll(&app, &hr, cascade, Some(more[0]));
     assert_eq!(waiting["status"], "confirmed");
-    let (_, waiting) = enrol(&app, &hr, cascade, Some(more[1]));
+    let (_, waiting) = enroll(&app, &hr, cascade, Some(more[1]));
     assert_eq!(waiting["status"], "waitlisted");
     assert_eq!(waiting["waitlist_position"], 1);
     let (status, updated) = app.api(
@@ -441,8 +444,8 @@ db_test!(enrolment_rules_and_refusals, |db| {
     assert_eq!(seats_taken(&app, cascade), 0);
     let late = add_people(&app, "anderlecht", 1, "late")[0];
     conflict(
-        enrol(&app, &hr, cascade, Some(late)),
-        "enrol-session-cancelled",
+        enroll(&app, &hr, cascade, Some(late)),
+        "enroll-session-cancelled",
     );
 });
 
@@ -475,15 +478,15 @@ db_test!(approval_where_the_organisation_requires_it, |db| {
         ));
     }
     // A member asks: pending, no seat held.
-    let (status, pending) = enrol(&app, &tokens[0], session, None);
+    let (status, pending) = enroll(&app, &tokens[0], session, None);
     assert_eq!(status, Status::Created, "{pending}");
     assert_eq!(pending["status"], "pending_approval");
     assert_eq!(seats_taken(&app, session), 0);
     // A member cannot enrol someone else.
-    let (status, _) = enrol(&app, &tokens[0], session, Some(people[1]));
+    let (status, _) = enroll(&app, &tokens[0], session, Some(people[1]));
     assert_eq!(status, Status::NotFound);
-    let (_, second) = enrol(&app, &tokens[1], session, None);
-    let (_, third) = enrol(&app, &tokens[2], session, None);
+    let (_, second) = enroll(&app, &tokens[1], session, None);
+    let (_, third) = enroll(&app, &tokens[2], session, None);
     // Approval by a planner takes the seat; the next approval waitlists; refusal tells why.
     let (status, approved) = app.api(
         "POST",
@@ -622,7 +625,7 @@ db_test!(
         );
         let person = add_people(&app, "anderlecht", 1, "calendar")[0];
         let email = "calendar.0@anderlecht.example";
-        let (status, _) = enrol(&app, &planner, session, Some(person));
+        let (status, _) = enroll(&app, &planner, session, Some(person));
         assert_eq!(status, Status::Created);
         let ics = |n: usize| -> icalendar::Calendar {
             let text: Vec<Option<String>> = formation::db::schema::outbox::table
@@ -744,7 +747,7 @@ db_test!(
             json!({"organizer": "anderlecht"}),
         );
         let person = add_people(&app, "anderlecht", 1, "reminded")[0];
-        enrol(&app, &planner, session, Some(person));
+        enroll(&app, &planner, session, Some(person));
         let mut conn = app.conn();
         let queued = formation::jobs::reminders::queue_due(&mut conn, "http://x").unwrap();
         assert_eq!(queued, 1);
@@ -863,7 +866,7 @@ db_test!(interest_is_declared_listed_and_met_by_a_seat, |db| {
         3,
         json!({"organizer": "anderlecht"}),
     );
-    enrol(&app, &hr, session, Some(person));
+    enroll(&app, &hr, session, Some(person));
     let (_, list) = app.api(
         "GET",
         "/api/v1/interests?module=wished",
@@ -873,7 +876,7 @@ db_test!(interest_is_declared_listed_and_met_by_a_seat, |db| {
     assert_eq!(list["total"], 0, "a seat meets the interest");
 });
 
-db_test!(participants_export_and_bulk_enrolment, |db| {
+db_test!(participants_export_and_bulk_enrollment, |db| {
     let app = TestApp::start_demo(db);
     let planner = app.token(PLANNER, DEMO_PASSWORD);
     let hr = app.token(HR, DEMO_PASSWORD);
@@ -1127,7 +1130,7 @@ db_test!(session_list_filters_scopes_and_pages, |db| {
 });
 
 /// An enrolment inserted as it stands (a request made earlier, or a waitlist place).
-fn insert_enrolment(app: &TestApp, session: i64, person: i64, status: &str) -> i64 {
+fn insert_enrollment(app: &TestApp, session: i64, person: i64, status: &str) -> i64 {
     diesel::insert_into(enrollments::table)
         .values((
             enrollments::session_id.eq(session),
@@ -1170,14 +1173,14 @@ db_test!(seats_given_by_promotion_or_approval_never_overlap, |db| {
     let b = session(&app, &planner, "no-double", 12, 5, organizer.clone());
     let people = add_people(&app, "anderlecht", 3, "double");
     let (first, busy, next) = (people[0], people[1], people[2]);
-    let (_, seat) = enrol(&app, &planner, a, Some(first));
+    let (_, seat) = enroll(&app, &planner, a, Some(first));
     assert_eq!(seat["status"], "confirmed");
     // `busy` waits for A, then takes a seat in B at the same time; `next` waits behind.
-    let (_, waiting) = enrol(&app, &planner, a, Some(busy));
+    let (_, waiting) = enroll(&app, &planner, a, Some(busy));
     assert_eq!(waiting["status"], "waitlisted");
-    let (_, other) = enrol(&app, &planner, b, Some(busy));
+    let (_, other) = enroll(&app, &planner, b, Some(busy));
     assert_eq!(other["status"], "confirmed", "{other}");
-    let (_, behind) = enrol(&app, &planner, a, Some(next));
+    let (_, behind) = enroll(&app, &planner, a, Some(next));
     assert_eq!(behind["waitlist_position"], 2);
 
     // A's seat frees: `busy` would be in two places, so it goes to `next`; `busy` keeps its
@@ -1205,7 +1208,7 @@ db_test!(seats_given_by_promotion_or_approval_never_overlap, |db| {
 
     // HR approving a request that overlaps a seat the person holds: refused, nothing changes.
     let c = session(&app, &planner, "no-double", 12, 5, organizer);
-    let request = insert_enrolment(&app, c, busy, "pending_approval");
+    let request = insert_enrollment(&app, c, busy, "pending_approval");
     let (status, body) = app.api(
         "POST",
         &format!("/api/v1/enrollments/{request}/approve"),
@@ -1230,8 +1233,8 @@ db_test!(nobody_is_promoted_into_a_session_that_started, |db| {
         json!({ "organizer": "anderlecht" }),
     );
     let people = add_people(&app, "anderlecht", 2, "late");
-    let (_, seat) = enrol(&app, &planner, started, Some(people[0]));
-    let waiting = insert_enrolment(&app, started, people[1], "waitlisted");
+    let (_, seat) = enroll(&app, &planner, started, Some(people[0]));
+    let waiting = insert_enrollment(&app, started, people[1], "waitlisted");
     app.api(
         "POST",
         &format!("/api/v1/enrollments/{}/cancel", seat["id"]),
@@ -1278,9 +1281,9 @@ db_test!(
         );
         let people = add_people(&app, "anderlecht", 2, "elsewhere");
         let (first, busy) = (people[0], people[1]);
-        enrol(&app, &planner, a, Some(first));
-        let (_, waiting) = enrol(&app, &planner, a, Some(busy));
-        let (_, held) = enrol(&app, &planner, b, Some(busy));
+        enroll(&app, &planner, a, Some(first));
+        let (_, waiting) = enroll(&app, &planner, a, Some(busy));
+        let (_, held) = enroll(&app, &planner, b, Some(busy));
         // A's seat frees while `busy` sits in B at the same time: A keeps it free…
         let (_, seat) = {
             let id = enrollments::table
@@ -1370,7 +1373,7 @@ fn certifying_training(app: &TestApp, planner: &str, hr: &str, code: &str) -> (i
         Some(json!({ "person_id": person, "domain": "finance" })),
     );
     assert_eq!(status, Status::Created, "{key_user}");
-    enrol(app, planner, training, Some(person));
+    enroll(app, planner, training, Some(person));
     (training, person, key_user["id"].as_i64().unwrap())
 }
 
@@ -1397,7 +1400,7 @@ db_test!(csv_cells_never_run_as_formulas, |db| {
         ),
     );
     assert_eq!(status, Status::Created, "{person}");
-    enrol(&app, &planner, session, person["id"].as_i64());
+    enroll(&app, &planner, session, person["id"].as_i64());
     let response = app
         .client
         .get(format!("/api/v1/sessions/{session}/enrollments?format=csv"))
@@ -1413,7 +1416,7 @@ db_test!(csv_cells_never_run_as_formulas, |db| {
 });
 
 db_test!(
-    bulk_enrolment_reveals_nothing_of_another_organisation,
+    bulk_enrollment_reveals_nothing_of_another_organisation,
     |db| {
         let app = TestApp::start_demo(db);
         let planner = app.token(PLANNER, DEMO_PASSWORD);
@@ -1488,6 +1491,6 @@ db_test!(meeting_links_are_for_those_in_the_session, |db| {
     let (_, list) = app.api("GET", "/api/v1/sessions?module=link-ku", None, None);
     assert!(list["items"][0]["online_url"].is_null(), "{list}");
     // With a seat, the link is theirs.
-    enrol(&app, &planner, session, Some(person));
+    enroll(&app, &planner, session, Some(person));
     assert_eq!(seen(Some(&member)).as_deref(), Some(link));
 });
