@@ -7,31 +7,25 @@
 mod common;
 
 use chrono::Datelike;
-use common::world::{
-    certifying_module, day, enroll_with, key_user, module, person, plan_item, session, set_trainer,
-    staff_accounts, PASSWORD,
-};
+use common::world::{staff_accounts, Names, World, PASSWORD};
 use common::{TestApp, DEMO_PASSWORD};
 use formation::db::DbConn;
 use formation::domain::cascade::KeyUserStatus;
-use formation::domain::catalogue::{self, Tier};
+use formation::domain::catalogue::Tier;
 use formation::domain::enrollments::EnrollmentStatus::{self, *};
-use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
-use formation::domain::people::PersonLanguage;
-use formation::domain::plans::{self, NewTarget, PlanStatus};
+use formation::domain::organizations::MembershipStatus;
 use formation::domain::sessions::SessionStatus;
-use formation::domain::Language;
 use rocket::http::Status;
 use serde_json::{json, Value};
 
-struct World {
+struct Scene {
     year: i32,
-    people: Vec<(&'static str, i64)>,
+    names: Names,
 }
 
-impl World {
+impl Scene {
     fn id(&self, name: &str) -> i64 {
-        self.people.iter().find(|(n, _)| *n == name).unwrap().1
+        self.names.id(name)
     }
 }
 
@@ -40,100 +34,75 @@ impl World {
 /// module (not assessed) given by `k1`: `u1` attended (trained), `u2` attended with an
 /// explicit fail (not trained), `u3` absent, then `u4` seated and `u5` waiting in a later
 /// session. Everyone has a plan item for it; the organisation wants six trained.
-fn build(conn: &mut DbConn) -> World {
+fn build(conn: &mut DbConn) -> Scene {
     let year = chrono::Utc::now().year();
     let on = |month_day: &str| format!("{year}-{month_day}");
+    let at_eight = |month_day: &str| format!("{} 08:00", on(month_day));
     staff_accounts(conn);
-    let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
-    let school = orgs::id_by_code(conn, "erap").unwrap().unwrap();
-    let finance = catalogue::domain_id_by_code(conn, "finance")
-        .unwrap()
-        .unwrap();
-    orgs::set_membership(
-        conn,
-        a,
-        finance,
-        MembershipChange {
-            status: MembershipStatus::Joined,
-            status_since: day(&on("01-01")),
-            go_live_on: Some(day(&format!("{}-06-01", year + 1))),
-            required_key_users: 2,
-        },
-    )
-    .unwrap();
-    let ku = certifying_module(conn, "finance", "RULE-KU");
-    let eu = module(conn, "finance", "RULE-EU", Tier::EndUser, false);
-    let t0 = person(conn, school, "t0", PersonLanguage::Fr, "trainer");
-    let mut people = vec![("t0", t0)];
-    for name in ["k1", "k2", "u1", "u2", "u3", "u4", "u5"] {
-        people.push((name, person(conn, a, name, PersonLanguage::Fr, "finance")));
-    }
-    let world = World { year, people };
-    let id = |name| world.id(name);
-
-    let training = session(
-        conn,
-        ku,
-        school,
-        Language::Fr,
-        &format!("{} 08:00", on("02-10")),
-        4,
-        2,
-        SessionStatus::Completed,
-    );
-    set_trainer(conn, training, t0);
-    enroll_with(conn, training, id("k1"), Attended, Some(true));
-    enroll_with(conn, training, id("k2"), Attended, Some(false));
-    key_user(conn, id("k1"), finance, KeyUserStatus::Certified);
-    key_user(conn, id("k2"), finance, KeyUserStatus::InTraining);
-
-    let first = session(
-        conn,
-        eu,
-        a,
-        Language::Fr,
-        &format!("{} 08:00", on("03-10")),
-        5,
-        3,
-        SessionStatus::Completed,
-    );
-    let later = session(
-        conn,
-        eu,
-        a,
-        Language::Fr,
-        &format!("{} 08:00", on("11-20")),
-        2,
-        1,
-        SessionStatus::Published,
-    );
-    for s in [first, later] {
-        set_trainer(conn, s, id("k1"));
-    }
-    let results: [(&str, i64, EnrollmentStatus, Option<bool>); 5] = [
-        ("u1", first, Attended, None),
-        ("u2", first, Attended, Some(false)),
-        ("u3", first, Absent, None),
-        ("u4", later, Confirmed, None),
-        ("u5", later, Waitlisted, None),
+    let mut world = World::new(conn)
+        .membership(
+            "anderlecht",
+            "finance",
+            MembershipStatus::Joined,
+            &format!("{}-06-01", year + 1),
+            2,
+        )
+        .certifying_module("RULE-KU", "finance")
+        .module("RULE-EU", "finance", Tier::EndUser)
+        .person("t0", "erap", "trainer")
+        .people(
+            &["k1", "k2", "u1", "u2", "u3", "u4", "u5"],
+            "anderlecht",
+            "finance",
+        )
+        .session(
+            "training",
+            "RULE-KU",
+            "erap",
+            &at_eight("02-10"),
+            4,
+            SessionStatus::Completed,
+        )
+        .given_by("training", "t0")
+        .enrolled("training", "k1", Attended, Some(true))
+        .enrolled("training", "k2", Attended, Some(false))
+        .key_user("k1", "finance", KeyUserStatus::Certified)
+        .key_user("k2", "finance", KeyUserStatus::InTraining)
+        .session(
+            "first",
+            "RULE-EU",
+            "anderlecht",
+            &at_eight("03-10"),
+            5,
+            SessionStatus::Completed,
+        )
+        .session(
+            "later",
+            "RULE-EU",
+            "anderlecht",
+            &at_eight("11-20"),
+            2,
+            SessionStatus::Published,
+        )
+        .given_by("first", "k1")
+        .given_by("later", "k1");
+    let results: [(&str, &str, EnrollmentStatus, Option<bool>); 5] = [
+        ("u1", "first", Attended, None),
+        ("u2", "first", Attended, Some(false)),
+        ("u3", "first", Absent, None),
+        ("u4", "later", Confirmed, None),
+        ("u5", "later", Waitlisted, None),
     ];
-    for (name, s, status, passed) in results {
-        enroll_with(conn, s, id(name), status, passed);
-        plan_item(conn, id(name), eu, &on("12-15"));
+    for (name, session, status, passed) in results {
+        world =
+            world
+                .enrolled(session, name, status, passed)
+                .plan_item(name, "RULE-EU", &on("12-15"));
     }
-    let plan = plans::insert_collective_plan(conn, a, year, PlanStatus::Agreed).unwrap();
-    plans::insert_target(
-        conn,
-        NewTarget {
-            plan_id: plan,
-            module_id: eu,
-            profile: Some("finance"),
-            headcount: 6,
-            due_on: Some(day(&on("12-31"))),
-        },
-    )
-    .unwrap();
-    world
+    let names = world
+        .target("anderlecht", "RULE-EU", Some("finance"), 6, &on("12-31"))
+        .build();
+    Scene { year, names }
 }
 
 fn get(app: &TestApp, token: &str, path: &str) -> Value {

@@ -31,8 +31,8 @@ use crate::domain::{audit, now, Language};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::seed::{
-    approves_enrollments, brussels, date, job_title, key_user_profile, require_approval, school_id,
-    Dice, CRM_PIONEERS, PROFILES, SCHOOL_ADDRESS,
+    approves_enrollments, brussels, date, job_title, key_user_profile, reference_memberships,
+    require_approval, school_id, Dice, CRM_PIONEERS, PROFILES, SCHOOL_ADDRESS,
 };
 
 /// The password of every demo account (printed at start-up; never use the demo in production).
@@ -402,13 +402,7 @@ fn memberships(
     authorities: &[Organization],
     domains: &[Domain],
 ) -> Result<(), AppError> {
-    let existing: Vec<(i64, i64, String)> = memberships::table
-        .select((
-            memberships::organization_id,
-            memberships::domain_id,
-            memberships::status,
-        ))
-        .load(conn)?;
+    let existing = reference_memberships(conn)?;
     let crm = domains.iter().find(|d| d.code == "crm").map(|d| d.id);
     let n = authorities.len() as i64;
     for (index, org) in authorities.iter().enumerate() {

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Europe::Brussels;
 use diesel::prelude::*;
 
-use crate::db::schema::organizations;
+use crate::db::schema::{memberships, organizations};
 use crate::db::DbConn;
 use crate::domain::organizations::{Organization, SCHOOL_CODE};
 use crate::domain::people::PersonLanguage;
@@ -181,3 +181,16 @@ pub(crate) fn school_id(organizations: &[Organization]) -> Result<i64, AppError>
 
 /// The address of the school's rooms.
 pub(crate) const SCHOOL_ADDRESS: &str = "Boulevard du Jardin Botanique 20, 1000 Bruxelles";
+
+/// The memberships the reference data holds: (organisation, domain, status).
+pub(crate) fn reference_memberships(
+    conn: &mut DbConn,
+) -> Result<Vec<(i64, i64, String)>, AppError> {
+    Ok(memberships::table
+        .select((
+            memberships::organization_id,
+            memberships::domain_id,
+            memberships::status,
+        ))
+        .load(conn)?)
+}

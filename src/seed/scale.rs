@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::db::schema::{
     collective_plan_targets, collective_plans, enrollments, individual_plan_items,
-    individual_plans, key_users, memberships, people, training_sessions,
+    individual_plans, key_users, people, training_sessions,
 };
 use crate::db::DbConn;
 use crate::domain::catalogue::{self, Domain, NewModule, NewVenue, Tier};
@@ -31,8 +31,8 @@ use crate::domain::people::PersonLanguage;
 use crate::domain::{audit, now};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::seed::{
-    approves_enrollments, brussels, date, job_title, key_user_profile, require_approval, school_id,
-    Dice, CRM_PIONEERS, PROFILES, SCHOOL_ADDRESS,
+    approves_enrollments, brussels, date, job_title, key_user_profile, reference_memberships,
+    require_approval, school_id, Dice, CRM_PIONEERS, PROFILES, SCHOOL_ADDRESS,
 };
 
 /// The Brussels-sized world, at N = 1.
@@ -779,13 +779,7 @@ fn organizations(conn: &mut DbConn, g: &mut Generator) -> Result<Region, AppErro
 
 /// The intentions become go-lives spread from 2024 to 2026; CRM pioneers go live in 2027.
 fn memberships(conn: &mut DbConn, region: &Region) -> Result<Vec<Membership>, AppError> {
-    let existing: Vec<(i64, i64, String)> = memberships::table
-        .select((
-            memberships::organization_id,
-            memberships::domain_id,
-            memberships::status,
-        ))
-        .load(conn)?;
+    let existing = reference_memberships(conn)?;
     let mut live = Vec::new();
     let n = region.authorities.len() as i64;
     for (i, org) in region.authorities.iter().enumerate() {
