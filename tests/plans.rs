@@ -48,159 +48,262 @@ fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
         .collect()
 }
 
-db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
+/// The capacity world's organisations, its finance domain and its two finance modules.
+#[derive(Clone, Copy)]
+struct Places {
+    anderlecht: i64,
+    ixelles: i64,
+    school: i64,
+    finance: i64,
+    eu: i64,
+    ku: i64,
+}
+
+/// The capacity world's people: Anderlecht's a1–a5 and inactive a6 (`gone`), Ixelles' b1, b2.
+#[derive(Clone, Copy)]
+struct People {
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    a4: i64,
+    a5: i64,
+    gone: i64,
+    b1: i64,
+    b2: i64,
+}
+
+/// The capacity world's sessions that people hold or wait for seats in.
+#[derive(Clone, Copy)]
+struct Sessions {
+    s1: i64,
+    s2: i64,
+    s3: i64,
+}
+
+/// The hand-computed world of the capacity view, and a planner's token.
+fn capacity_world(db: common::TestDatabase) -> (TestApp, String) {
     let app = TestApp::start(db);
     {
         let mut conn = app.conn();
         let conn: &mut DbConn = &mut conn;
         staff_accounts(conn);
-        let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
-        let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
-        let school = orgs::id_by_code(conn, "erap").unwrap().unwrap();
-        let finance = catalogue::domain_id_by_code(conn, "finance")
-            .unwrap()
-            .unwrap();
-        let eu = module(conn, "finance", "EU-CAP", Tier::EndUser, false);
-        let ku = module(conn, "finance", "KU-CAP", Tier::Trainer, false);
+        let places = Places {
+            anderlecht: orgs::id_by_code(conn, "anderlecht").unwrap().unwrap(),
+            ixelles: orgs::id_by_code(conn, "ixelles").unwrap().unwrap(),
+            school: orgs::id_by_code(conn, "erap").unwrap().unwrap(),
+            finance: catalogue::domain_id_by_code(conn, "finance")
+                .unwrap()
+                .unwrap(),
+            eu: module(conn, "finance", "EU-CAP", Tier::EndUser, false),
+            ku: module(conn, "finance", "KU-CAP", Tier::Trainer, false),
+        };
+        let people = capacity_people(conn, places);
+        let sessions = capacity_sessions(conn, places);
+        capacity_seats_and_plan_items(conn, places, people, sessions);
+        capacity_targets_and_go_lives(conn, places, people);
+    }
+    let planner = app.token("planner@erap.example", PASSWORD);
+    (app, planner)
+}
 
-        // Anderlecht: five active people (fr 3, nl 1, en 1; three in finance), one inactive.
-        let a1 = person(conn, a, "a1", PersonLanguage::Fr, "finance");
-        let a2 = person(conn, a, "a2", PersonLanguage::Nl, "finance");
-        let a3 = person(conn, a, "a3", PersonLanguage::Fr, "finance");
-        let a4 = person(conn, a, "a4", PersonLanguage::En, "hr");
-        let a5 = person(conn, a, "a5", PersonLanguage::Fr, "hr");
-        let gone = person(conn, a, "a6", PersonLanguage::Nl, "finance");
-        diesel::RunQueryDsl::execute(
-            diesel::update(diesel::QueryDsl::find(
-                formation::db::schema::people::table,
-                gone,
-            ))
-            .set(diesel::ExpressionMethods::eq(
-                formation::db::schema::people::active,
-                false,
-            )),
-            conn,
-        )
-        .unwrap();
-        // Ixelles: one Dutch-, one French-speaking.
-        let b1 = person(conn, b, "b1", PersonLanguage::Nl, "finance");
-        let b2 = person(conn, b, "b2", PersonLanguage::Fr, "finance");
+fn capacity_people(conn: &mut DbConn, places: Places) -> People {
+    let (a, b) = (places.anderlecht, places.ixelles);
+    // Anderlecht: five active people (fr 3, nl 1, en 1; three in finance), one inactive.
+    let a1 = person(conn, a, "a1", PersonLanguage::Fr, "finance");
+    let a2 = person(conn, a, "a2", PersonLanguage::Nl, "finance");
+    let a3 = person(conn, a, "a3", PersonLanguage::Fr, "finance");
+    let a4 = person(conn, a, "a4", PersonLanguage::En, "hr");
+    let a5 = person(conn, a, "a5", PersonLanguage::Fr, "hr");
+    let gone = person(conn, a, "a6", PersonLanguage::Nl, "finance");
+    diesel::RunQueryDsl::execute(
+        diesel::update(diesel::QueryDsl::find(
+            formation::db::schema::people::table,
+            gone,
+        ))
+        .set(diesel::ExpressionMethods::eq(
+            formation::db::schema::people::active,
+            false,
+        )),
+        conn,
+    )
+    .unwrap();
+    // Ixelles: one Dutch-, one French-speaking.
+    let b1 = person(conn, b, "b1", PersonLanguage::Nl, "finance");
+    let b2 = person(conn, b, "b2", PersonLanguage::Fr, "finance");
+    People {
+        a1,
+        a2,
+        a3,
+        a4,
+        a5,
+        gone,
+        b1,
+        b2,
+    }
+}
 
-        // S1: 00:30 on 1 April in Brussels, still 31 March in UTC: second quarter.
-        let s1 = session(
-            conn,
-            eu,
-            a,
-            Language::Fr,
-            "2031-03-31 22:30",
-            1,
-            1,
-            SessionStatus::Published,
-        );
-        // S2: 23:30 on 30 June in Brussels (21:30 UTC), the quarter's last day.
-        let s2 = session(
-            conn,
-            eu,
-            a,
-            Language::Nl,
-            "2031-06-30 21:30",
-            4,
-            1,
-            SessionStatus::Published,
-        );
-        let s3 = session(
-            conn,
-            ku,
-            school,
-            Language::Bilingual,
-            "2031-02-10 08:00",
-            2,
-            2,
-            SessionStatus::Published,
-        );
-        // A draft offers no seats; a session of 1 July in Brussels is the third quarter's.
-        session(
-            conn,
-            eu,
-            a,
-            Language::Fr,
-            "2031-05-05 08:00",
-            20,
-            0,
-            SessionStatus::Draft,
-        );
-        let s5 = session(
-            conn,
-            eu,
-            b,
-            Language::Fr,
-            "2031-06-30 22:30",
-            3,
-            0,
-            SessionStatus::Published,
-        );
-        let _ = s5;
+fn capacity_sessions(conn: &mut DbConn, places: Places) -> Sessions {
+    let Places {
+        anderlecht: a,
+        ixelles: b,
+        school,
+        eu,
+        ku,
+        ..
+    } = places;
+    // S1: 00:30 on 1 April in Brussels, still 31 March in UTC: second quarter.
+    let s1 = session(
+        conn,
+        eu,
+        a,
+        Language::Fr,
+        "2031-03-31 22:30",
+        1,
+        1,
+        SessionStatus::Published,
+    );
+    // S2: 23:30 on 30 June in Brussels (21:30 UTC), the quarter's last day.
+    let s2 = session(
+        conn,
+        eu,
+        a,
+        Language::Nl,
+        "2031-06-30 21:30",
+        4,
+        1,
+        SessionStatus::Published,
+    );
+    let s3 = session(
+        conn,
+        ku,
+        school,
+        Language::Bilingual,
+        "2031-02-10 08:00",
+        2,
+        2,
+        SessionStatus::Published,
+    );
+    // A draft offers no seats; a session of 1 July in Brussels is the third quarter's.
+    session(
+        conn,
+        eu,
+        a,
+        Language::Fr,
+        "2031-05-05 08:00",
+        20,
+        0,
+        SessionStatus::Draft,
+    );
+    session(
+        conn,
+        eu,
+        b,
+        Language::Fr,
+        "2031-06-30 22:30",
+        3,
+        0,
+        SessionStatus::Published,
+    );
+    Sessions { s1, s2, s3 }
+}
 
-        enroll(conn, s3, a1, EnrollmentStatus::Confirmed);
-        enroll(conn, s3, b1, EnrollmentStatus::Confirmed);
-        enroll(conn, s3, a3, EnrollmentStatus::Waitlisted);
-        enroll(conn, s3, b2, EnrollmentStatus::PendingApproval);
-        enroll(conn, s1, a1, EnrollmentStatus::Confirmed);
-        enroll(conn, s1, a3, EnrollmentStatus::Waitlisted);
-        enroll(conn, s1, a5, EnrollmentStatus::Waitlisted);
-        enroll(conn, s2, a2, EnrollmentStatus::Confirmed);
+/// Who holds or waits for a seat where, and the individual plans' items.
+fn capacity_seats_and_plan_items(
+    conn: &mut DbConn,
+    places: Places,
+    people: People,
+    sessions: Sessions,
+) {
+    let Places { eu, ku, .. } = places;
+    let People {
+        a1,
+        a2,
+        a3,
+        a4,
+        a5,
+        gone,
+        b1,
+        b2,
+    } = people;
+    let Sessions { s1, s2, s3 } = sessions;
+    enroll(conn, s3, a1, EnrollmentStatus::Confirmed);
+    enroll(conn, s3, b1, EnrollmentStatus::Confirmed);
+    enroll(conn, s3, a3, EnrollmentStatus::Waitlisted);
+    enroll(conn, s3, b2, EnrollmentStatus::PendingApproval);
+    enroll(conn, s1, a1, EnrollmentStatus::Confirmed);
+    enroll(conn, s1, a3, EnrollmentStatus::Waitlisted);
+    enroll(conn, s1, a5, EnrollmentStatus::Waitlisted);
+    enroll(conn, s2, a2, EnrollmentStatus::Confirmed);
 
-        plan_item(conn, a3, eu, "2031-05-10"); // counted, and a3's Q2 waiting is not
-        plan_item(conn, a1, eu, "2031-04-15"); // a1 holds a seat: not counted
-        plan_item(conn, a4, eu, "2031-09-30"); // Q3, English
-        plan_item(conn, a5, eu, "2031-08-01"); // Q3; a5's Q2 waiting still counts in Q2
-        plan_item(conn, b2, ku, "2031-02-01"); // Q1; b2's pending request is the same need
-        plan_item(conn, gone, eu, "2031-05-01"); // inactive: not counted
+    plan_item(conn, a3, eu, "2031-05-10"); // counted, and a3's Q2 waiting is not
+    plan_item(conn, a1, eu, "2031-04-15"); // a1 holds a seat: not counted
+    plan_item(conn, a4, eu, "2031-09-30"); // Q3, English
+    plan_item(conn, a5, eu, "2031-08-01"); // Q3; a5's Q2 waiting still counts in Q2
+    plan_item(conn, b2, ku, "2031-02-01"); // Q1; b2's pending request is the same need
+    plan_item(conn, gone, eu, "2031-05-01"); // inactive: not counted
+}
 
-        // Anderlecht wants six finance people on EU by mid-June.
-        let plan = plans::insert_collective_plan(conn, a, 2031, PlanStatus::Agreed).unwrap();
-        plans::insert_target(
+/// Anderlecht's collective target, both organisations' go-lives and their key users.
+fn capacity_targets_and_go_lives(conn: &mut DbConn, places: Places, people: People) {
+    let Places {
+        anderlecht: a,
+        ixelles: b,
+        finance,
+        eu,
+        ..
+    } = places;
+    let People { a1, a2, a3, b1, .. } = people;
+    // Anderlecht wants six finance people on EU by mid-June.
+    let plan = plans::insert_collective_plan(conn, a, 2031, PlanStatus::Agreed).unwrap();
+    plans::insert_target(
+        conn,
+        NewTarget {
+            plan_id: plan,
+            module_id: eu,
+            profile: Some("finance"),
+            headcount: 6,
+            due_on: Some(day("2031-06-15")),
+        },
+    )
+    .unwrap();
+
+    // Go-lives: Anderlecht on 15 August (3 key users needed, 2 ready), Ixelles on
+    // 15 February 2032 (2 needed, 1 ready).
+    for (organization, go_live, required) in [(a, "2031-08-15", 3), (b, "2032-02-15", 2)] {
+        orgs::set_membership(
             conn,
-            NewTarget {
-                plan_id: plan,
-                module_id: eu,
-                profile: Some("finance"),
-                headcount: 6,
-                due_on: Some(day("2031-06-15")),
+            organization,
+            finance,
+            MembershipChange {
+                status: MembershipStatus::Joined,
+                status_since: day("2030-01-01"),
+                go_live_on: Some(day(go_live)),
+                required_key_users: required,
             },
         )
         .unwrap();
-
-        // Go-lives: Anderlecht on 15 August (3 key users needed, 2 ready), Ixelles on
-        // 15 February 2032 (2 needed, 1 ready).
-        for (organization, go_live, required) in [(a, "2031-08-15", 3), (b, "2032-02-15", 2)] {
-            orgs::set_membership(
-                conn,
-                organization,
-                finance,
-                MembershipChange {
-                    status: MembershipStatus::Joined,
-                    status_since: day("2030-01-01"),
-                    go_live_on: Some(day(go_live)),
-                    required_key_users: required,
-                },
-            )
-            .unwrap();
-        }
-        key_user(conn, a1, finance, KeyUserStatus::InTraining); // seated in S3: ready
-        key_user(conn, a2, finance, KeyUserStatus::Certified); // ready
-        key_user(conn, a3, finance, KeyUserStatus::Nominated); // waiting only: not ready
-        key_user(conn, b1, finance, KeyUserStatus::InTraining); // seated in S3: ready
     }
-    let planner = app.token("planner@erap.example", PASSWORD);
+    key_user(conn, a1, finance, KeyUserStatus::InTraining); // seated in S3: ready
+    key_user(conn, a2, finance, KeyUserStatus::Certified); // ready
+    key_user(conn, a3, finance, KeyUserStatus::Nominated); // waiting only: not ready
+    key_user(conn, b1, finance, KeyUserStatus::InTraining); // seated in S3: ready
+}
+
+/// The quarterly capacity of finance in 2031, as the planner sees it.
+fn quarter_report(app: &TestApp, planner: &str) -> Value {
     let (status, body) = app.api(
         "GET",
         "/api/v1/capacity?year=2031&granularity=quarter&domain=finance",
-        Some(&planner),
+        Some(planner),
         None,
     );
     assert_eq!(status, Status::Ok, "{body}");
-    let expected: Vec<(String, [i64; 5])> = [
+    body
+}
+
+/// The rows of `quarter_report`, worked out by hand.
+fn expected_quarter_rows() -> Vec<(String, [i64; 5])> {
+    [
         // Q1: a3 waiting for KU (Anderlecht) + b2's plan item (Ixelles), in French; the
         // bilingual session is full.
         ("2031-Q1 trainer bilingual", [0, 2, 2, 0, 0]),
@@ -220,11 +323,12 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let mut actual = rows(&body);
-    actual.sort();
-    assert_eq!(actual, expected, "{body:#}");
-    let totals: Vec<(String, i64, i64, i64, i64)> = body["totals"]
+    .collect()
+}
+
+/// Totals as `(period, demand, capacity, free_seats, gap)`.
+fn totals(body: &Value) -> Vec<(String, i64, i64, i64, i64)> {
+    body["totals"]
         .as_array()
         .unwrap()
         .iter()
@@ -238,9 +342,28 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
                 n("gap"),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The suggestion for the second quarter's French end-user gap.
+fn q2_french_suggestion(body: &Value) -> Value {
+    body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["period"] == "2031-Q2" && s["tier"] == "end_user" && s["language"] == "fr")
+        .cloned()
+        .expect("a suggestion for the Q2 gap")
+}
+
+db_test!(capacity_by_quarter_matches_the_hand_computed_world, |db| {
+    let (app, planner) = capacity_world(db);
+    let body = quarter_report(&app, &planner);
+    let mut actual = rows(&body);
+    actual.sort();
+    assert_eq!(actual, expected_quarter_rows(), "{body:#}");
     assert_eq!(
-        totals,
+        totals(&body),
         vec![
             ("2031-Q1".into(), 2, 2, 0, 2),
             ("2031-Q2".into(), 6, 5, 3, 3),
@@ -250,9 +373,12 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         ]
     );
     assert_eq!(body["items"][2]["fill_rate"], 100.0);
+});
 
-    // The whole year as one period (was a SQL syntax error: a CASE without WHEN): the same
-    // seats, on the page and in the CSV too.
+db_test!(capacity_for_the_whole_year_is_one_period, |db| {
+    let (app, planner) = capacity_world(db);
+    // The whole year as one period (was a SQL syntax error: a CASE without WHEN): the seats
+    // the quarters add up to; the page and the CSV answer too.
     let (status, by_year) = app.api(
         "GET",
         "/api/v1/capacity?year=2031&granularity=year&domain=finance",
@@ -290,7 +416,10 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
             .dispatch();
         assert_eq!(response.status(), Status::Ok, "/capacity{format}");
     }
+});
 
+db_test!(capacity_cells_show_who_and_what_is_behind_a_row, |db| {
+    let (app, planner) = capacity_world(db);
     // Drill-down: who and what is behind Q2's French end-user demand of 4, and the go-live.
     let cell = |query: &str| {
         app.api(
@@ -371,95 +500,101 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
     );
     let (status, unknown) = cell("period=2031-Q9&tier=end_user&language=fr");
     assert_eq!(status, Status::UnprocessableEntity, "{unknown}");
+});
 
-    // Suggestions: Q2's French end-user gap of 4, at EU-CAP's usual 2 seats (8 seats over 3
-    // sessions), organised by the organisation with most demand.
-    let suggestion = body["suggestions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["period"] == "2031-Q2" && s["tier"] == "end_user" && s["language"] == "fr")
-        .cloned()
-        .expect("a suggestion for the Q2 gap");
-    assert_eq!(
-        (
-            suggestion["module"].as_str(),
-            suggestion["sessions"].as_i64(),
-            suggestion["capacity"].as_i64(),
-            suggestion["organizer"].as_str(),
-            suggestion["month"].as_str()
-        ),
-        (
-            Some("EU-CAP"),
-            Some(2),
-            Some(2),
-            Some("anderlecht"),
-            Some("2031-04")
-        )
-    );
-    assert!(body["suggestions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["gap"].as_i64() > Some(0) && s["language"] != "bilingual"));
-    let (status, refused) = app.api(
-        "POST",
-        "/api/v1/capacity/suggestions",
-        Some(&planner),
-        Some(suggestion.clone()),
-    );
-    assert_eq!(status, Status::Conflict, "no venue yet: {refused}");
-    {
-        let mut conn = app.conn();
-        catalogue::insert_venue(
-            &mut conn,
-            catalogue::NewVenue {
-                name: "Salle",
-                address: "Rue 1",
-                seats: 12,
-            },
-        )
-        .unwrap();
-    }
-    let (status, created) = app.api(
-        "POST",
-        "/api/v1/capacity/suggestions",
-        Some(&planner),
-        Some(suggestion.clone()),
-    );
-    assert_eq!(status, Status::Created, "{created}");
-    assert_eq!(created["total"], 2);
-    let (_, draft) = app.api(
-        "GET",
-        &format!("/api/v1/sessions/{}", created["items"][0]),
-        Some(&planner),
-        None,
-    );
-    assert_eq!(
-        (
-            draft["status"].as_str(),
-            draft["language"].as_str(),
-            draft["capacity"].as_i64(),
-            draft["organizer"].as_str()
-        ),
-        (Some("draft"), Some("fr"), Some(2), Some("anderlecht")),
-        "{draft}"
-    );
-    assert!(
-        draft["starts_at"]
-            .as_str()
+db_test!(
+    capacity_suggestions_become_drafts_that_offer_no_seats,
+    |db| {
+        let (app, planner) = capacity_world(db);
+        let body = quarter_report(&app, &planner);
+        // Suggestions: Q2's French end-user gap of 4, at EU-CAP's usual 2 seats (8 seats over 3
+        // sessions), organised by the organisation with most demand.
+        let suggestion = q2_french_suggestion(&body);
+        assert_eq!(
+            (
+                suggestion["module"].as_str(),
+                suggestion["sessions"].as_i64(),
+                suggestion["capacity"].as_i64(),
+                suggestion["organizer"].as_str(),
+                suggestion["month"].as_str()
+            ),
+            (
+                Some("EU-CAP"),
+                Some(2),
+                Some(2),
+                Some("anderlecht"),
+                Some("2031-04")
+            )
+        );
+        assert!(body["suggestions"]
+            .as_array()
             .unwrap()
-            .starts_with("2031-04-01T07:00:00"),
-        "9:00 in Brussels: {draft}"
-    );
-    let (status, _) = app.api("POST", "/api/v1/capacity/suggestions", Some(&planner), Some(serde_json::json!({"period": "x", "domain": "finance", "tier": "end_user", "language": "fr", "module": "EU-CAP", "month": "April", "sessions": 0, "capacity": 2, "organizer": "anderlecht", "gap": 1})));
-    assert_eq!(status, Status::UnprocessableEntity);
+            .iter()
+            .all(|s| s["gap"].as_i64() > Some(0) && s["language"] != "bilingual"));
+        let (status, refused) = app.api(
+            "POST",
+            "/api/v1/capacity/suggestions",
+            Some(&planner),
+            Some(suggestion.clone()),
+        );
+        assert_eq!(status, Status::Conflict, "no venue yet: {refused}");
+        {
+            let mut conn = app.conn();
+            catalogue::insert_venue(
+                &mut conn,
+                catalogue::NewVenue {
+                    name: "Salle",
+                    address: "Rue 1",
+                    seats: 12,
+                },
+            )
+            .unwrap();
+        }
+        let (status, created) = app.api(
+            "POST",
+            "/api/v1/capacity/suggestions",
+            Some(&planner),
+            Some(suggestion),
+        );
+        assert_eq!(status, Status::Created, "{created}");
+        assert_eq!(created["total"], 2);
+        let (_, draft) = app.api(
+            "GET",
+            &format!("/api/v1/sessions/{}", created["items"][0]),
+            Some(&planner),
+            None,
+        );
+        assert_eq!(
+            (
+                draft["status"].as_str(),
+                draft["language"].as_str(),
+                draft["capacity"].as_i64(),
+                draft["organizer"].as_str()
+            ),
+            (Some("draft"), Some("fr"), Some(2), Some("anderlecht")),
+            "{draft}"
+        );
+        assert!(
+            draft["starts_at"]
+                .as_str()
+                .unwrap()
+                .starts_with("2031-04-01T07:00:00"),
+            "9:00 in Brussels: {draft}"
+        );
+        let (status, _) = app.api("POST", "/api/v1/capacity/suggestions", Some(&planner), Some(serde_json::json!({"period": "x", "domain": "finance", "tier": "end_user", "language": "fr", "module": "EU-CAP", "month": "April", "sessions": 0, "capacity": 2, "organizer": "anderlecht", "gap": 1})));
+        assert_eq!(status, Status::UnprocessableEntity);
+        // The two drafts just created add no seats to April.
+        months_follow_brussels_time(&app, &planner);
+    }
+);
 
-    // Months: S1 belongs to April (Brussels), S2 to June, Ixelles' session to July.
+/// Months: S1 belongs to April (Brussels), S2 to June, Ixelles' session to July; drafts offer
+/// no seats.
+fn months_follow_brussels_time(app: &TestApp, planner: &str) {
     let (_, months) = app.api(
         "GET",
         "/api/v1/capacity?year=2031&granularity=month&domain=finance&tier=end_user",
-        Some(&planner),
+        Some(planner),
         None,
     );
     let mut month_rows = rows(&months);
@@ -477,53 +612,64 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
             ("2031-07 end_user fr".to_owned(), 3),
         ]
     );
+}
 
-    // One organisation: Ixelles' needs, and the trainer-tier sessions open to all.
-    let (_, ixelles) = app.api(
-        "GET",
-        "/api/v1/capacity?year=2031&domain=finance&organization=ixelles&language=fr",
-        Some(&planner),
-        None,
-    );
-    let mut ixelles_rows = rows(&ixelles);
-    ixelles_rows.sort();
-    assert_eq!(
-        ixelles_rows,
-        vec![
-            ("2031-Q1 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
-            ("2031-Q3 end_user fr".to_owned(), [0, 3, 0, 3, -3]),
-            ("2031-Q4 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
-        ]
-    );
+db_test!(
+    capacity_narrows_to_one_organisation_and_hr_sees_only_its_own,
+    |db| {
+        let (app, planner) = capacity_world(db);
+        // One organisation: Ixelles' needs, and the trainer-tier sessions open to all.
+        let (_, ixelles) = app.api(
+            "GET",
+            "/api/v1/capacity?year=2031&domain=finance&organization=ixelles&language=fr",
+            Some(&planner),
+            None,
+        );
+        let mut ixelles_rows = rows(&ixelles);
+        ixelles_rows.sort();
+        assert_eq!(
+            ixelles_rows,
+            vec![
+                ("2031-Q1 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
+                ("2031-Q3 end_user fr".to_owned(), [0, 3, 0, 3, -3]),
+                ("2031-Q4 trainer fr".to_owned(), [1, 0, 0, 0, 1]),
+            ]
+        );
 
-    // HR sees its own organisation, whatever it asks; another one's is not found.
-    let hr = app.token("hr@anderlecht.example", PASSWORD);
-    let (status, own) = app.api(
-        "GET",
-        "/api/v1/capacity?year=2031&domain=finance",
-        Some(&hr),
-        None,
-    );
-    assert_eq!(status, Status::Ok);
-    assert!(
-        rows(&own).iter().all(|(k, _)| !k.starts_with("2031-Q4")),
-        "{own:#}"
-    );
-    let (status, _) = app.api(
-        "GET",
-        "/api/v1/capacity?year=2031&organization=ixelles",
-        Some(&hr),
-        None,
-    );
-    assert_eq!(status, Status::NotFound);
-    let (status, _) = app.api(
-        "POST",
-        "/api/v1/capacity/suggestions",
-        Some(&hr),
-        Some(suggestion),
-    );
-    assert_eq!(status, Status::Forbidden);
+        // HR sees its own organisation, whatever it asks; another one's is not found; it does
+        // not turn suggestions into sessions.
+        let hr = app.token("hr@anderlecht.example", PASSWORD);
+        let (status, own) = app.api(
+            "GET",
+            "/api/v1/capacity?year=2031&domain=finance",
+            Some(&hr),
+            None,
+        );
+        assert_eq!(status, Status::Ok);
+        assert!(
+            rows(&own).iter().all(|(k, _)| !k.starts_with("2031-Q4")),
+            "{own:#}"
+        );
+        let (status, _) = app.api(
+            "GET",
+            "/api/v1/capacity?year=2031&organization=ixelles",
+            Some(&hr),
+            None,
+        );
+        assert_eq!(status, Status::NotFound);
+        let suggestion = q2_french_suggestion(&quarter_report(&app, &planner));
+        let (status, _) = app.api(
+            "POST",
+            "/api/v1/capacity/suggestions",
+            Some(&hr),
+            Some(suggestion),
+        );
+        assert_eq!(status, Status::Forbidden);
+    }
+);
 
+db_test!(capacity_filters_name_the_bad_field, |db| {
+    let (app, planner) = capacity_world(db);
     // Bad filters name their field.
     for (query, field) in [
         ("granularity=week", "granularity"),
@@ -541,8 +687,12 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         assert_eq!(status, Status::UnprocessableEntity, "{query}");
         assert!(body["error"]["fields"][field].is_array(), "{query}: {body}");
     }
+});
 
-    // The page shows the same numbers, and the CSV the same rows.
+db_test!(capacity_page_cell_page_and_csv_show_the_report, |db| {
+    let (app, planner) = capacity_world(db);
+    // The page has a chart and the organisations behind the rows, the cell page the people
+    // and targets behind one row, and the CSV one line per row.
     let mut browser = app.sign_in("planner@erap.example", PASSWORD);
     let (status, html) = app.visit(&mut browser, "/capacity?year=2031&domain=finance");
     assert_eq!(status, Status::Ok);
@@ -570,131 +720,144 @@ db_test!(capacity_numbers_match_the_hand_computed_world, |db| {
         .dispatch()
         .into_string()
         .unwrap();
-    assert_eq!(csv.lines().count(), 1 + expected.len(), "{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        1 + expected_quarter_rows().len(),
+        "{csv}"
+    );
 });
+
+/// Four completed sessions of 2023 and 2024 (in Brussels) and who attended them.
+fn trained_world(db: common::TestDatabase) -> TestApp {
+    let app = TestApp::start(db);
+    {
+        let mut conn = app.conn();
+        let conn: &mut DbConn = &mut conn;
+        staff_accounts(conn);
+        let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
+        let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
+        let plain = module(conn, "finance", "FIN-PLAIN", Tier::EndUser, false);
+        let exam = module(conn, "finance", "FIN-EXAM", Tier::EndUser, true);
+        let hr_module = module(conn, "soft-hr", "HR-PLAIN", Tier::EndUser, false);
+        let t1 = person(conn, a, "t1", PersonLanguage::Fr, "finance");
+        let t2 = person(conn, a, "t2", PersonLanguage::Nl, "hr");
+        let t3 = person(conn, a, "t3", PersonLanguage::Fr, "finance");
+        let t4 = person(conn, b, "t4", PersonLanguage::Fr, "finance");
+        let x1 = session(
+            conn,
+            plain,
+            a,
+            Language::Fr,
+            "2023-06-01 08:00",
+            10,
+            3,
+            SessionStatus::Completed,
+        );
+        // 00:30 on 1 January 2024 in Brussels: a 2024 session.
+        let x2 = session(
+            conn,
+            exam,
+            a,
+            Language::Fr,
+            "2023-12-31 23:30",
+            10,
+            3,
+            SessionStatus::Completed,
+        );
+        let x3 = session(
+            conn,
+            hr_module,
+            a,
+            Language::Fr,
+            "2024-03-01 08:00",
+            10,
+            2,
+            SessionStatus::Completed,
+        );
+        let x4 = session(
+            conn,
+            plain,
+            a,
+            Language::Fr,
+            "2024-05-01 08:00",
+            10,
+            1,
+            SessionStatus::Completed,
+        );
+        let attend = |conn: &mut DbConn, session_id, person_id, status, passed| {
+            enrollments::insert(
+                conn,
+                NewEnrollment {
+                    session_id,
+                    person_id,
+                    status,
+                    passed,
+                    requested_by: None,
+                    created_at: utc("2023-01-01 10:00"),
+                    decided_at: None,
+                },
+            )
+            .unwrap();
+        };
+        use EnrollmentStatus::{Absent, Attended, Confirmed};
+        attend(conn, x1, t1, Attended, None);
+        attend(conn, x1, t2, Attended, None);
+        attend(conn, x1, t3, Absent, None);
+        attend(conn, x2, t1, Attended, Some(true));
+        attend(conn, x2, t3, Attended, Some(false)); // failed an assessed module
+        attend(conn, x2, t4, Attended, Some(true));
+        attend(conn, x3, t1, Attended, None);
+        attend(conn, x3, t2, Confirmed, None);
+        attend(conn, x4, t1, Attended, None); // t1 again in finance, 2024: once
+    }
+    app
+}
+
+/// The trained-headcount report for a query: its status, its rows as
+/// `year domain tier organization profile people`, and its totals as `(year, people)`.
+fn trained_rows(app: &TestApp, query: &str, token: &str) -> (Status, Vec<String>, Vec<(i64, i64)>) {
+    let (status, body) = app.api(
+        "GET",
+        &format!("/api/v1/reports/trained?{query}"),
+        Some(token),
+        None,
+    );
+    let items = body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} {} {} {}",
+                        r["year"],
+                        r["domain"].as_str().unwrap(),
+                        r["tier"].as_str().unwrap(),
+                        r["organization"].as_str().unwrap(),
+                        r["profile"].as_str().unwrap_or("-"),
+                        r["people"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let totals = body["totals"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .map(|r| (r["year"].as_i64().unwrap(), r["people"].as_i64().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default();
+    (status, items, totals)
+}
 
 db_test!(
     trained_report_counts_distinct_people_per_brussels_year,
     |db| {
-        let app = TestApp::start(db);
-        {
-            let mut conn = app.conn();
-            let conn: &mut DbConn = &mut conn;
-            staff_accounts(conn);
-            let a = orgs::id_by_code(conn, "anderlecht").unwrap().unwrap();
-            let b = orgs::id_by_code(conn, "ixelles").unwrap().unwrap();
-            let plain = module(conn, "finance", "FIN-PLAIN", Tier::EndUser, false);
-            let exam = module(conn, "finance", "FIN-EXAM", Tier::EndUser, true);
-            let hr_module = module(conn, "soft-hr", "HR-PLAIN", Tier::EndUser, false);
-            let t1 = person(conn, a, "t1", PersonLanguage::Fr, "finance");
-            let t2 = person(conn, a, "t2", PersonLanguage::Nl, "hr");
-            let t3 = person(conn, a, "t3", PersonLanguage::Fr, "finance");
-            let t4 = person(conn, b, "t4", PersonLanguage::Fr, "finance");
-            let x1 = session(
-                conn,
-                plain,
-                a,
-                Language::Fr,
-                "2023-06-01 08:00",
-                10,
-                3,
-                SessionStatus::Completed,
-            );
-            // 00:30 on 1 January 2024 in Brussels: a 2024 session.
-            let x2 = session(
-                conn,
-                exam,
-                a,
-                Language::Fr,
-                "2023-12-31 23:30",
-                10,
-                3,
-                SessionStatus::Completed,
-            );
-            let x3 = session(
-                conn,
-                hr_module,
-                a,
-                Language::Fr,
-                "2024-03-01 08:00",
-                10,
-                2,
-                SessionStatus::Completed,
-            );
-            let x4 = session(
-                conn,
-                plain,
-                a,
-                Language::Fr,
-                "2024-05-01 08:00",
-                10,
-                1,
-                SessionStatus::Completed,
-            );
-            let attend = |conn: &mut DbConn, session_id, person_id, status, passed| {
-                enrollments::insert(
-                    conn,
-                    NewEnrollment {
-                        session_id,
-                        person_id,
-                        status,
-                        passed,
-                        requested_by: None,
-                        created_at: utc("2023-01-01 10:00"),
-                        decided_at: None,
-                    },
-                )
-                .unwrap();
-            };
-            use EnrollmentStatus::{Absent, Attended, Confirmed};
-            attend(conn, x1, t1, Attended, None);
-            attend(conn, x1, t2, Attended, None);
-            attend(conn, x1, t3, Absent, None);
-            attend(conn, x2, t1, Attended, Some(true));
-            attend(conn, x2, t3, Attended, Some(false)); // failed an assessed module
-            attend(conn, x2, t4, Attended, Some(true));
-            attend(conn, x3, t1, Attended, None);
-            attend(conn, x3, t2, Confirmed, None);
-            attend(conn, x4, t1, Attended, None); // t1 again in finance, 2024: once
-        }
+        let app = trained_world(db);
         let planner = app.token("planner@erap.example", PASSWORD);
-        let rows = |query: &str, token: &str| -> (Status, Vec<String>, Vec<(i64, i64)>) {
-            let (status, body) = app.api(
-                "GET",
-                &format!("/api/v1/reports/trained?{query}"),
-                Some(token),
-                None,
-            );
-            let items = body["items"]
-                .as_array()
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(|r| {
-                            format!(
-                                "{} {} {} {} {} {}",
-                                r["year"],
-                                r["domain"].as_str().unwrap(),
-                                r["tier"].as_str().unwrap(),
-                                r["organization"].as_str().unwrap(),
-                                r["profile"].as_str().unwrap_or("-"),
-                                r["people"]
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let totals = body["totals"]
-                .as_array()
-                .map(|t| {
-                    t.iter()
-                        .map(|r| (r["year"].as_i64().unwrap(), r["people"].as_i64().unwrap()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            (status, items, totals)
-        };
-        let (status, items, totals) = rows("", &planner);
+        let (status, items, totals) = trained_rows(&app, "", &planner);
         assert_eq!(status, Status::Ok);
         assert_eq!(
             items,
@@ -708,31 +871,44 @@ db_test!(
         );
         // t1 trained in two domains in 2024 counts once in the year's total.
         assert_eq!(totals, vec![(2023, 2), (2024, 2)]);
-        let (_, items, _) = rows("profile=hr", &planner);
+        let (_, items, _) = trained_rows(&app, "profile=hr", &planner);
         assert_eq!(items, vec!["2023 finance end_user anderlecht hr 1"]);
-        let (_, items, totals) = rows("year=2024&domain=finance", &planner);
+        let (_, items, totals) = trained_rows(&app, "year=2024&domain=finance", &planner);
         assert_eq!(items.len(), 2);
         assert_eq!(totals, vec![(2024, 2)]);
-
-        let hr = app.token("hr@anderlecht.example", PASSWORD);
-        let (status, items, _) = rows("year=2024", &hr);
-        assert_eq!(status, Status::Ok);
-        assert!(items.iter().all(|r| r.contains("anderlecht")), "{items:?}");
-        let (status, _, _) = rows("organization=ixelles", &hr);
-        assert_eq!(status, Status::NotFound);
-        let (status, _, _) = rows("domain=nope", &planner);
-        assert_eq!(status, Status::UnprocessableEntity);
-
-        let mut browser = app.sign_in("planner@erap.example", PASSWORD);
-        let (status, html) = app.visit(&mut browser, "/reports/trained?year=2023");
-        assert_eq!(status, Status::Ok);
-        assert!(html.contains("anderlecht"));
     }
 );
 
-db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
+db_test!(
+    trained_report_keeps_hr_to_its_own_and_refuses_an_unknown_domain,
+    |db| {
+        let app = trained_world(db);
+        let planner = app.token("planner@erap.example", PASSWORD);
+        let hr = app.token("hr@anderlecht.example", PASSWORD);
+        let (status, items, _) = trained_rows(&app, "year=2024", &hr);
+        assert_eq!(status, Status::Ok);
+        assert!(items.iter().all(|r| r.contains("anderlecht")), "{items:?}");
+        let (status, _, _) = trained_rows(&app, "organization=ixelles", &hr);
+        assert_eq!(status, Status::NotFound);
+        let (status, _, _) = trained_rows(&app, "domain=nope", &planner);
+        assert_eq!(status, Status::UnprocessableEntity);
+    }
+);
+
+db_test!(trained_report_page_shows_the_year, |db| {
+    let app = trained_world(db);
+    let mut browser = app.sign_in("planner@erap.example", PASSWORD);
+    let (status, html) = app.visit(&mut browser, "/reports/trained?year=2023");
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("anderlecht"));
+});
+
+/// Six finance modules and three people of Anderlecht: p1 passed P-DONE, holds a seat in
+/// P-SEAT and waits for P-WAIT; p2 failed P-DONE; p3 holds a seat in P-WAIT. Returns the app
+/// and p1's and p2's ids.
+fn plans_world(db: common::TestDatabase) -> (TestApp, i64, i64) {
     let app = TestApp::start(db);
-    let (a1, a2, gone_past);
+    let (a1, a2);
     {
         let mut conn = app.conn();
         let conn: &mut DbConn = &mut conn;
@@ -746,7 +922,7 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         module(conn, "finance", "P-KU", Tier::Trainer, false);
         a1 = person(conn, a, "p1", PersonLanguage::Fr, "finance");
         a2 = person(conn, a, "p2", PersonLanguage::Nl, "finance");
-        gone_past = person(conn, a, "p3", PersonLanguage::Fr, "hr");
+        let gone_past = person(conn, a, "p3", PersonLanguage::Fr, "hr");
         let s_done = session(
             conn,
             done,
@@ -808,16 +984,39 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         enroll(conn, s_wait, a1, EnrollmentStatus::Waitlisted);
         enroll(conn, s_wait, gone_past, EnrollmentStatus::Confirmed);
     }
-    let hr = app.token("hr@anderlecht.example", PASSWORD);
-    let other_hr = app.token("hr@ixelles.example", PASSWORD);
-    let planner = app.token("planner@erap.example", PASSWORD);
-    let path = format!("/api/v1/people/{a1}/plans/2025");
+    (app, a1, a2)
+}
 
-    // Bad input names each field and changes nothing.
+/// The tokens of Anderlecht's HR, of Ixelles' HR and of a planner.
+struct Tokens {
+    hr: String,
+    other_hr: String,
+    planner: String,
+}
+
+db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
+    let (app, a1, a2) = plans_world(db);
+    let tokens = Tokens {
+        hr: app.token("hr@anderlecht.example", PASSWORD),
+        other_hr: app.token("hr@ixelles.example", PASSWORD),
+        planner: app.token("planner@erap.example", PASSWORD),
+    };
+    let path = format!("/api/v1/people/{a1}/plans/2025");
+    bad_plan_input_is_named_and_changes_nothing(&app, &tokens.hr, &path);
+    let plan = plan_items_derive_their_status(&app, &tokens.hr, &path, a2);
+    agreeing_is_audited_and_only_its_hr_changes_the_plan(&app, &tokens, &path, &plan);
+    collective_plan_shows_progress_per_target(&app, &tokens);
+    a_draft_comes_from_the_memberships_once(&app, &tokens.hr);
+    the_overview_lines_up_each_organisations_plan(&app, &tokens.planner);
+    hr_edits_a_plan_through_the_pages(&app, &tokens.hr, a2);
+});
+
+/// Bad input names each field and changes nothing.
+fn bad_plan_input_is_named_and_changes_nothing(app: &TestApp, hr: &str, path: &str) {
     let (status, body) = app.api(
         "PUT",
-        &path,
-        Some(&hr),
+        path,
+        Some(hr),
         Some(serde_json::json!({
             "status": "signed",
             "items": [
@@ -840,17 +1039,19 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     ] {
         assert!(fields[field].is_array(), "{field}: {body}");
     }
-    let (_, plan) = app.api("GET", &path, Some(&hr), None);
+    let (_, plan) = app.api("GET", path, Some(hr), None);
     assert!(
         plan["status"].is_null() && plan["items"].as_array().unwrap().is_empty(),
         "{plan}"
     );
+}
 
-    // A plan with one item of each status.
+/// A plan with one item of each status (p1's, returned), and p2's planned again.
+fn plan_items_derive_their_status(app: &TestApp, hr: &str, path: &str, a2: i64) -> Value {
     let (status, plan) = app.api(
         "PUT",
-        &path,
-        Some(&hr),
+        path,
+        Some(hr),
         Some(serde_json::json!({
             "status": "draft",
             "items": [
@@ -886,7 +1087,7 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     let (status, p2) = app.api(
         "PUT",
         &format!("/api/v1/people/{a2}/plans/2031"),
-        Some(&hr),
+        Some(hr),
         Some(serde_json::json!({
             "items": [{"module": "P-DONE", "target_on": "2031-12-01"}, {"module": "P-LATER"}]
         })),
@@ -894,9 +1095,29 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     assert_eq!(status, Status::Ok, "{p2}");
     assert_eq!(p2["items"][0]["status"], "planned");
     assert_eq!(p2["items"][1]["status"], "planned");
+    plan
+}
 
-    // Agreeing is audited as such; other HR, planners and members cannot change it.
-    let (status, _) = app.api("PUT", &path, Some(&hr), Some(serde_json::json!({"status": "agreed", "items": plan["items"].as_array().unwrap().iter().map(|i| serde_json::json!({"module": i["module"], "target_on": i["target_on"]})).collect::<Vec<_>>()})));
+/// Agreeing is audited as such; other HR, planners and members cannot change it.
+fn agreeing_is_audited_and_only_its_hr_changes_the_plan(
+    app: &TestApp,
+    tokens: &Tokens,
+    path: &str,
+    plan: &Value,
+) {
+    let Tokens {
+        hr,
+        other_hr,
+        planner,
+    } = tokens;
+    let items: Vec<Value> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| serde_json::json!({"module": i["module"], "target_on": i["target_on"]}))
+        .collect();
+    let agreed = serde_json::json!({"status": "agreed", "items": items});
+    let (status, _) = app.api("PUT", path, Some(hr), Some(agreed));
     assert_eq!(status, Status::Ok);
     {
         let mut conn = app.conn();
@@ -916,14 +1137,14 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         );
     }
     assert_eq!(
-        app.api("GET", &path, Some(&other_hr), None).0,
+        app.api("GET", path, Some(other_hr), None).0,
         Status::NotFound
     );
     assert_eq!(
         app.api(
             "PUT",
-            &path,
-            Some(&other_hr),
+            path,
+            Some(other_hr),
             Some(serde_json::json!({"items": []}))
         )
         .0,
@@ -932,14 +1153,14 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     assert_eq!(
         app.api(
             "PUT",
-            &path,
-            Some(&planner),
+            path,
+            Some(planner),
             Some(serde_json::json!({"items": []}))
         )
         .0,
         Status::Forbidden
     );
-    assert_eq!(app.api("GET", &path, Some(&planner), None).0, Status::Ok);
+    assert_eq!(app.api("GET", path, Some(planner), None).0, Status::Ok);
     let csv = app
         .client
         .get(format!("{path}?format=csv"))
@@ -951,10 +1172,12 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         .into_string()
         .unwrap();
     assert_eq!(csv.lines().count(), 5, "{csv}");
+}
 
-    // Collective plan: progress and status per target.
+/// Collective plan: bad targets are named; then progress and status per target.
+fn collective_plan_shows_progress_per_target(app: &TestApp, tokens: &Tokens) {
     let collective = "/api/v1/organizations/anderlecht/plans/2031";
-    let (status, body) = app.api("PUT", collective, Some(&hr), Some(serde_json::json!({
+    let (status, body) = app.api("PUT", collective, Some(&tokens.hr), Some(serde_json::json!({
         "targets": [{"module": "P-DONE", "headcount": 0}, {"module": "P-SEAT", "due_on": "2030-05-01", "headcount": 2}]
     })));
     assert_eq!(status, Status::UnprocessableEntity);
@@ -966,7 +1189,7 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     let (status, plan) = app.api(
         "PUT",
         collective,
-        Some(&hr),
+        Some(&tokens.hr),
         Some(serde_json::json!({
             "status": "agreed",
             "targets": [
@@ -1005,25 +1228,27 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         ]
     );
     assert_eq!(
-        app.api("GET", collective, Some(&other_hr), None).0,
+        app.api("GET", collective, Some(&tokens.other_hr), None).0,
         Status::NotFound
     );
     assert_eq!(
         app.api(
             "PUT",
             collective,
-            Some(&planner),
+            Some(&tokens.planner),
             Some(serde_json::json!({"targets": []}))
         )
         .0,
         Status::Forbidden
     );
+}
 
-    // A draft from the memberships, once.
+/// A draft from the memberships, once.
+fn a_draft_comes_from_the_memberships_once(app: &TestApp, hr: &str) {
     let (status, draft) = app.api(
         "POST",
         "/api/v1/organizations/anderlecht/plans/2032/draft",
-        Some(&hr),
+        Some(hr),
         None,
     );
     assert_eq!(status, Status::Created, "{draft}");
@@ -1042,15 +1267,17 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         app.api(
             "POST",
             "/api/v1/organizations/anderlecht/plans/2032/draft",
-            Some(&hr),
+            Some(hr),
             None
         )
         .0,
         Status::Conflict
     );
+}
 
-    // The overview lines up each organisation's plan.
-    let (status, overview) = app.api("GET", "/api/v1/plans?year=2031", Some(&planner), None);
+/// The overview lines up each organisation's plan.
+fn the_overview_lines_up_each_organisations_plan(app: &TestApp, planner: &str) {
+    let (status, overview) = app.api("GET", "/api/v1/plans?year=2031", Some(planner), None);
     assert_eq!(status, Status::Ok);
     let anderlecht = overview["items"]
         .as_array()
@@ -1068,8 +1295,10 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
         (Some(4), Some(1), Some(1), Some(2))
     );
     assert_eq!(anderlecht["status"], "agreed");
+}
 
-    // The pages: HR edits through the form; a bad line is named and nothing changes.
+/// The pages: HR edits through the form; a bad line is named and nothing changes.
+fn hr_edits_a_plan_through_the_pages(app: &TestApp, hr: &str, a2: i64) {
     let mut browser = app.sign_in("hr@anderlecht.example", PASSWORD);
     let (status, html) = app.visit(&mut browser, &format!("/people/{a2}/plans/2031"));
     assert_eq!(status, Status::Ok);
@@ -1095,7 +1324,7 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     let (_, p2) = app.api(
         "GET",
         &format!("/api/v1/people/{a2}/plans/2031"),
-        Some(&hr),
+        Some(hr),
         None,
     );
     assert_eq!(
@@ -1107,7 +1336,7 @@ db_test!(plans_derive_statuses_and_refuse_bad_input, |db| {
     assert!(html.contains("P-WAIT"));
     let (status, _) = app.visit(&mut browser, "/plans?year=2031");
     assert_eq!(status, Status::Ok);
-});
+}
 
 db_test!(a_refused_plan_form_shows_what_was_typed, |db| {
     let app = TestApp::start(db);
