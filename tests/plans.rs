@@ -9,17 +9,14 @@ use formation::db::DbConn;
 use formation::domain::cascade::KeyUserStatus;
 use formation::domain::catalogue::{self, Tier};
 use formation::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
-use formation::domain::organizations::{self as orgs, MembershipChange, MembershipStatus};
+use formation::domain::organizations::{self as orgs, MembershipStatus};
 use formation::domain::people::PersonLanguage;
-use formation::domain::plans::{self, NewTarget, PlanStatus};
 use formation::domain::sessions::SessionStatus;
 use formation::domain::Language;
 use rocket::http::Status;
 use serde_json::Value;
 
-use common::world::{
-    day, enroll, key_user, module, person, plan_item, session, staff_accounts, utc, PASSWORD,
-};
+use common::world::{enroll, module, person, session, staff_accounts, utc, World, PASSWORD};
 
 /// Rows as `(period, tier, language) → [demand, capacity, seats_taken, free_seats, gap]`.
 fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
@@ -48,245 +45,107 @@ fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
         .collect()
 }
 
-/// The capacity world's organisations, its finance domain and its two finance modules.
-#[derive(Clone, Copy)]
-struct Places {
-    anderlecht: i64,
-    ixelles: i64,
-    school: i64,
-    finance: i64,
-    eu: i64,
-    ku: i64,
-}
-
-/// The capacity world's people: Anderlecht's a1–a5 and inactive a6 (`gone`), Ixelles' b1, b2.
-#[derive(Clone, Copy)]
-struct People {
-    a1: i64,
-    a2: i64,
-    a3: i64,
-    a4: i64,
-    a5: i64,
-    gone: i64,
-    b1: i64,
-    b2: i64,
-}
-
-/// The capacity world's sessions that people hold or wait for seats in.
-#[derive(Clone, Copy)]
-struct Sessions {
-    s1: i64,
-    s2: i64,
-    s3: i64,
-}
-
 /// The hand-computed world of the capacity view, and a planner's token.
+///
+/// Anderlecht: five active people (fr 3, nl 1, en 1; three in finance) and one inactive;
+/// Ixelles: one Dutch-, one French-speaking. S1 starts at 00:30 on 1 April in Brussels, still
+/// 31 March in UTC: the second quarter. S2 at 23:30 on 30 June in Brussels (21:30 UTC), the
+/// quarter's last day. A draft offers no seats; a session of 1 July in Brussels is the third
+/// quarter's.
 fn capacity_world(db: common::TestDatabase) -> (TestApp, String) {
+    use EnrollmentStatus::{Confirmed, PendingApproval, Waitlisted};
+    use SessionStatus::{Draft, Published};
     let app = TestApp::start(db);
     {
         let mut conn = app.conn();
-        let conn: &mut DbConn = &mut conn;
-        staff_accounts(conn);
-        let places = Places {
-            anderlecht: orgs::id_by_code(conn, "anderlecht").unwrap().unwrap(),
-            ixelles: orgs::id_by_code(conn, "ixelles").unwrap().unwrap(),
-            school: orgs::id_by_code(conn, "erap").unwrap().unwrap(),
-            finance: catalogue::domain_id_by_code(conn, "finance")
-                .unwrap()
-                .unwrap(),
-            eu: module(conn, "finance", "EU-CAP", Tier::EndUser, false),
-            ku: module(conn, "finance", "KU-CAP", Tier::Trainer, false),
-        };
-        let people = capacity_people(conn, places);
-        let sessions = capacity_sessions(conn, places);
-        capacity_seats_and_plan_items(conn, places, people, sessions);
-        capacity_targets_and_go_lives(conn, places, people);
+        staff_accounts(&mut conn);
+        World::new(&mut conn)
+            .module("EU-CAP", "finance", Tier::EndUser)
+            .module("KU-CAP", "finance", Tier::Trainer)
+            .people(&["a1", "a2", "a3"], "anderlecht", "finance")
+            .people(&["a4", "a5"], "anderlecht", "hr")
+            .person("a6", "anderlecht", "finance")
+            .people(&["b1", "b2"], "ixelles", "finance")
+            .speaking("a2", PersonLanguage::Nl)
+            .speaking("a4", PersonLanguage::En)
+            .speaking("a6", PersonLanguage::Nl)
+            .inactive("a6")
+            .speaking("b1", PersonLanguage::Nl)
+            .session(
+                "s1",
+                "EU-CAP",
+                "anderlecht",
+                "2031-03-31 22:30",
+                1,
+                Published,
+            )
+            .session(
+                "s2",
+                "EU-CAP",
+                "anderlecht",
+                "2031-06-30 21:30",
+                4,
+                Published,
+            )
+            .in_language("s2", Language::Nl)
+            .session("s3", "KU-CAP", "erap", "2031-02-10 08:00", 2, Published)
+            .in_language("s3", Language::Bilingual)
+            .session(
+                "draft",
+                "EU-CAP",
+                "anderlecht",
+                "2031-05-05 08:00",
+                20,
+                Draft,
+            )
+            .session(
+                "july",
+                "EU-CAP",
+                "ixelles",
+                "2031-06-30 22:30",
+                3,
+                Published,
+            )
+            .enrolled("s3", "a1", Confirmed, None)
+            .enrolled("s3", "b1", Confirmed, None)
+            .enrolled("s3", "a3", Waitlisted, None)
+            .enrolled("s3", "b2", PendingApproval, None)
+            .enrolled("s1", "a1", Confirmed, None)
+            .enrolled("s1", "a3", Waitlisted, None)
+            .enrolled("s1", "a5", Waitlisted, None)
+            .enrolled("s2", "a2", Confirmed, None)
+            .plan_item("a3", "EU-CAP", "2031-05-10") // counted, and a3's Q2 waiting is not
+            .plan_item("a1", "EU-CAP", "2031-04-15") // a1 holds a seat: not counted
+            .plan_item("a4", "EU-CAP", "2031-09-30") // Q3, English
+            .plan_item("a5", "EU-CAP", "2031-08-01") // Q3; a5's Q2 waiting still counts in Q2
+            .plan_item("b2", "KU-CAP", "2031-02-01") // Q1; b2's pending request is the same need
+            .plan_item("a6", "EU-CAP", "2031-05-01") // inactive: not counted
+            // Anderlecht wants six finance people on EU by mid-June.
+            .target("anderlecht", "EU-CAP", Some("finance"), 6, "2031-06-15")
+            // Go-lives: Anderlecht on 15 August (3 key users needed, 2 ready), Ixelles on
+            // 15 February 2032 (2 needed, 1 ready).
+            .membership(
+                "anderlecht",
+                "finance",
+                MembershipStatus::Joined,
+                "2031-08-15",
+                3,
+            )
+            .membership(
+                "ixelles",
+                "finance",
+                MembershipStatus::Joined,
+                "2032-02-15",
+                2,
+            )
+            .key_user("a1", "finance", KeyUserStatus::InTraining) // seated in S3: ready
+            .key_user("a2", "finance", KeyUserStatus::Certified) // ready
+            .key_user("a3", "finance", KeyUserStatus::Nominated) // waiting only: not ready
+            .key_user("b1", "finance", KeyUserStatus::InTraining) // seated in S3: ready
+            .build();
     }
     let planner = app.token("planner@erap.example", PASSWORD);
     (app, planner)
-}
-
-fn capacity_people(conn: &mut DbConn, places: Places) -> People {
-    let (a, b) = (places.anderlecht, places.ixelles);
-    // Anderlecht: five active people (fr 3, nl 1, en 1; three in finance), one inactive.
-    let a1 = person(conn, a, "a1", PersonLanguage::Fr, "finance");
-    let a2 = person(conn, a, "a2", PersonLanguage::Nl, "finance");
-    let a3 = person(conn, a, "a3", PersonLanguage::Fr, "finance");
-    let a4 = person(conn, a, "a4", PersonLanguage::En, "hr");
-    let a5 = person(conn, a, "a5", PersonLanguage::Fr, "hr");
-    let gone = person(conn, a, "a6", PersonLanguage::Nl, "finance");
-    diesel::RunQueryDsl::execute(
-        diesel::update(diesel::QueryDsl::find(
-            formation::db::schema::people::table,
-            gone,
-        ))
-        .set(diesel::ExpressionMethods::eq(
-            formation::db::schema::people::active,
-            false,
-        )),
-        conn,
-    )
-    .unwrap();
-    // Ixelles: one Dutch-, one French-speaking.
-    let b1 = person(conn, b, "b1", PersonLanguage::Nl, "finance");
-    let b2 = person(conn, b, "b2", PersonLanguage::Fr, "finance");
-    People {
-        a1,
-        a2,
-        a3,
-        a4,
-        a5,
-        gone,
-        b1,
-        b2,
-    }
-}
-
-fn capacity_sessions(conn: &mut DbConn, places: Places) -> Sessions {
-    let Places {
-        anderlecht: a,
-        ixelles: b,
-        school,
-        eu,
-        ku,
-        ..
-    } = places;
-    // S1: 00:30 on 1 April in Brussels, still 31 March in UTC: second quarter.
-    let s1 = session(
-        conn,
-        eu,
-        a,
-        Language::Fr,
-        "2031-03-31 22:30",
-        1,
-        1,
-        SessionStatus::Published,
-    );
-    // S2: 23:30 on 30 June in Brussels (21:30 UTC), the quarter's last day.
-    let s2 = session(
-        conn,
-        eu,
-        a,
-        Language::Nl,
-        "2031-06-30 21:30",
-        4,
-        1,
-        SessionStatus::Published,
-    );
-    let s3 = session(
-        conn,
-        ku,
-        school,
-        Language::Bilingual,
-        "2031-02-10 08:00",
-        2,
-        2,
-        SessionStatus::Published,
-    );
-    // A draft offers no seats; a session of 1 July in Brussels is the third quarter's.
-    session(
-        conn,
-        eu,
-        a,
-        Language::Fr,
-        "2031-05-05 08:00",
-        20,
-        0,
-        SessionStatus::Draft,
-    );
-    session(
-        conn,
-        eu,
-        b,
-        Language::Fr,
-        "2031-06-30 22:30",
-        3,
-        0,
-        SessionStatus::Published,
-    );
-    Sessions { s1, s2, s3 }
-}
-
-/// Who holds or waits for a seat where, and the individual plans' items.
-fn capacity_seats_and_plan_items(
-    conn: &mut DbConn,
-    places: Places,
-    people: People,
-    sessions: Sessions,
-) {
-    let Places { eu, ku, .. } = places;
-    let People {
-        a1,
-        a2,
-        a3,
-        a4,
-        a5,
-        gone,
-        b1,
-        b2,
-    } = people;
-    let Sessions { s1, s2, s3 } = sessions;
-    enroll(conn, s3, a1, EnrollmentStatus::Confirmed);
-    enroll(conn, s3, b1, EnrollmentStatus::Confirmed);
-    enroll(conn, s3, a3, EnrollmentStatus::Waitlisted);
-    enroll(conn, s3, b2, EnrollmentStatus::PendingApproval);
-    enroll(conn, s1, a1, EnrollmentStatus::Confirmed);
-    enroll(conn, s1, a3, EnrollmentStatus::Waitlisted);
-    enroll(conn, s1, a5, EnrollmentStatus::Waitlisted);
-    enroll(conn, s2, a2, EnrollmentStatus::Confirmed);
-
-    plan_item(conn, a3, eu, "2031-05-10"); // counted, and a3's Q2 waiting is not
-    plan_item(conn, a1, eu, "2031-04-15"); // a1 holds a seat: not counted
-    plan_item(conn, a4, eu, "2031-09-30"); // Q3, English
-    plan_item(conn, a5, eu, "2031-08-01"); // Q3; a5's Q2 waiting still counts in Q2
-    plan_item(conn, b2, ku, "2031-02-01"); // Q1; b2's pending request is the same need
-    plan_item(conn, gone, eu, "2031-05-01"); // inactive: not counted
-}
-
-/// Anderlecht's collective target, both organisations' go-lives and their key users.
-fn capacity_targets_and_go_lives(conn: &mut DbConn, places: Places, people: People) {
-    let Places {
-        anderlecht: a,
-        ixelles: b,
-        finance,
-        eu,
-        ..
-    } = places;
-    let People { a1, a2, a3, b1, .. } = people;
-    // Anderlecht wants six finance people on EU by mid-June.
-    let plan = plans::insert_collective_plan(conn, a, 2031, PlanStatus::Agreed).unwrap();
-    plans::insert_target(
-        conn,
-        NewTarget {
-            plan_id: plan,
-            module_id: eu,
-            profile: Some("finance"),
-            headcount: 6,
-            due_on: Some(day("2031-06-15")),
-        },
-    )
-    .unwrap();
-
-    // Go-lives: Anderlecht on 15 August (3 key users needed, 2 ready), Ixelles on
-    // 15 February 2032 (2 needed, 1 ready).
-    for (organization, go_live, required) in [(a, "2031-08-15", 3), (b, "2032-02-15", 2)] {
-        orgs::set_membership(
-            conn,
-            organization,
-            finance,
-            MembershipChange {
-                status: MembershipStatus::Joined,
-                status_since: day("2030-01-01"),
-                go_live_on: Some(day(go_live)),
-                required_key_users: required,
-            },
-        )
-        .unwrap();
-    }
-    key_user(conn, a1, finance, KeyUserStatus::InTraining); // seated in S3: ready
-    key_user(conn, a2, finance, KeyUserStatus::Certified); // ready
-    key_user(conn, a3, finance, KeyUserStatus::Nominated); // waiting only: not ready
-    key_user(conn, b1, finance, KeyUserStatus::InTraining); // seated in S3: ready
 }
 
 /// The quarterly capacity of finance in 2031, as the planner sees it.

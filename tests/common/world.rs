@@ -329,6 +329,28 @@ impl<'c> World<'c> {
         self
     }
 
+    /// The person works in `language` (French unless said).
+    pub fn speaking(self, person: &str, language: PersonLanguage) -> Self {
+        use diesel::prelude::*;
+        use formation::db::schema::people;
+        diesel::update(people::table.find(self.names.id(person)))
+            .set(people::language.eq(language.as_str()))
+            .execute(self.conn)
+            .unwrap();
+        self
+    }
+
+    /// The person has left: inactive, as HR leaves them.
+    pub fn inactive(self, person: &str) -> Self {
+        use diesel::prelude::*;
+        use formation::db::schema::people;
+        diesel::update(people::table.find(self.names.id(person)))
+            .set(people::active.eq(false))
+            .execute(self.conn)
+            .unwrap();
+        self
+    }
+
     /// Several people of one organisation and profile.
     pub fn people(self, names: &[&str], organization: &str, profile: &str) -> Self {
         names.iter().fold(self, |world, name| {
@@ -365,6 +387,17 @@ impl<'c> World<'c> {
             status,
         );
         self.name(name, id);
+        self
+    }
+
+    /// The session is given in `language` (French unless said).
+    pub fn in_language(self, session: &str, language: Language) -> Self {
+        use diesel::prelude::*;
+        use formation::db::schema::training_sessions;
+        diesel::update(training_sessions::table.find(self.names.id(session)))
+            .set(training_sessions::language.eq(language.as_str()))
+            .execute(self.conn)
+            .unwrap();
         self
     }
 
