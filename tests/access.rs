@@ -1524,41 +1524,306 @@ fn too_long(answer: (Status, serde_json::Value), field: &str) {
     );
 }
 
+/// A text of `n` two-byte characters.
+fn long(n: usize) -> String {
+    "é".repeat(n)
+}
+
+/// The tables an over-long write could add a row to.
+const LIMIT_TABLES: [&str; 7] = [
+    "people",
+    "registration_requests",
+    "modules",
+    "venues",
+    "interests",
+    "api_tokens",
+    "key_users",
+];
+
+fn limit_table_counts(app: &TestApp) -> Vec<i64> {
+    LIMIT_TABLES
+        .iter()
+        .map(|t| common::count(&mut app.conn(), t))
+        .collect()
+}
+
+/// Who sends an over-long request.
+#[derive(Clone, Copy)]
+enum Sender {
+    Anonymous,
+    Planner,
+    Hr,
+}
+
+/// A request carrying one text over its limit, and the field its refusal must name.
+struct TooLong {
+    method: &'static str,
+    path: String,
+    sender: Sender,
+    body: serde_json::Value,
+    field: &'static str,
+}
+
+fn over(
+    method: &'static str,
+    path: String,
+    sender: Sender,
+    body: serde_json::Value,
+    field: &'static str,
+) -> TooLong {
+    TooLong {
+        method,
+        path,
+        sender,
+        body,
+        field,
+    }
+}
+
+/// What the over-long requests name: the senders' tokens, an Anderlecht person, a module, a
+/// session, a key user and this year.
+struct LimitTargets {
+    planner: String,
+    hr: String,
+    person: i64,
+    module: String,
+    session: i64,
+    key_user: i64,
+    year: String,
+}
+
+fn limit_targets(app: &TestApp, planner: String, hr: String) -> LimitTargets {
+    let person = scalar(
+        &mut app.conn(),
+        "SELECT MIN(id) AS n FROM people WHERE organization_id = \
+         (SELECT id FROM organizations WHERE code = 'anderlecht')",
+    );
+    let module = app.get_json("/api/v1/modules").1["items"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = app.get_json("/api/v1/sessions").1["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    LimitTargets {
+        planner,
+        hr,
+        person,
+        module,
+        session,
+        key_user: scalar(&mut app.conn(), "SELECT MIN(id) AS n FROM key_users"),
+        year: chrono::Utc::now().format("%Y").to_string(),
+    }
+}
+
+/// Sends an over-long request: refused, naming its field.
+fn refused_as_too_long(app: &TestApp, t: &LimitTargets, case: TooLong) {
+    let token = match case.sender {
+        Sender::Anonymous => None,
+        Sender::Planner => Some(t.planner.as_str()),
+        Sender::Hr => Some(t.hr.as_str()),
+    };
+    too_long(
+        app.api(case.method, &case.path, token, Some(case.body)),
+        case.field,
+    );
+}
+
+/// The texts of people and of registration requests, over their limits.
+fn people_texts_over_the_limit(t: &LimitTargets) -> Vec<TooLong> {
+    use Sender::*;
+    vec![
+        over(
+            "POST",
+            "/api/v1/people".into(),
+            Hr,
+            json!({"full_name": long(201), "language": "fr"}),
+            "full_name",
+        ),
+        over(
+            "POST",
+            "/api/v1/people".into(),
+            Hr,
+            json!({"full_name": "Ok", "job_title": long(201), "language": "fr"}),
+            "job_title",
+        ),
+        over(
+            "PATCH",
+            format!("/api/v1/people/{}", t.person),
+            Hr,
+            json!({"profile": long(201)}),
+            "profile",
+        ),
+        over(
+            "POST",
+            "/api/v1/registrations".into(),
+            Anonymous,
+            json!({"email": "long@anderlecht.example", "full_name": long(201),
+                   "organization": "anderlecht", "language": "fr"}),
+            "full_name",
+        ),
+        over(
+            "POST",
+            "/api/v1/registrations".into(),
+            Anonymous,
+            json!({"email": "long@anderlecht.example", "full_name": "Ok", "job_title": long(201),
+                   "organization": "anderlecht", "language": "fr"}),
+            "job_title",
+        ),
+    ]
+}
+
+fn new_module(title: String, description: String) -> serde_json::Value {
+    json!({
+        "domain": "finance", "code": "LONG-1", "title_fr": title, "title_nl": "Titel",
+        "description_fr": description, "tier": "end_user", "duration_minutes": 60,
+    })
+}
+
+/// The texts of the catalogue, sessions, interests, plans and key users, over their limits.
+fn catalogue_and_planning_texts_over_the_limit(t: &LimitTargets) -> Vec<TooLong> {
+    use Sender::*;
+    let (module, person, year) = (&t.module, t.person, &t.year);
+    vec![
+        over(
+            "POST",
+            "/api/v1/modules".into(),
+            Planner,
+            new_module(long(201), String::new()),
+            "title_fr",
+        ),
+        over(
+            "POST",
+            "/api/v1/modules".into(),
+            Planner,
+            new_module("Titre".into(), long(4001)),
+            "description_fr",
+        ),
+        over(
+            "POST",
+            "/api/v1/venues".into(),
+            Planner,
+            json!({"name": long(201), "address": "Rue 1", "seats": 10}),
+            "name",
+        ),
+        over(
+            "POST",
+            "/api/v1/venues".into(),
+            Planner,
+            json!({"name": "Salle", "address": long(301), "seats": 10}),
+            "address",
+        ),
+        over(
+            "PATCH",
+            format!("/api/v1/sessions/{}", t.session),
+            Planner,
+            json!({"online_url": format!("https://{}", "a".repeat(2000))}),
+            "online_url",
+        ),
+        over(
+            "POST",
+            "/api/v1/interests".into(),
+            Hr,
+            json!({"module": module, "person_id": person, "note": long(1001)}),
+            "note",
+        ),
+        over(
+            "PUT",
+            format!("/api/v1/people/{person}/plans/{year}"),
+            Hr,
+            json!({"status": "draft", "items": [{"module": module, "note": long(1001)}]}),
+            "note",
+        ),
+        over(
+            "PUT",
+            format!("/api/v1/organizations/anderlecht/plans/{year}"),
+            Hr,
+            json!({"status": "draft",
+                   "targets": [{"module": module, "headcount": 3, "profile": long(201)}]}),
+            "profile",
+        ),
+        over(
+            "POST",
+            format!("/api/v1/key-users/{}/certify", t.key_user),
+            Planner,
+            json!({"reason": long(1001)}),
+            "reason",
+        ),
+    ]
+}
+
+/// A refusal of a registration request whose reason is too long is itself refused: the
+/// request stays pending. (It adds that request.)
+fn a_long_refusal_reason_leaves_the_request_pending(app: &TestApp, t: &LimitTargets) {
+    app.api(
+        "POST",
+        "/api/v1/registrations",
+        None,
+        Some(json!({
+            "email": "pending@anderlecht.example", "full_name": "Pending",
+            "organization": "anderlecht", "language": "fr",
+        })),
+    );
+    let request = scalar(
+        &mut app.conn(),
+        "SELECT MAX(id) AS n FROM registration_requests",
+    );
+    too_long(
+        app.api(
+            "POST",
+            &format!("/api/v1/registrations/{request}/refuse"),
+            Some(&t.hr),
+            Some(json!({"reason": long(1001)})),
+        ),
+        "reason",
+    );
+    let status = scalar(
+        &mut app.conn(),
+        &format!(
+            "SELECT COUNT(*) AS n FROM registration_requests \
+             WHERE id = {request} AND status = 'pending'"
+        ),
+    );
+    assert_eq!(status, 1, "the refusal was refused");
+}
+
+/// A token's label and a bulk enrolment's list of addresses, over their limits.
+fn token_and_bulk_texts_over_the_limit(t: &LimitTargets) -> Vec<TooLong> {
+    let emails: Vec<String> = (0..501)
+        .map(|i| format!("bulk.{i}@anderlecht.example"))
+        .collect();
+    vec![
+        over(
+            "POST",
+            "/api/v1/tokens".into(),
+            Sender::Anonymous,
+            json!({"email": HR, "password": DEMO_PASSWORD, "label": long(101)}),
+            "label",
+        ),
+        over(
+            "POST",
+            format!("/api/v1/sessions/{}/enrollments/bulk", t.session),
+            Sender::Planner,
+            json!({"emails": emails}),
+            "emails",
+        ),
+    ]
+}
+
 db_test!(
     every_text_field_has_a_length_limit_and_a_refusal_changes_nothing,
     |db| {
         let app = TestApp::start_demo(db);
         let planner = app.token("planner@erap.example", DEMO_PASSWORD);
         let hr = app.token(HR, DEMO_PASSWORD);
-        let long = |n: usize| "é".repeat(n);
-        let year = chrono::Utc::now().format("%Y").to_string();
-        let tables = [
-            "people",
-            "registration_requests",
-            "modules",
-            "venues",
-            "interests",
-            "api_tokens",
-            "key_users",
-        ];
-        let counts = |app: &TestApp| -> Vec<i64> {
-            tables
-                .iter()
-                .map(|t| common::count(&mut app.conn(), t))
-                .collect()
-        };
-        let before = counts(&app);
-        let person = scalar(&mut app.conn(), "SELECT MIN(id) AS n FROM people WHERE organization_id = (SELECT id FROM organizations WHERE code = 'anderlecht')");
-        let module = app.get_json("/api/v1/modules").1["items"][0]["code"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let before = limit_table_counts(&app);
+        let t = limit_targets(&app, planner, hr);
 
         // At the limit is accepted…
         let (status, body) = app.api(
             "POST",
             "/api/v1/people",
-            Some(&hr),
+            Some(&t.hr),
             Some(json!({"full_name": long(200), "language": "fr"})),
         );
         assert_eq!(status, Status::Created, "{body}");
@@ -1568,154 +1833,20 @@ db_test!(
             b
         };
         // …one more is not, on every kind of text.
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/people",
-                Some(&hr),
-                Some(json!({"full_name": long(201), "language": "fr"})),
-            ),
-            "full_name",
-        );
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/people",
-                Some(&hr),
-                Some(json!({"full_name": "Ok", "job_title": long(201), "language": "fr"})),
-            ),
-            "job_title",
-        );
-        too_long(
-            app.api(
-                "PATCH",
-                &format!("/api/v1/people/{person}"),
-                Some(&hr),
-                Some(json!({"profile": long(201)})),
-            ),
-            "profile",
-        );
-        too_long(app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "long@anderlecht.example", "full_name": long(201), "organization": "anderlecht", "language": "fr"}))), "full_name");
-        too_long(app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "long@anderlecht.example", "full_name": "Ok", "job_title": long(201), "organization": "anderlecht", "language": "fr"}))), "job_title");
-        let new_module = |title: String, description: String| json!({"domain": "finance", "code": "LONG-1", "title_fr": title, "title_nl": "Titel", "description_fr": description, "tier": "end_user", "duration_minutes": 60});
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/modules",
-                Some(&planner),
-                Some(new_module(long(201), String::new())),
-            ),
-            "title_fr",
-        );
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/modules",
-                Some(&planner),
-                Some(new_module("Titre".into(), long(4001))),
-            ),
-            "description_fr",
-        );
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/venues",
-                Some(&planner),
-                Some(json!({"name": long(201), "address": "Rue 1", "seats": 10})),
-            ),
-            "name",
-        );
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/venues",
-                Some(&planner),
-                Some(json!({"name": "Salle", "address": long(301), "seats": 10})),
-            ),
-            "address",
-        );
-        let session = app.get_json("/api/v1/sessions").1["items"][0]["id"]
-            .as_i64()
-            .unwrap();
-        too_long(
-            app.api(
-                "PATCH",
-                &format!("/api/v1/sessions/{session}"),
-                Some(&planner),
-                Some(json!({"online_url": format!("https://{}", "a".repeat(2000))})),
-            ),
-            "online_url",
-        );
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/interests",
-                Some(&hr),
-                Some(json!({"module": module, "person_id": person, "note": long(1001)})),
-            ),
-            "note",
-        );
-        too_long(
-            app.api(
-                "PUT",
-                &format!("/api/v1/people/{person}/plans/{year}"),
-                Some(&hr),
-                Some(json!({"status": "draft", "items": [{"module": module, "note": long(1001)}]})),
-            ),
-            "note",
-        );
-        too_long(app.api("PUT", &format!("/api/v1/organizations/anderlecht/plans/{year}"), Some(&hr), Some(json!({"status": "draft", "targets": [{"module": module, "headcount": 3, "profile": long(201)}]}))), "profile");
-        let key_user = scalar(&mut app.conn(), "SELECT MIN(id) AS n FROM key_users");
-        too_long(
-            app.api(
-                "POST",
-                &format!("/api/v1/key-users/{key_user}/certify"),
-                Some(&planner),
-                Some(json!({"reason": long(1001)})),
-            ),
-            "reason",
-        );
-        app.api("POST", "/api/v1/registrations", None, Some(json!({"email": "pending@anderlecht.example", "full_name": "Pending", "organization": "anderlecht", "language": "fr"})));
-        let request = scalar(
-            &mut app.conn(),
-            "SELECT MAX(id) AS n FROM registration_requests",
-        );
-        too_long(
-            app.api(
-                "POST",
-                &format!("/api/v1/registrations/{request}/refuse"),
-                Some(&hr),
-                Some(json!({"reason": long(1001)})),
-            ),
-            "reason",
-        );
-        let status = scalar(&mut app.conn(), &format!("SELECT COUNT(*) AS n FROM registration_requests WHERE id = {request} AND status = 'pending'"));
-        assert_eq!(status, 1, "the refusal was refused");
-        too_long(
-            app.api(
-                "POST",
-                "/api/v1/tokens",
-                None,
-                Some(json!({"email": HR, "password": DEMO_PASSWORD, "label": long(101)})),
-            ),
-            "label",
-        );
-        let emails: Vec<String> = (0..501)
-            .map(|i| format!("bulk.{i}@anderlecht.example"))
-            .collect();
-        too_long(
-            app.api(
-                "POST",
-                &format!("/api/v1/sessions/{session}/enrollments/bulk"),
-                Some(&planner),
-                Some(json!({"emails": emails})),
-            ),
-            "emails",
-        );
+        let first = people_texts_over_the_limit(&t)
+            .into_iter()
+            .chain(catalogue_and_planning_texts_over_the_limit(&t));
+        for case in first {
+            refused_as_too_long(&app, &t, case);
+        }
+        a_long_refusal_reason_leaves_the_request_pending(&app, &t);
+        for case in token_and_bulk_texts_over_the_limit(&t) {
+            refused_as_too_long(&app, &t, case);
+        }
 
-        let mut after = counts(&app);
+        let mut after = limit_table_counts(&app);
         after[1] -= 1; // the pending request made above
-        assert_eq!(after, before, "a refused write changed {tables:?}");
+        assert_eq!(after, before, "a refused write changed {LIMIT_TABLES:?}");
     }
 );
 

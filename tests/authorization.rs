@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use common::{Browser, TestApp, DEMO_PASSWORD};
 use diesel::prelude::*;
 use formation::db::schema::{accounts, key_users, people, registration_requests};
+use formation::db::DbConn;
 use formation::domain::accounts::Account;
 use formation::domain::tokens::{self, LinkPurpose, LinkTarget};
 use formation::domain::{calendars, catalogue, enrollments, sessions};
@@ -72,7 +73,52 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
     let anderlecht: i64 = formation::domain::organizations::by_code(conn, "anderlecht")
         .unwrap()
         .id;
-    let person: i64 = diesel::insert_into(people::table)
+    let person = matrix_person(conn, anderlecht, n);
+    let finance: i64 = formation::db::schema::domains::table
+        .filter(formation::db::schema::domains::code.eq("finance"))
+        .select(formation::db::schema::domains::id)
+        .first(conn)
+        .unwrap();
+    let key_user = nominated_key_user(conn, person, finance);
+    let request = pending_request(conn, anderlecht, n);
+    let link = bystander_reset_link(conn);
+    let own_token = match caller {
+        Some(email) => api_token_of(conn, email),
+        None => 0,
+    };
+    let module = format!("mx-{n}");
+    let module_id = matrix_module(conn, finance, &module);
+    let venue = catalogue::insert_venue(
+        conn,
+        catalogue::NewVenue {
+            name: "Salle matrice",
+            address: "Rue de la Loi 1",
+            seats: 100,
+        },
+    )
+    .unwrap();
+    let sessions = matrix_sessions(conn, module_id, person);
+    let admin_account = account_of(conn, "admin@formation.example");
+    let feed = calendars::create_feed(conn, &admin_account).unwrap();
+    Fixture {
+        n,
+        person,
+        key_user,
+        request,
+        link,
+        own_token,
+        module,
+        venue,
+        session: sessions.session,
+        draft: sessions.draft,
+        past: sessions.past,
+        pending: sessions.pending,
+        feed,
+    }
+}
+
+fn matrix_person(conn: &mut DbConn, anderlecht: i64, n: u64) -> i64 {
+    diesel::insert_into(people::table)
         .values((
             people::organization_id.eq(anderlecht),
             people::full_name.eq(format!("Matrix Person {n}")),
@@ -81,13 +127,11 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         ))
         .returning(people::id)
         .get_result(conn)
-        .unwrap();
-    let finance: i64 = formation::db::schema::domains::table
-        .filter(formation::db::schema::domains::code.eq("finance"))
-        .select(formation::db::schema::domains::id)
-        .first(conn)
-        .unwrap();
-    let key_user: i64 = diesel::insert_into(key_users::table)
+        .unwrap()
+}
+
+fn nominated_key_user(conn: &mut DbConn, person: i64, finance: i64) -> i64 {
+    diesel::insert_into(key_users::table)
         .values((
             key_users::person_id.eq(person),
             key_users::domain_id.eq(finance),
@@ -96,8 +140,11 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         ))
         .returning(key_users::id)
         .get_result(conn)
-        .unwrap();
-    let request: i64 = diesel::insert_into(registration_requests::table)
+        .unwrap()
+}
+
+fn pending_request(conn: &mut DbConn, anderlecht: i64, n: u64) -> i64 {
+    diesel::insert_into(registration_requests::table)
         .values((
             registration_requests::organization_id.eq(anderlecht),
             registration_requests::full_name.eq(format!("Matrix Request {n}")),
@@ -110,39 +157,47 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         ))
         .returning(registration_requests::id)
         .get_result(conn)
-        .unwrap();
-    // A reset ends the account's sign-ins: its link is for an account no browser here uses.
+        .unwrap()
+}
+
+/// A reset ends the account's sign-ins: its link is for an account no browser here uses.
+fn bystander_reset_link(conn: &mut DbConn) -> String {
     let bystander: i64 = accounts::table
         .filter(accounts::email.eq("key.user@cpas-jette.example"))
         .select(accounts::id)
         .first(conn)
         .unwrap();
-    let link = tokens::create_link(
+    tokens::create_link(
         conn,
         LinkPurpose::PasswordReset,
         LinkTarget::Account(bystander),
     )
-    .unwrap();
-    let own_token = match caller {
-        Some(email) => {
-            let account: Account = accounts::table
-                .filter(accounts::email.eq(email))
-                .select(Account::as_select())
-                .first(conn)
-                .unwrap();
-            tokens::create_api_token(conn, &account, Some("matrix"))
-                .unwrap()
-                .1
-                .id
-        }
-        None => 0,
-    };
-    let module = format!("mx-{n}");
-    let module_id = catalogue::insert_module(
+    .unwrap()
+}
+
+fn account_of(conn: &mut DbConn, email: &str) -> Account {
+    accounts::table
+        .filter(accounts::email.eq(email))
+        .select(Account::as_select())
+        .first(conn)
+        .unwrap()
+}
+
+/// A new API token of the account, its id.
+fn api_token_of(conn: &mut DbConn, email: &str) -> i64 {
+    let account = account_of(conn, email);
+    tokens::create_api_token(conn, &account, Some("matrix"))
+        .unwrap()
+        .1
+        .id
+}
+
+fn matrix_module(conn: &mut DbConn, finance: i64, code: &str) -> i64 {
+    catalogue::insert_module(
         conn,
         catalogue::NewModule {
             domain_id: finance,
-            code: &module,
+            code,
             title_fr: "Module matrice",
             title_nl: "Matrixmodule",
             description_fr: "",
@@ -154,16 +209,18 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
             assessed: false,
         },
     )
-    .unwrap();
-    let venue = catalogue::insert_venue(
-        conn,
-        catalogue::NewVenue {
-            name: "Salle matrice",
-            address: "Rue de la Loi 1",
-            seats: 100,
-        },
-    )
-    .unwrap();
+    .unwrap()
+}
+
+/// The fixture's sessions (see `Fixture`).
+struct MatrixSessions {
+    session: i64,
+    draft: i64,
+    past: i64,
+    pending: i64,
+}
+
+fn matrix_sessions(conn: &mut DbConn, module_id: i64, person: i64) -> MatrixSessions {
     let erap = formation::domain::organizations::by_code(conn, "erap")
         .unwrap()
         .id;
@@ -197,7 +254,7 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
     let draft = session_at(31, sessions::SessionStatus::Draft);
     let past = session_at(-1, sessions::SessionStatus::Published);
     let other = session_at(32, sessions::SessionStatus::Published);
-    let enroll = |conn: &mut formation::db::DbConn, session_id, status| {
+    let enroll = |conn: &mut DbConn, session_id, status| {
         enrollments::insert(
             conn,
             enrollments::NewEnrollment {
@@ -218,26 +275,11 @@ fn fixture(app: &TestApp, n: u64, caller: Option<&str>) -> Fixture {
         .execute(conn)
         .unwrap();
     let pending = enroll(conn, other, enrollments::EnrollmentStatus::PendingApproval);
-    let admin_account: Account = accounts::table
-        .filter(accounts::email.eq("admin@formation.example"))
-        .select(Account::as_select())
-        .first(conn)
-        .unwrap();
-    let feed = calendars::create_feed(conn, &admin_account).unwrap();
-    Fixture {
-        n,
-        person,
-        key_user,
-        request,
-        link,
-        own_token,
-        module,
-        venue,
+    MatrixSessions {
         session,
         draft,
         past,
         pending,
-        feed,
     }
 }
 

@@ -232,26 +232,40 @@ db_test!(
     }
 );
 
-db_test!(enrollment_rules_and_refusals, |db| {
-    let app = TestApp::start_demo(db);
+/// The tokens and people of the enrolment-rule flows: three new Anderlecht staff, two of them
+/// designated key users of finance.
+struct Staff {
+    planner: String,
+    hr: String,
+    /// A designated key user.
+    key: i64,
+    /// Not a key user.
+    plain: i64,
+    /// Another designated key user.
+    other_key: i64,
+}
+
+/// The finance modules of the enrolment-rule flows (basics, assessed; advanced, which needs
+/// basics and certifies; a cascade module for colleagues) and their staff.
+fn staff_and_modules(app: &TestApp) -> Staff {
     let planner = app.token(PLANNER, DEMO_PASSWORD);
     let hr = app.token(HR, DEMO_PASSWORD);
     module(
-        &app,
+        app,
         &planner,
         "fin-basics",
         "trainer",
         json!({ "assessed": true }),
     );
     module(
-        &app,
+        app,
         &planner,
         "fin-advanced",
         "trainer",
         json!({ "prerequisite": "fin-basics", "certifies_trainer": true }),
     );
-    module(&app, &planner, "fin-colleagues", "end_user", json!({}));
-    let staff = add_people(&app, "anderlecht", 3, "staff");
+    module(app, &planner, "fin-colleagues", "end_user", json!({}));
+    let staff = add_people(app, "anderlecht", 3, "staff");
     let (key, plain, other_key) = (staff[0], staff[1], staff[2]);
     for person in [key, other_key] {
         let (status, body) = app.api(
@@ -262,114 +276,184 @@ db_test!(enrollment_rules_and_refusals, |db| {
         );
         assert_eq!(status, Status::Created, "{body}");
     }
-    let basics = session(&app, &planner, "fin-basics", 10, 5, json!({}));
-    let conflict = |(status, body): (Status, Value), key: &str| {
-        assert_eq!(status, Status::Conflict, "{body}");
-        assert!(
-            body["error"]["message"].as_str().unwrap().len() > 10,
-            "{body}"
-        );
-        let _ = key;
-    };
+    Staff {
+        planner,
+        hr,
+        key,
+        plain,
+        other_key,
+    }
+}
+
+/// Asserts a refusal (409) that explains itself; `_refusal` names the one expected, for the
+/// reader.
+#[track_caller]
+fn conflict((status, body): (Status, Value), _refusal: &str) {
+    assert_eq!(status, Status::Conflict, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().len() > 10,
+        "{body}"
+    );
+}
+
+/// Records attendance lines for a session.
+fn attendance(app: &TestApp, token: &str, session: i64, lines: Value) -> (Status, Value) {
+    app.api(
+        "PUT",
+        &format!("/api/v1/sessions/{session}/attendance"),
+        Some(token),
+        Some(lines),
+    )
+}
+
+/// Wrong tier: not a key user. A key user gets a seat; twice is refused. The session (of
+/// basics, in 10 days).
+fn trainer_sessions_take_key_users_once(app: &TestApp, s: &Staff) -> i64 {
+    let basics = session(app, &s.planner, "fin-basics", 10, 5, json!({}));
     // Wrong tier: not a key user.
     conflict(
-        enroll(&app, &hr, basics, Some(plain)),
+        enroll(app, &s.hr, basics, Some(s.plain)),
         "enroll-not-key-user",
     );
     // A key user gets a seat; twice is refused.
-    let (status, first) = enroll(&app, &hr, basics, Some(key));
+    let (status, first) = enroll(app, &s.hr, basics, Some(s.key));
     assert_eq!(status, Status::Created, "{first}");
     assert_eq!(first["status"], "confirmed");
-    conflict(enroll(&app, &hr, basics, Some(key)), "enroll-already");
-    // Overlap: another session at the same time.
-    module(&app, &planner, "fin-other", "trainer", json!({}));
+    conflict(enroll(app, &s.hr, basics, Some(s.key)), "enroll-already");
+    basics
+}
+
+/// Overlap: another session at the same time as the key user's seat.
+fn a_seat_at_the_same_time_is_refused(app: &TestApp, s: &Staff) {
+    module(app, &s.planner, "fin-other", "trainer", json!({}));
     let same_time = session(
-        &app,
-        &planner,
+        app,
+        &s.planner,
         "fin-other",
         10,
         5,
         json!({"online_url": "https://meet.example/other"}),
     );
-    conflict(enroll(&app, &hr, same_time, Some(key)), "enroll-overlap");
-    // Prerequisite missing, then attended and passed.
-    let advanced = session(&app, &planner, "fin-advanced", 12, 5, json!({}));
+    conflict(enroll(app, &s.hr, same_time, Some(s.key)), "enroll-overlap");
+}
+
+/// Prerequisite missing, still missing once attended but failed, then attended and passed.
+fn the_prerequisite_must_be_passed(app: &TestApp, s: &Staff) {
+    let advanced = session(app, &s.planner, "fin-advanced", 12, 5, json!({}));
     conflict(
-        enroll(&app, &hr, advanced, Some(other_key)),
+        enroll(app, &s.hr, advanced, Some(s.other_key)),
         "enroll-prerequisite-missing",
     );
-    let past_basics = session(&app, &planner, "fin-basics", -3, 5, json!({}));
-    for person in [other_key, key] {
-        let (status, body) = enroll(&app, &planner, past_basics, Some(person));
+    let past_basics = session(app, &s.planner, "fin-basics", -3, 5, json!({}));
+    for person in [s.other_key, s.key] {
+        let (status, body) = enroll(app, &s.planner, past_basics, Some(person));
         assert_eq!(
             status,
             Status::Created,
             "planners may record the past: {body}"
         );
     }
-    let (status, body) = app.api(
-        "PUT",
-        &format!("/api/v1/sessions/{past_basics}/attendance"),
-        Some(&planner),
-        Some(json!([{"person_id": other_key, "attended": true, "passed": false}])),
+    let (status, body) = attendance(
+        app,
+        &s.planner,
+        past_basics,
+        json!([{"person_id": s.other_key, "attended": true, "passed": false}]),
     );
     assert_eq!(status, Status::Ok, "{body}");
     conflict(
-        enroll(&app, &hr, advanced, Some(other_key)),
+        enroll(app, &s.hr, advanced, Some(s.other_key)),
         "enroll-prerequisite-missing",
     );
-    let (status, body) = app.api("PUT", &format!("/api/v1/sessions/{past_basics}/attendance"), Some(&planner), Some(json!([{"person_id": other_key, "attended": true, "passed": true}, {"person_id": key, "attended": true, "passed": true}])));
+    let (status, body) = attendance(
+        app,
+        &s.planner,
+        past_basics,
+        json!([
+            {"person_id": s.other_key, "attended": true, "passed": true},
+            {"person_id": s.key, "attended": true, "passed": true},
+        ]),
+    );
     assert_eq!(status, Status::Ok, "{body}");
-    let (status, body) = enroll(&app, &hr, advanced, Some(other_key));
+    let (status, body) = enroll(app, &s.hr, advanced, Some(s.other_key));
     assert_eq!(status, Status::Created, "{body}");
-    // Attending and passing the certifying module certifies the key user.
-    let past_advanced = session(&app, &planner, "fin-advanced", -1, 5, json!({}));
-    let (status, body) = enroll(&app, &planner, past_advanced, Some(key));
+}
+
+/// Attending and passing the certifying module certifies the key user. The session (of
+/// advanced, begun yesterday).
+fn passing_the_certifying_module_certifies(app: &TestApp, s: &Staff) -> i64 {
+    let past_advanced = session(app, &s.planner, "fin-advanced", -1, 5, json!({}));
+    let (status, body) = enroll(app, &s.planner, past_advanced, Some(s.key));
     assert_eq!(status, Status::Created, "{body}");
-    let (status, body) = app.api(
-        "PUT",
-        &format!("/api/v1/sessions/{past_advanced}/attendance"),
-        Some(&planner),
-        Some(json!([{"person_id": key, "attended": true, "passed": true}])),
+    let (status, body) = attendance(
+        app,
+        &s.planner,
+        past_advanced,
+        json!([{"person_id": s.key, "attended": true, "passed": true}]),
     );
     assert_eq!(status, Status::Ok, "{body}");
     let certified: String = key_users::table
-        .filter(key_users::person_id.eq(key))
+        .filter(key_users::person_id.eq(s.key))
         .select(key_users::status)
         .first(&mut *app.conn())
         .unwrap();
     assert_eq!(certified, "certified");
-    // Attendance before the start is refused; someone without a seat is named.
-    let (status, _) = app.api(
-        "PUT",
-        &format!("/api/v1/sessions/{basics}/attendance"),
-        Some(&planner),
-        Some(json!([{"person_id": key, "attended": true}])),
+    past_advanced
+}
+
+/// Attendance before the start is refused; someone without a seat is named.
+fn attendance_needs_a_started_session_and_a_seat(
+    app: &TestApp,
+    s: &Staff,
+    basics: i64,
+    past_advanced: i64,
+) {
+    let (status, _) = attendance(
+        app,
+        &s.planner,
+        basics,
+        json!([{"person_id": s.key, "attended": true}]),
     );
     assert_eq!(status, Status::Conflict);
-    let (status, body) = app.api(
-        "PUT",
-        &format!("/api/v1/sessions/{past_advanced}/attendance"),
-        Some(&planner),
-        Some(json!([{"person_id": plain, "attended": true}])),
+    let (status, body) = attendance(
+        app,
+        &s.planner,
+        past_advanced,
+        json!([{"person_id": s.plain, "attended": true}]),
     );
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(body["error"]["fields"]["0.person_id"].is_array(), "{body}");
+}
 
-    // Cascade sessions: only the organiser's people, and invisible to other organisations.
+db_test!(
+    trainer_sessions_take_key_users_once_without_overlap_after_their_prerequisite,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let staff = staff_and_modules(&app);
+        let basics = trainer_sessions_take_key_users_once(&app, &staff);
+        a_seat_at_the_same_time_is_refused(&app, &staff);
+        the_prerequisite_must_be_passed(&app, &staff);
+        let past_advanced = passing_the_certifying_module_certifies(&app, &staff);
+        attendance_needs_a_started_session_and_a_seat(&app, &staff, basics, past_advanced);
+    }
+);
+
+/// Cascade sessions: only the organiser's people, and invisible to other organisations. The
+/// session (Anderlecht's, two seats, in 15 days), with the staff member who is not a key user
+/// seated.
+fn cascade_sessions_take_the_organisers_people_only(app: &TestApp, s: &Staff) -> i64 {
     let cascade = session(
-        &app,
-        &planner,
+        app,
+        &s.planner,
         "fin-colleagues",
         15,
         2,
         json!({"organizer": "anderlecht"}),
     );
-    let (status, _) = enroll(&app, &hr, cascade, Some(plain));
+    let (status, _) = enroll(app, &s.hr, cascade, Some(s.plain));
     assert_eq!(status, Status::Created);
-    let jette = add_people(&app, "cpas-jette", 1, "jette")[0];
+    let jette = add_people(app, "cpas-jette", 1, "jette")[0];
     conflict(
-        enroll(&app, &planner, cascade, Some(jette)),
+        enroll(app, &s.planner, cascade, Some(jette)),
         "enroll-other-organization",
     );
     let other_hr = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
@@ -382,11 +466,14 @@ db_test!(enrollment_rules_and_refusals, |db| {
     assert_eq!(status, Status::NotFound);
     let (status, _) = app.api("GET", &format!("/api/v1/sessions/{cascade}"), None, None);
     assert_eq!(status, Status::NotFound, "cascade sessions are not public");
+    cascade
+}
 
-    // Registration deadline: refused to HR, planners may override.
+/// Registration deadline: refused to HR, planners may override.
+fn the_registration_deadline_binds_hr_not_planners(app: &TestApp, s: &Staff) {
     let closed = session(
-        &app,
-        &planner,
+        app,
+        &s.planner,
         "fin-colleagues",
         20,
         5,
@@ -400,23 +487,26 @@ db_test!(enrollment_rules_and_refusals, |db| {
         .execute(&mut *app.conn())
         .unwrap();
     conflict(
-        enroll(&app, &hr, closed, Some(staff[1])),
+        enroll(app, &s.hr, closed, Some(s.plain)),
         "enroll-registration-closed",
     );
-    let (status, _) = enroll(&app, &planner, closed, Some(staff[1]));
+    let (status, _) = enroll(app, &s.planner, closed, Some(s.plain));
     assert_eq!(status, Status::Created);
+}
 
-    // Full: waitlisted; raising the capacity promotes in the same change.
-    let more = add_people(&app, "anderlecht", 2, "more");
-    let (_, waiting) = enroll(&app, &hr, cascade, Some(more[0]));
+/// Full: waitlisted; raising the capacity promotes in the same change. The capacity cannot go
+/// below the seats taken.
+fn a_full_session_waitlists_and_more_seats_promote(app: &TestApp, s: &Staff, cascade: i64) {
+    let more = add_people(app, "anderlecht", 2, "more");
+    let (_, waiting) = enroll(app, &s.hr, cascade, Some(more[0]));
     assert_eq!(waiting["status"], "confirmed");
-    let (_, waiting) = enroll(&app, &hr, cascade, Some(more[1]));
+    let (_, waiting) = enroll(app, &s.hr, cascade, Some(more[1]));
     assert_eq!(waiting["status"], "waitlisted");
     assert_eq!(waiting["waitlist_position"], 1);
     let (status, updated) = app.api(
         "PATCH",
         &format!("/api/v1/sessions/{cascade}"),
-        Some(&planner),
+        Some(&s.planner),
         Some(json!({"capacity": 3})),
     );
     assert_eq!(status, Status::Ok, "{updated}");
@@ -426,28 +516,44 @@ db_test!(enrollment_rules_and_refusals, |db| {
     let (status, body) = app.api(
         "PATCH",
         &format!("/api/v1/sessions/{cascade}"),
-        Some(&planner),
+        Some(&s.planner),
         Some(json!({"capacity": 1})),
     );
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(body["error"]["fields"]["capacity"].is_array());
+}
 
-    // Cancelled session: refused; everyone's enrolment cancelled, seats back to 0.
+/// Cancelled session: refused; everyone's enrolment cancelled, seats back to 0.
+fn a_cancelled_session_frees_its_seats_and_refuses(app: &TestApp, s: &Staff, cascade: i64) {
     let (status, _) = app.api(
         "POST",
         &format!("/api/v1/sessions/{cascade}/cancel"),
-        Some(&planner),
+        Some(&s.planner),
         None,
     );
     assert_eq!(status, Status::Ok);
-    assert_eq!(with_status(&app, cascade, "cancelled"), 3);
-    assert_eq!(seats_taken(&app, cascade), 0);
-    let late = add_people(&app, "anderlecht", 1, "late")[0];
+    assert_eq!(with_status(app, cascade, "cancelled"), 3);
+    assert_eq!(seats_taken(app, cascade), 0);
+    let late = add_people(app, "anderlecht", 1, "late")[0];
     conflict(
-        enroll(&app, &hr, cascade, Some(late)),
+        enroll(app, &s.hr, cascade, Some(late)),
         "enroll-session-cancelled",
     );
-});
+}
+
+// The same staff and modules as the trainer-tier flow above; the cascade sessions here are the
+// only seats of these people.
+db_test!(
+    cascade_sessions_keep_to_their_organisation_deadline_and_capacity,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let staff = staff_and_modules(&app);
+        let cascade = cascade_sessions_take_the_organisers_people_only(&app, &staff);
+        the_registration_deadline_binds_hr_not_planners(&app, &staff);
+        a_full_session_waitlists_and_more_seats_promote(&app, &staff, cascade);
+        a_cancelled_session_frees_its_seats_and_refuses(&app, &staff, cascade);
+    }
+);
 
 db_test!(approval_where_the_organisation_requires_it, |db| {
     let app = TestApp::start_demo(db);
@@ -944,69 +1050,110 @@ fn listed(app: &TestApp, token: Option<&str>, query: &str) -> (Vec<i64>, i64) {
     (ids, page["total"].as_i64().unwrap())
 }
 
-db_test!(session_list_filters_scopes_and_pages, |db| {
-    let app = TestApp::start_demo(db);
+/// The year of the session list tests.
+const LIST_YEAR: &str = "from=2033-01-01&to=2033-12-31";
+
+/// The times of a session on a day of 2033 (every session of the list tests is in 2033, which
+/// the demo data does not reach).
+fn list_at(day: &str, hour: &str) -> Value {
+    json!({
+        "starts_at": format!("{day}T{hour}:00:00Z"), "ends_at": format!("{day}T{hour}:59:00Z"),
+        "registration_closes_at": format!("{day}T05:00:00Z"),
+    })
+}
+
+fn merged(mut base: Value, extra: Value) -> Value {
+    base.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    base
+}
+
+/// The sessions of the list tests, with the planner's token.
+struct ListWorld {
+    planner: String,
+    trainer: i64,
+    anderlecht: i64,
+    jette: i64,
+    draft: i64,
+    full: i64,
+    april: i64,
+}
+
+impl ListWorld {
+    /// Every session, soonest first.
+    fn all(&self) -> Vec<i64> {
+        vec![
+            self.trainer,
+            self.anderlecht,
+            self.jette,
+            self.draft,
+            self.full,
+            self.april,
+        ]
+    }
+}
+
+/// Three modules (trainer and cascade tiers of finance, a trainer one of soft-hr) and six
+/// sessions of them: a trainer session, Anderlecht's cascade session in Dutch, Jette's, a
+/// draft, a full one and one on 1 April in Brussels.
+fn list_world(app: &TestApp) -> ListWorld {
     let planner = app.token(PLANNER, DEMO_PASSWORD);
-    let key_user = app.token("key.user@anderlecht.example", DEMO_PASSWORD);
-    let hr_jette = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
-    module(&app, &planner, "list-trainer", "trainer", json!({}));
-    module(&app, &planner, "list-cascade", "end_user", json!({}));
+    module(app, &planner, "list-trainer", "trainer", json!({}));
+    module(app, &planner, "list-cascade", "end_user", json!({}));
     module(
-        &app,
+        app,
         &planner,
         "list-hr",
         "trainer",
         json!({ "domain": "soft-hr" }),
     );
-    // Every session of this test is in 2033, which the demo data does not reach.
-    let at = |day: &str, hour: &str| {
-        json!({
-            "starts_at": format!("{day}T{hour}:00:00Z"), "ends_at": format!("{day}T{hour}:59:00Z"),
-            "registration_closes_at": format!("{day}T05:00:00Z"),
-        })
-    };
-    let with = |mut base: Value, extra: Value| {
-        base.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        base
-    };
     let trainer = session(
-        &app,
+        app,
         &planner,
         "list-trainer",
         0,
         10,
-        at("2033-03-10", "09"),
+        list_at("2033-03-10", "09"),
     );
     let anderlecht = session(
-        &app,
+        app,
         &planner,
         "list-cascade",
         0,
         10,
-        with(
-            at("2033-03-11", "09"),
+        merged(
+            list_at("2033-03-11", "09"),
             json!({ "organizer": "anderlecht", "language": "nl" }),
         ),
     );
     let jette = session(
-        &app,
+        app,
         &planner,
         "list-cascade",
         0,
         10,
-        with(at("2033-03-12", "09"), json!({ "organizer": "cpas-jette" })),
+        merged(
+            list_at("2033-03-12", "09"),
+            json!({ "organizer": "cpas-jette" }),
+        ),
     );
-    let full = session(&app, &planner, "list-trainer", 0, 1, at("2033-03-14", "09"));
+    let full = session(
+        app,
+        &planner,
+        "list-trainer",
+        0,
+        1,
+        list_at("2033-03-14", "09"),
+    );
     // 22:00 UTC on 31 March is midnight on 1 April in Brussels.
-    let april = session(&app, &planner, "list-hr", 0, 10, at("2033-03-31", "22"));
+    let april = session(app, &planner, "list-hr", 0, 10, list_at("2033-03-31", "22"));
     let (status, draft) = app.api(
         "POST",
         "/api/v1/sessions",
         Some(&planner),
-        Some(with(
-            at("2033-03-13", "09"),
+        Some(merged(
+            list_at("2033-03-13", "09"),
             json!({ "module": "list-trainer", "capacity": 5, "language": "fr",
                     "online_url": "https://meet.example/d" }),
         )),
@@ -1018,109 +1165,149 @@ db_test!(session_list_filters_scopes_and_pages, |db| {
         .set(training_sessions::seats_taken.eq(1))
         .execute(&mut *app.conn())
         .unwrap();
-
-    let year = "from=2033-01-01&to=2033-12-31";
-    // Soonest first; who sees what.
-    let all = vec![trainer, anderlecht, jette, draft, full, april];
-    assert_eq!(listed(&app, Some(&planner), year), (all.clone(), 6));
-    assert_eq!(
-        listed(&app, None, year),
-        (vec![trainer, full, april], 3),
-        "anonymous: published trainer-tier sessions only"
-    );
-    assert_eq!(
-        listed(&app, Some(&key_user), year),
-        (vec![trainer, anderlecht, full, april], 4),
-        "a member also sees the cascade sessions of its own organisation"
-    );
-    assert_eq!(
-        listed(&app, Some(&hr_jette), year),
-        (vec![trainer, jette, full, april], 4)
-    );
-
-    // Each filter, as the planner.
-    let cases: [(&str, Vec<i64>); 9] = [
-        (
-            "domain=finance",
-            vec![trainer, anderlecht, jette, draft, full],
-        ),
-        ("domain=soft-hr", vec![april]),
-        ("module=list-cascade", vec![anderlecht, jette]),
-        ("tier=end_user", vec![anderlecht, jette]),
-        ("language=nl", vec![anderlecht]),
-        ("organizer=cpas-jette", vec![jette]),
-        ("status=draft", vec![draft]),
-        (
-            "has_free_seats=true&domain=finance",
-            vec![trainer, anderlecht, jette, draft],
-        ),
-        (
-            "domain=finance&tier=trainer&language=fr",
-            vec![trainer, draft, full],
-        ),
-    ];
-    for (filter, expected) in cases {
-        let (ids, total) = listed(&app, Some(&planner), &format!("{year}&{filter}"));
-        assert_eq!(ids, expected, "{filter}");
-        assert_eq!(total, expected.len() as i64, "{filter}");
+    ListWorld {
+        planner,
+        trainer,
+        anderlecht,
+        jette,
+        draft,
+        full,
+        april,
     }
-    // Days are Brussels days.
-    assert_eq!(
-        listed(&app, Some(&planner), "from=2033-03-14&to=2033-03-31").0,
-        vec![full]
-    );
-    assert_eq!(
-        listed(&app, Some(&planner), "from=2033-04-01&to=2033-04-01").0,
-        vec![april]
-    );
-    // Pages of two.
-    assert_eq!(
-        listed(&app, Some(&planner), &format!("{year}&per_page=2&page=2")),
-        (all[2..4].to_vec(), 6)
-    );
-    assert_eq!(
-        listed(&app, Some(&planner), &format!("{year}&per_page=2&page=4")),
-        (vec![], 6)
-    );
+}
 
-    // An unknown value of any filter is refused, naming the field (it was ignored, or listed
-    // nothing, as if there were no such sessions).
-    for field in [
-        "domain",
-        "module",
-        "tier",
-        "language",
-        "organizer",
-        "status",
-    ] {
+db_test!(
+    the_session_list_shows_each_reader_its_sessions_soonest_first,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let w = list_world(&app);
+        let key_user = app.token("key.user@anderlecht.example", DEMO_PASSWORD);
+        let hr_jette = app.token("hr@cpas-jette.example", DEMO_PASSWORD);
+        let (trainer, anderlecht, jette, full, april) =
+            (w.trainer, w.anderlecht, w.jette, w.full, w.april);
+        // Soonest first; who sees what.
+        assert_eq!(listed(&app, Some(&w.planner), LIST_YEAR), (w.all(), 6));
+        assert_eq!(
+            listed(&app, None, LIST_YEAR),
+            (vec![trainer, full, april], 3),
+            "anonymous: published trainer-tier sessions only"
+        );
+        assert_eq!(
+            listed(&app, Some(&key_user), LIST_YEAR),
+            (vec![trainer, anderlecht, full, april], 4),
+            "a member also sees the cascade sessions of its own organisation"
+        );
+        assert_eq!(
+            listed(&app, Some(&hr_jette), LIST_YEAR),
+            (vec![trainer, jette, full, april], 4)
+        );
+    }
+);
+
+db_test!(
+    each_session_filter_brussels_days_and_pages_narrow_the_list,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let w = list_world(&app);
+        let (trainer, anderlecht, jette, draft, full, april) =
+            (w.trainer, w.anderlecht, w.jette, w.draft, w.full, w.april);
+        let planner = Some(w.planner.as_str());
+        // Each filter, as the planner.
+        let cases: [(&str, Vec<i64>); 9] = [
+            (
+                "domain=finance",
+                vec![trainer, anderlecht, jette, draft, full],
+            ),
+            ("domain=soft-hr", vec![april]),
+            ("module=list-cascade", vec![anderlecht, jette]),
+            ("tier=end_user", vec![anderlecht, jette]),
+            ("language=nl", vec![anderlecht]),
+            ("organizer=cpas-jette", vec![jette]),
+            ("status=draft", vec![draft]),
+            (
+                "has_free_seats=true&domain=finance",
+                vec![trainer, anderlecht, jette, draft],
+            ),
+            (
+                "domain=finance&tier=trainer&language=fr",
+                vec![trainer, draft, full],
+            ),
+        ];
+        for (filter, expected) in cases {
+            let (ids, total) = listed(&app, planner, &format!("{LIST_YEAR}&{filter}"));
+            assert_eq!(ids, expected, "{filter}");
+            assert_eq!(total, expected.len() as i64, "{filter}");
+        }
+        // Days are Brussels days.
+        assert_eq!(
+            listed(&app, planner, "from=2033-03-14&to=2033-03-31").0,
+            vec![full]
+        );
+        assert_eq!(
+            listed(&app, planner, "from=2033-04-01&to=2033-04-01").0,
+            vec![april]
+        );
+        // Pages of two.
+        assert_eq!(
+            listed(&app, planner, &format!("{LIST_YEAR}&per_page=2&page=2")),
+            (w.all()[2..4].to_vec(), 6)
+        );
+        assert_eq!(
+            listed(&app, planner, &format!("{LIST_YEAR}&per_page=2&page=4")),
+            (vec![], 6)
+        );
+    }
+);
+
+// In the same world as the other list tests, so that a refusal is not an empty list.
+db_test!(
+    unknown_session_filters_and_bad_days_are_refused_naming_the_field,
+    |db| {
+        let app = TestApp::start_demo(db);
+        let w = list_world(&app);
+        // An unknown value of any filter is refused, naming the field (it was ignored, or listed
+        // nothing, as if there were no such sessions).
+        for field in [
+            "domain",
+            "module",
+            "tier",
+            "language",
+            "organizer",
+            "status",
+        ] {
+            let (status, body) = app.api(
+                "GET",
+                &format!("/api/v1/sessions?{field}=nonsense"),
+                Some(&w.planner),
+                None,
+            );
+            assert_eq!(status, Status::UnprocessableEntity, "{field}: {body}");
+            assert!(body["error"]["fields"][field].is_array(), "{body}");
+            let page = app.get_in(&format!("/sessions?{field}=nonsense"), "nl");
+            assert_eq!(
+                page.status(),
+                Status::UnprocessableEntity,
+                "/sessions?{field}="
+            );
+        }
+
+        // A bad day is refused, naming the field.
         let (status, body) = app.api(
             "GET",
-            &format!("/api/v1/sessions?{field}=nonsense"),
-            Some(&planner),
+            "/api/v1/sessions?from=2033-13-01",
+            Some(&w.planner),
             None,
         );
-        assert_eq!(status, Status::UnprocessableEntity, "{field}: {body}");
-        assert!(body["error"]["fields"][field].is_array(), "{body}");
-        let page = app.get_in(&format!("/sessions?{field}=nonsense"), "nl");
-        assert_eq!(
-            page.status(),
-            Status::UnprocessableEntity,
-            "/sessions?{field}="
-        );
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(body["error"]["fields"]["from"].is_array(), "{body}");
     }
+);
 
-    // A bad day is refused, naming the field.
-    let (status, body) = app.api(
-        "GET",
-        "/api/v1/sessions?from=2033-13-01",
-        Some(&planner),
-        None,
-    );
-    assert_eq!(status, Status::UnprocessableEntity);
-    assert!(body["error"]["fields"]["from"].is_array(), "{body}");
-
+db_test!(the_session_page_speaks_the_readers_language, |db| {
+    let app = TestApp::start_demo(db);
+    list_world(&app);
     // The page, in Dutch: titles, languages, places and statuses in the reader's language.
-    let response = app.get_in(&format!("/sessions?{year}&domain=soft-hr"), "nl");
+    let response = app.get_in(&format!("/sessions?{LIST_YEAR}&domain=soft-hr"), "nl");
     assert_eq!(response.status(), Status::Ok);
     let html = response.into_string().unwrap();
     assert!(html.contains("<td>Module list-hr NL</td>"), "{html}");

@@ -254,17 +254,291 @@ fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
     *items.choose(rng).expect("something to pick")
 }
 
+/// Every enrolment: id → (session, status).
+type Snapshot = HashMap<i64, (i64, String)>;
+
+/// One drawn operation: its kind, its request, and the enrolment it approves, if it does.
+struct Operation<'w> {
+    op: &'static str,
+    method: &'static str,
+    path: String,
+    token: &'w str,
+    body: Option<Value>,
+    approved: Option<i64>,
+}
+
+fn request<'w>(
+    op: &'static str,
+    method: &'static str,
+    path: String,
+    token: &'w str,
+    body: Option<Value>,
+) -> Operation<'w> {
+    Operation {
+        op,
+        method,
+        path,
+        token,
+        body,
+        approved: None,
+    }
+}
+
+fn enrol<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    let (s, p) = (pick(rng, &world.sessions), pick(rng, &world.people));
+    request(
+        "enrol",
+        "POST",
+        format!("/api/v1/sessions/{s}/enrollments"),
+        &world.planner,
+        Some(json!({ "person_id": p })),
+    )
+}
+
+fn self_enrol<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    let s = pick(rng, &world.sessions);
+    let member = world.members.choose(rng).unwrap();
+    request(
+        "self-enrol",
+        "POST",
+        format!("/api/v1/sessions/{s}/enrollments"),
+        &member.1,
+        Some(json!({})),
+    )
+}
+
+fn cancel<'w>(rng: &mut StdRng, world: &'w World, live: &[i64]) -> Operation<'w> {
+    let e = pick(rng, live);
+    request(
+        "cancel",
+        "POST",
+        format!("/api/v1/enrollments/{e}/cancel"),
+        &world.planner,
+        Some(json!({})),
+    )
+}
+
+fn approve<'w>(rng: &mut StdRng, world: &'w World, pending: &[i64]) -> Operation<'w> {
+    let e = pick(rng, pending);
+    Operation {
+        approved: Some(e),
+        ..request(
+            "approve",
+            "POST",
+            format!("/api/v1/enrollments/{e}/approve"),
+            &world.hr,
+            Some(json!({})),
+        )
+    }
+}
+
+fn refuse<'w>(rng: &mut StdRng, world: &'w World, pending: &[i64]) -> Operation<'w> {
+    let e = pick(rng, pending);
+    request(
+        "refuse",
+        "POST",
+        format!("/api/v1/enrollments/{e}/refuse"),
+        &world.hr,
+        Some(json!({ "reason": "model" })),
+    )
+}
+
+fn capacity<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    let s = pick(rng, &world.sessions);
+    let capacity = rng.gen_range(0..=4);
+    request(
+        "capacity",
+        "PATCH",
+        format!("/api/v1/sessions/{s}"),
+        &world.planner,
+        Some(json!({ "capacity": capacity })),
+    )
+}
+
+fn attendance<'w>(rng: &mut StdRng, app: &TestApp, world: &'w World) -> Operation<'w> {
+    let s = pick(rng, &world.sessions[6..]);
+    // Attendance is taken for the session's participants (others: 422).
+    let holders: Vec<i64> = enrollments::table
+        .filter(enrollments::session_id.eq(s))
+        .filter(enrollments::status.eq_any(["confirmed", "attended", "absent"]))
+        .select(enrollments::person_id)
+        .load(&mut *app.conn())
+        .unwrap();
+    let chosen: Vec<i64> = holders.choose_multiple(rng, 2).copied().collect();
+    let results = [None, Some(true), Some(false)];
+    let lines: Vec<Value> = chosen
+        .into_iter()
+        .map(|p| {
+            let attended = rng.gen_bool(0.7);
+            let passed = results[rng.gen_range(0..3)];
+            json!({ "person_id": p, "attended": attended, "passed": passed })
+        })
+        .collect();
+    request(
+        "attendance",
+        "PUT",
+        format!("/api/v1/sessions/{s}/attendance"),
+        &world.planner,
+        Some(Value::Array(lines)),
+    )
+}
+
+fn withdraw<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    let k = pick(rng, &world.key_users);
+    request(
+        "withdraw",
+        "DELETE",
+        format!("/api/v1/key-users/{k}"),
+        &world.hr,
+        None,
+    )
+}
+
+fn designate<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    // A withdrawn key user of Anderlecht designated again (others: 409).
+    let p = pick(rng, &world.people[..8]);
+    request(
+        "designate",
+        "POST",
+        "/api/v1/key-users".to_owned(),
+        &world.hr,
+        Some(json!({ "person_id": p, "domain": "finance" })),
+    )
+}
+
+fn cancel_session<'w>(rng: &mut StdRng, world: &'w World) -> Operation<'w> {
+    // Two sessions only, so that most of the run has sessions to work on.
+    let s = pick(rng, &[world.sessions[5], world.sessions[8]]);
+    request(
+        "cancel-session",
+        "POST",
+        format!("/api/v1/sessions/{s}/cancel"),
+        &world.planner,
+        None,
+    )
+}
+
+/// The next operation, drawn; none when the roll names an operation with nothing to act on.
+fn draw<'w>(
+    rng: &mut StdRng,
+    app: &TestApp,
+    world: &'w World,
+    before: &Snapshot,
+) -> Option<Operation<'w>> {
+    let live: Vec<i64> = before
+        .iter()
+        .filter(|(_, (_, s))| matches!(s.as_str(), "confirmed" | "waitlisted" | "pending_approval"))
+        .map(|(id, _)| *id)
+        .collect();
+    let pending: Vec<i64> = before
+        .iter()
+        .filter(|(_, (_, s))| s == "pending_approval")
+        .map(|(id, _)| *id)
+        .collect();
+    let roll = rng.gen_range(0..100);
+    Some(match roll {
+        0..=34 => enrol(rng, world),
+        35..=46 => self_enrol(rng, world),
+        47..=60 if !live.is_empty() => cancel(rng, world, &live),
+        61..=70 if !pending.is_empty() => approve(rng, world, &pending),
+        71..=74 if !pending.is_empty() => refuse(rng, world, &pending),
+        75..=84 => capacity(rng, world),
+        85..=93 => attendance(rng, app, world),
+        94 => withdraw(rng, world),
+        95..=96 => designate(rng, world),
+        97 => cancel_session(rng, world),
+        _ => return None,
+    })
+}
+
+/// The checks of a successful enrolment: audited as created, and a self-enrolment waits for
+/// approval. Where it waits for a seat: (session, waiting place).
+fn check_enrolment(app: &TestApp, op: &str, answer: &Value, context: &str) -> Option<(i64, i64)> {
+    let mut new_waiting = None;
+    let id = answer["id"].as_i64().unwrap();
+    let created = format!(
+        "SELECT COUNT(*) AS n FROM audit_events \
+         WHERE action = 'enrollment.created' AND entity_id = {id}"
+    );
+    assert_eq!(count(app, &created), 1, "{context}");
+    if answer["status"] == "waitlisted" {
+        new_waiting = Some((
+            answer["session_id"].as_i64().unwrap(),
+            answer["waitlist_position"].as_i64().unwrap(),
+        ));
+    }
+    if op == "self-enrol" {
+        assert_eq!(
+            answer["status"], "pending_approval",
+            "{context}: Anderlecht requires approval"
+        );
+    }
+    new_waiting
+}
+
+/// Sends the operation and checks what it did, then the rules; whether it changed anything.
+fn apply(
+    app: &TestApp,
+    operation: Operation,
+    before: &Snapshot,
+    events_before: i64,
+    step: usize,
+    seed: u64,
+) -> bool {
+    let Operation {
+        op,
+        method,
+        path,
+        token,
+        body,
+        approved,
+    } = operation;
+    let mut new_waiting = None;
+    let (status, answer) = app.api(method, &path, Some(token), body);
+    let context = format!("step {step} (seed {seed}): {op} {path} → {status} {answer}");
+    assert!(status.code < 500, "{context}");
+    let after = snapshot(app);
+    let succeeded = status.class().is_success();
+    if succeeded {
+        assert!(
+            events(app) > events_before,
+            "{context}: the change is audited"
+        );
+        if op.ends_with("enrol") {
+            new_waiting = check_enrolment(app, op, &answer, &context);
+        }
+    } else {
+        assert_eq!(&after, before, "{context}: a refusal changes nothing");
+    }
+    if let Some((session, position)) = new_waiting {
+        let waiting = format!(
+            "SELECT COUNT(*) AS n FROM enrollments \
+             WHERE session_id = {session} AND status = 'waitlisted'"
+        );
+        assert_eq!(
+            position,
+            count(app, &waiting),
+            "{context}: a new waiting place is the last, without gaps"
+        );
+    }
+    check_rules(app, &context);
+    check_promotions(app, before, &after, approved, &context);
+    succeeded
+}
+
+/// A number from the environment, else the default.
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
 db_test!(enrollment_rules_hold_over_random_operations, |db| {
     let app = TestApp::start(db);
     let world = build(&app);
-    let seed: u64 = std::env::var("MODEL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20261202);
-    let steps: usize = std::env::var("MODEL_STEPS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3000);
+    let seed: u64 = env_or("MODEL_SEED", 20261202);
+    let steps: usize = env_or("MODEL_STEPS", 3000);
     let mut rng = StdRng::seed_from_u64(seed);
     let started = std::time::Instant::now();
     let mut successes = 0;
@@ -273,192 +547,12 @@ db_test!(enrollment_rules_hold_over_random_operations, |db| {
         let before = snapshot(&app);
         seen.extend(before.values().map(|(_, status)| status.clone()));
         let events_before = events(&app);
-        let live: Vec<i64> = before
-            .iter()
-            .filter(|(_, (_, s))| {
-                matches!(s.as_str(), "confirmed" | "waitlisted" | "pending_approval")
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        let pending: Vec<i64> = before
-            .iter()
-            .filter(|(_, (_, s))| s == "pending_approval")
-            .map(|(id, _)| *id)
-            .collect();
-        let mut approved = None;
-        let mut new_waiting = None;
-        let roll = rng.gen_range(0..100);
-        let (op, method, path, token, body): (&str, &str, String, &str, Option<Value>) = match roll
-        {
-            0..=34 => {
-                let (s, p) = (
-                    pick(&mut rng, &world.sessions),
-                    pick(&mut rng, &world.people),
-                );
-                (
-                    "enrol",
-                    "POST",
-                    format!("/api/v1/sessions/{s}/enrollments"),
-                    &world.planner,
-                    Some(json!({ "person_id": p })),
-                )
-            }
-            35..=46 => {
-                let s = pick(&mut rng, &world.sessions);
-                let member = world.members.choose(&mut rng).unwrap();
-                (
-                    "self-enrol",
-                    "POST",
-                    format!("/api/v1/sessions/{s}/enrollments"),
-                    &member.1,
-                    Some(json!({})),
-                )
-            }
-            47..=60 if !live.is_empty() => {
-                let e = pick(&mut rng, &live);
-                (
-                    "cancel",
-                    "POST",
-                    format!("/api/v1/enrollments/{e}/cancel"),
-                    &world.planner,
-                    Some(json!({})),
-                )
-            }
-            61..=70 if !pending.is_empty() => {
-                let e = pick(&mut rng, &pending);
-                approved = Some(e);
-                (
-                    "approve",
-                    "POST",
-                    format!("/api/v1/enrollments/{e}/approve"),
-                    &world.hr,
-                    Some(json!({})),
-                )
-            }
-            71..=74 if !pending.is_empty() => {
-                let e = pick(&mut rng, &pending);
-                (
-                    "refuse",
-                    "POST",
-                    format!("/api/v1/enrollments/{e}/refuse"),
-                    &world.hr,
-                    Some(json!({ "reason": "model" })),
-                )
-            }
-            75..=84 => {
-                let s = pick(&mut rng, &world.sessions);
-                let capacity = rng.gen_range(0..=4);
-                (
-                    "capacity",
-                    "PATCH",
-                    format!("/api/v1/sessions/{s}"),
-                    &world.planner,
-                    Some(json!({ "capacity": capacity })),
-                )
-            }
-            85..=93 => {
-                let s = pick(&mut rng, &world.sessions[6..]);
-                // Attendance is taken for the session's participants (others: 422).
-                let holders: Vec<i64> = enrollments::table
-                    .filter(enrollments::session_id.eq(s))
-                    .filter(enrollments::status.eq_any(["confirmed", "attended", "absent"]))
-                    .select(enrollments::person_id)
-                    .load(&mut *app.conn())
-                    .unwrap();
-                let chosen: Vec<i64> = holders.choose_multiple(&mut rng, 2).copied().collect();
-                let results = [None, Some(true), Some(false)];
-                let lines: Vec<Value> = chosen
-                    .into_iter()
-                    .map(|p| {
-                        let attended = rng.gen_bool(0.7);
-                        let passed = results[rng.gen_range(0..3)];
-                        json!({ "person_id": p, "attended": attended, "passed": passed })
-                    })
-                    .collect();
-                (
-                    "attendance",
-                    "PUT",
-                    format!("/api/v1/sessions/{s}/attendance"),
-                    &world.planner,
-                    Some(Value::Array(lines)),
-                )
-            }
-            94 => {
-                let k = pick(&mut rng, &world.key_users);
-                (
-                    "withdraw",
-                    "DELETE",
-                    format!("/api/v1/key-users/{k}"),
-                    &world.hr,
-                    None,
-                )
-            }
-            95..=96 => {
-                // A withdrawn key user of Anderlecht designated again (others: 409).
-                let p = pick(&mut rng, &world.people[..8]);
-                (
-                    "designate",
-                    "POST",
-                    "/api/v1/key-users".to_owned(),
-                    &world.hr,
-                    Some(json!({ "person_id": p, "domain": "finance" })),
-                )
-            }
-            97 => {
-                // Two sessions only, so that most of the run has sessions to work on.
-                let s = pick(&mut rng, &[world.sessions[5], world.sessions[8]]);
-                (
-                    "cancel-session",
-                    "POST",
-                    format!("/api/v1/sessions/{s}/cancel"),
-                    &world.planner,
-                    None,
-                )
-            }
-            _ => continue,
+        let Some(operation) = draw(&mut rng, &app, &world, &before) else {
+            continue;
         };
-        let (status, answer) = app.api(method, &path, Some(token), body);
-        let context = format!("step {step} (seed {seed}): {op} {path} → {status} {answer}");
-        assert!(status.code < 500, "{context}");
-        let after = snapshot(&app);
-        if status.class().is_success() {
+        if apply(&app, operation, &before, events_before, step, seed) {
             successes += 1;
-            assert!(
-                events(&app) > events_before,
-                "{context}: the change is audited"
-            );
-            if op.ends_with("enrol") {
-                let id = answer["id"].as_i64().unwrap();
-                assert_eq!(
-                    count(&app, &format!("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'enrollment.created' AND entity_id = {id}")),
-                    1,
-                    "{context}"
-                );
-                if answer["status"] == "waitlisted" {
-                    new_waiting = Some((
-                        answer["session_id"].as_i64().unwrap(),
-                        answer["waitlist_position"].as_i64().unwrap(),
-                    ));
-                }
-                if op == "self-enrol" {
-                    assert_eq!(
-                        answer["status"], "pending_approval",
-                        "{context}: Anderlecht requires approval"
-                    );
-                }
-            }
-        } else {
-            assert_eq!(after, before, "{context}: a refusal changes nothing");
         }
-        if let Some((session, position)) = new_waiting {
-            assert_eq!(
-                position,
-                count(&app, &format!("SELECT COUNT(*) AS n FROM enrollments WHERE session_id = {session} AND status = 'waitlisted'")),
-                "{context}: a new waiting place is the last, without gaps"
-            );
-        }
-        check_rules(&app, &context);
-        check_promotions(&app, &before, &after, approved, &context);
     }
     let kinds = seen.len();
     eprintln!(
