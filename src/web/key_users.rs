@@ -136,11 +136,10 @@ async fn api_certify(
 async fn certify(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let reason = form.0.reason;
     let certify = move |conn: &mut _| cascade::certify(conn, &actor, id, reason.as_deref());
     confirmed(
@@ -157,10 +156,9 @@ async fn certify(
 async fn designate(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     form: CsrfForm<Designation>,
 ) -> FormResponse {
-    let actor = user.actor();
     let input = form.0;
     db.run(move |conn| cascade::designate(conn, &actor, &input))
         .await?;
@@ -175,11 +173,10 @@ async fn designate(
 async fn withdraw(
     page: PageContext,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     id: i64,
     form: CsrfForm<Confirm>,
 ) -> FormResponse {
-    let actor = user.actor();
     let reason = form.0.reason;
     let withdraw = move |conn: &mut _| cascade::withdraw(conn, &actor, id, reason.as_deref());
     confirmed(
