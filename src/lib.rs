@@ -75,6 +75,8 @@ pub fn prepare_database(settings: &Settings) -> Result<Database, AppError> {
     let mut conn = database.get()?;
     db::with_startup_lock(&mut conn, |conn| -> Result<(), AppError> {
         domain::reference::load(conn)?;
+        // A database that predates the read model (or lost it) gets it back before serving.
+        domain::read_model::ensure_built(conn)?;
         if settings.demo {
             let summary = seed::demo::load(conn)?;
             if summary.loaded {

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use formation::config::{self, Settings};
 use formation::db::{self, Backend, Database, DatabaseUrl};
 use formation::domain::accounts::{self, AccountRequest, FirstPassword, Role};
+use formation::domain::read_model;
 use formation::error::AppError;
 use formation::seed::{demo, scale};
 use formation::web::i18n::Locale;
@@ -55,6 +56,9 @@ enum Command {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Recompute the read model (the facts the reports read) from the enrolments, then check
+    /// it against a fresh computation.
+    RebuildReadModel,
     /// Copy the SQLite database to a new file while the app may keep running.
     Backup {
         #[arg(long)]
@@ -168,6 +172,21 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(describe)?;
             println!("Account {} created ({}).", account.email, account.role);
+            Ok(())
+        }
+        Command::RebuildReadModel => {
+            let settings = settings()?;
+            let database = formation::prepare_database(&settings).map_err(describe)?;
+            let mut conn = database.get().map_err(|e| e.to_string())?;
+            let facts = read_model::rebuild(&mut conn).map_err(describe)?;
+            let differences = read_model::differences(&mut conn).map_err(describe)?;
+            if !differences.is_empty() {
+                return Err(format!(
+                    "the read model differs: {}",
+                    differences.join("; ")
+                ));
+            }
+            println!("Read model rebuilt: {facts} trained facts, in step with the enrolments.");
             Ok(())
         }
         Command::Backup { to } => {

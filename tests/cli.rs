@@ -228,3 +228,33 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    rebuild_read_model_restores_the_facts_from_the_enrolments,
+    |db| {
+        let seeded = formation(&db, &["seed", "--demo"], "");
+        assert!(seeded.status.success(), "{}", stderr(&seeded));
+        let database = db.open();
+        let mut conn = database.get().unwrap();
+        let loaded = count(&mut conn, "trained_facts");
+        assert!(loaded > 0, "the demo fills the read model");
+        common::assert_data_keeps_the_rules(&mut conn);
+
+        // Lost or damaged: the command recomputes it and says so.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut *conn,
+            "DELETE FROM trained_facts WHERE year % 2 = 0; UPDATE trained_facts SET trainings = 9",
+        )
+        .unwrap();
+        assert_ne!(common::broken_rules(&mut conn), Vec::<&str>::new());
+        let rebuilt = formation(&db, &["rebuild-read-model"], "");
+        assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+        let stdout = String::from_utf8_lossy(&rebuilt.stdout).into_owned();
+        assert!(
+            stdout.contains(&format!("{loaded} trained facts")),
+            "{stdout}"
+        );
+        assert_eq!(count(&mut conn, "trained_facts"), loaded);
+        common::assert_data_keeps_the_rules(&mut conn);
+    }
+);

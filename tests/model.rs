@@ -4,7 +4,8 @@
 //! the rules checked against the database after every step:
 //! - the rules every data set keeps (`common::broken_rules`): `seats_taken` equals the seats
 //!   held and never exceeds capacity, nobody holds two overlapping seats, certified key users
-//!   passed a certifying module;
+//!   passed a certifying module, and the read model equals a fresh computation from the
+//!   enrolments (the oracle of `domain::read_model`);
 //! - waiting is first come, first served: a seat free in a session not yet started leaves
 //!   nobody waiting who could take it, and a promotion never passes over an earlier waiting
 //!   person who could have had the seat; a new waiting place is the last, without gaps;

@@ -315,6 +315,61 @@ fn key_user_status(app: &TestApp, hr: &str, person: i64) -> String {
         .unwrap()
 }
 
+// The trained report reads the read model (`domain::read_model`): it follows a session moved
+// to another year, a corrected attendance and a module that becomes assessed, and after each
+// the model equals a fresh computation from the enrolments.
+db_test!(
+    the_trained_report_follows_every_change_to_what_counts,
+    |db| {
+        let app = TestApp::start(db);
+        let world = {
+            let mut conn = app.conn();
+            build(&mut conn)
+        };
+        let planner = app.token("planner@erap.example", PASSWORD);
+        let end_users = |year: i32| -> i64 {
+            let path = format!(
+                "/api/v1/reports/trained?year={year}&domain=finance&organization=anderlecht"
+            );
+            let report = get(&app, &planner, &path);
+            let rows = report["items"].as_array().unwrap().iter();
+            rows.filter(|r| r["tier"] == "end_user")
+                .map(|r| r["people"].as_i64().unwrap())
+                .sum()
+        };
+        let write = |method: &str, path: &str, body: Value| {
+            let (status, answer) = app.api(method, path, Some(&planner), Some(body));
+            assert_eq!(status, Status::Ok, "{method} {path}: {answer}");
+            let broken = common::broken_rules(&mut app.conn());
+            assert_eq!(broken, Vec::<&str>::new(), "after {method} {path}");
+        };
+        let (year, first) = (world.year, world.id("first"));
+        assert_eq!(end_users(year), 1, "u1 only: u2 failed, u3 was absent");
+
+        // The session is moved a year back: its attendees were trained then.
+        let last = year - 1;
+        let moved = json!({
+            "starts_at": format!("{last}-03-10T08:00:00Z"),
+            "ends_at": format!("{last}-03-10T11:00:00Z"),
+            "registration_closes_at": format!("{last}-03-09T08:00:00Z"),
+        });
+        write("PATCH", &format!("/api/v1/sessions/{first}"), moved);
+        assert_eq!((end_users(last), end_users(year)), (1, 0));
+
+        // u3 was marked absent by mistake: attended.
+        let u3 = json!([{ "person_id": world.id("u3"), "attended": true }]);
+        write("PUT", &format!("/api/v1/sessions/{first}/attendance"), u3);
+        assert_eq!(end_users(last), 2, "u1 and u3");
+
+        // The module becomes assessed: attending without a result no longer counts.
+        let path = "/api/v1/modules/RULE-EU";
+        write("PATCH", path, json!({ "assessed": true }));
+        assert_eq!(end_users(last), 0, "nobody passed an assessment");
+        write("PATCH", path, json!({ "assessed": false }));
+        assert_eq!(end_users(last), 2);
+    }
+);
+
 db_test!(
     an_explicit_fail_never_certifies_and_certifying_modules_are_assessed,
     |db| {

@@ -4,6 +4,28 @@
 pub mod introspect;
 pub mod schema;
 
+/// Rows per INSERT of `insert_rows!`: under SQLite's and PostgreSQL's limits on bound
+/// parameters.
+pub const BATCH: usize = 500;
+
+/// Inserts `$rows` (a slice of `Insertable` rows) into `$table` in batches of `BATCH`, on
+/// whichever backend the connection is: a multi-row INSERT needs the concrete backend.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::db::BATCH) {
+            match &mut *$conn {
+                $crate::db::DbConn::Postgres(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+                $crate::db::DbConn::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+    };
+}
+pub(crate) use insert_rows;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;

@@ -307,6 +307,19 @@ diesel::joinable!(training_sessions -> venues (venue_id));
 diesel::joinable!(enrollments -> training_sessions (session_id));
 diesel::joinable!(enrollments -> people (person_id));
 diesel::joinable!(enrollments -> accounts (requested_by));
+diesel::table! {
+    /// The read model's trained facts (`domain::read_model`).
+    trained_facts (person_id, domain_id, tier, year) {
+        person_id -> BigInt,
+        domain_id -> BigInt,
+        tier -> Text,
+        year -> Integer,
+        trainings -> Integer,
+    }
+}
+
+diesel::joinable!(trained_facts -> people (person_id));
+diesel::joinable!(trained_facts -> domains (domain_id));
 diesel::joinable!(individual_plans -> people (person_id));
 diesel::joinable!(individual_plan_items -> individual_plans (plan_id));
 diesel::joinable!(individual_plan_items -> modules (module_id));
@@ -345,5 +358,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     email_links,
     registration_requests,
-    interests
+    interests,
+    trained_facts
 );

@@ -499,6 +499,8 @@ pub fn update_module(
                 modules::assessed.eq(m.assessed),
             ))
             .execute(conn)?;
+        // Whether attendees count as trained, and where, may have changed.
+        crate::domain::read_model::refresh_module(conn, current.id)?;
         audit::record(
             conn,
             audit::Event {

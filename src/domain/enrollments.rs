@@ -49,11 +49,18 @@ pub struct NewEnrollment {
     pub decided_at: Option<NaiveDateTime>,
 }
 
+/// Inserts an enrolment as it stands; one that is already attended (loaded data, tests)
+/// updates the read model too.
 pub fn insert(conn: &mut DbConn, new: NewEnrollment) -> Result<i64, AppError> {
-    Ok(diesel::insert_into(enrollments::table)
+    let (person_id, attended) = (new.person_id, new.status == EnrollmentStatus::Attended);
+    let id = diesel::insert_into(enrollments::table)
         .values(new)
         .returning(enrollments::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    if attended {
+        crate::domain::read_model::refresh_people(conn, &[person_id])?;
+    }
+    Ok(id)
 }
 
 /// An enrolment row.
@@ -767,6 +774,8 @@ pub fn record_attendance(
             }
         }
         errors.into_result()?;
+        let people: Vec<i64> = lines.iter().map(|l| l.person_id).collect();
+        crate::domain::read_model::refresh_people(conn, &people)?;
         audit::record(
             conn,
             audit::Event {

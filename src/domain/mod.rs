@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod people;
 pub mod plans;
+pub mod read_model;
 pub mod reference;
 pub mod registrations;
 pub mod reports;

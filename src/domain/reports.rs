@@ -1,15 +1,15 @@
 //! The trained-headcount report: distinct people trained per year, domain, tier, organisation
 //! and profile ("how many participants were trained, with what profile, in 2023 and 2024").
 //! Trained means attended, and passed where the module is assessed. Years are Brussels years.
+//! It reads the read model's trained facts (`read_model`), not the enrolments.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
-use crate::domain::sessions::brussels_midnight;
 use crate::domain::{non_blank, now, report_organization, rules};
 use crate::error::{AppError, FieldErrors};
 
@@ -78,51 +78,36 @@ pub fn trained(
     let organization_id = report_organization(actor, asked)?;
     let profile = non_blank(filter.profile.as_deref());
 
-    // The Brussels year of each session, from new-year instants computed here.
-    let new_year = |y: i32| {
-        brussels_midnight(NaiveDate::from_ymd_opt(y, 1, 1).expect("valid year"))
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    };
-    // Sessions after the asked year (or later than five years ahead) count in the last year.
+    // Facts of years after the last shown (or later than five years ahead) count in the last
+    // year, as earlier ones count in the first.
     let last_year = filter.year.unwrap_or(this_year).max(this_year) + 5;
-    let mut year_case = String::from("CASE");
-    for y in FIRST_YEAR..last_year {
-        year_case.push_str(&format!(
-            " WHEN s.starts_at < '{}' THEN {y}",
-            new_year(y + 1)
-        ));
-    }
-    year_case.push_str(&format!(" ELSE {last_year} END"));
+    let year_case = format!(
+        "CASE WHEN f.year < {FIRST_YEAR} THEN {FIRST_YEAR} \
+         WHEN f.year > {last_year} THEN {last_year} ELSE f.year END"
+    );
     let mut conditions = String::new();
     if let Some(y) = filter.year {
-        conditions.push_str(&format!(
-            " AND s.starts_at >= '{}' AND s.starts_at < '{}'",
-            new_year(y),
-            new_year(y + 1)
-        ));
+        conditions.push_str(&format!(" AND f.year = {y}"));
     }
     if let Some(id) = domain_id {
-        conditions.push_str(&format!(" AND m.domain_id = {id}"));
+        conditions.push_str(&format!(" AND f.domain_id = {id}"));
     }
     if let Some(id) = organization_id {
         conditions.push_str(&format!(" AND p.organization_id = {id}"));
     }
     // The profile is free text: bound, never written into the SQL.
     conditions.push_str(" AND ($1 IS NULL OR p.profile = $1)");
+    // The read model's trained facts: one row per person, domain, tier and Brussels year.
     let trained_from = format!(
-        "FROM enrollments e
-         JOIN training_sessions s ON s.id = e.session_id
-         JOIN modules m ON m.id = s.module_id
-         JOIN domains d ON d.id = m.domain_id
-         JOIN people p ON p.id = e.person_id
+        "FROM trained_facts f
+         JOIN domains d ON d.id = f.domain_id
+         JOIN people p ON p.id = f.person_id
          JOIN organizations o ON o.id = p.organization_id
-         WHERE {trained} {conditions}",
-        trained = rules::trained_sql("e", "m")
+         WHERE 1 = 1 {conditions}"
     );
     let items = diesel::sql_query(format!(
-        "SELECT {year_case} AS year, d.code AS domain, m.tier, o.code AS organization,
-                p.profile, COUNT(DISTINCT e.person_id) AS people
+        "SELECT {year_case} AS year, d.code AS domain, f.tier, o.code AS organization,
+                p.profile, COUNT(DISTINCT f.person_id) AS people
          {trained_from}
          GROUP BY 1, 2, 3, 4, 5
          ORDER BY 1, 2, 3, 4, 5"
@@ -130,7 +115,7 @@ pub fn trained(
     .bind::<Nullable<Text>, _>(profile.clone())
     .load::<TrainedRow>(conn)?;
     let totals = diesel::sql_query(format!(
-        "SELECT {year_case} AS year, COUNT(DISTINCT e.person_id) AS people
+        "SELECT {year_case} AS year, COUNT(DISTINCT f.person_id) AS people
          {trained_from}
          GROUP BY 1 ORDER BY 1"
     ))

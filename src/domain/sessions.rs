@@ -1017,6 +1017,10 @@ pub fn update(
             ))
             .execute(conn)?;
         let session = find(conn, id)?;
+        if session.starts_at != current.starts_at {
+            // The Brussels year its attendees were trained in may have changed.
+            crate::domain::read_model::refresh_session(conn, id)?;
+        }
         record(conn, actor, "session.updated", &session)?;
         if moved && session.status == SessionStatus::Published {
             for (enrollment_id, _) in enrollment_rules::holders(conn, id)? {

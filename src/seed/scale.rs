@@ -22,7 +22,7 @@ use crate::db::schema::{
     collective_plan_targets, collective_plans, enrollments, individual_plan_items,
     individual_plans, key_users, people, training_sessions,
 };
-use crate::db::DbConn;
+use crate::db::{insert_rows, DbConn};
 use crate::domain::catalogue::{self, Domain, NewModule, NewVenue, Tier};
 use crate::domain::organizations::{
     self as orgs, MembershipChange, MembershipStatus, OrganizationKind, SCHOOL_CODE,
@@ -44,8 +44,6 @@ const PLAN_ITEMS: f64 = 20_000.0;
 const SCHOOL_TRAINERS: f64 = 40.0;
 /// Share of sessions given by the school to key users; the rest are cascade sessions.
 const TRAINER_TIER_PERCENT: f64 = 10.0;
-/// Rows per INSERT: under SQLite's and PostgreSQL's limits on bound parameters.
-const BATCH: usize = 500;
 /// Session capacities, the seats of a training room.
 const CAPACITIES: [i32; 5] = [20, 24, 30, 36, 40];
 
@@ -216,18 +214,6 @@ struct TargetRow {
     profile: Option<&'static str>,
     headcount: i32,
     due_on: Option<NaiveDate>,
-}
-
-/// Inserts rows in batches, on whichever backend the connection is.
-macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        for chunk in $rows.chunks(BATCH) {
-            match &mut *$conn {
-                DbConn::Postgres(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConn::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-            };
-        }
-    };
 }
 
 /// The tables whose ids the generator gives itself.
@@ -698,8 +684,9 @@ fn fill(
     summary.enrollments = g.enrollments.len();
     insert_rows!(conn, training_sessions::table, g.sessions);
     insert_rows!(conn, enrollments::table, g.enrollments);
+    let facts = crate::domain::read_model::rebuild(conn)?;
     step(format!(
-        "sessions: {}, enrolments: {}",
+        "sessions: {}, enrolments: {}, trained facts: {facts}",
         summary.sessions, summary.enrollments
     ));
 

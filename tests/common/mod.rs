@@ -509,13 +509,20 @@ const RULES: [(&str, &str); 6] = [
     ),
 ];
 
-/// The rules of `RULES` that the data breaks.
+/// The rules of `RULES` that the data breaks, and the read model when it is not in step with
+/// a fresh computation from the enrolments.
 pub fn broken_rules(conn: &mut PooledConn) -> Vec<&'static str> {
-    RULES
+    let mut broken: Vec<&'static str> = RULES
         .iter()
         .filter(|(_, sql)| scalar(conn, sql) > 0)
         .map(|(rule, _)| *rule)
-        .collect()
+        .collect();
+    let drift = formation::domain::read_model::differences(conn).expect("read the model");
+    if !drift.is_empty() {
+        eprintln!("read model drift: {drift:?}");
+        broken.push("the read model is in step with the enrolments");
+    }
+    broken
 }
 
 /// Checks the rules of DESIGN §4 over a whole generated data set (demo or scaled).
