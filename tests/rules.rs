@@ -316,8 +316,8 @@ fn key_user_status(app: &TestApp, hr: &str, person: i64) -> String {
 }
 
 // The trained report reads the read model (`domain::read_model`): it follows a session moved
-// to another year, a corrected attendance and a module that becomes assessed, and after each
-// the model equals a fresh computation from the enrolments.
+// to another year, a corrected attendance, a module that becomes assessed and a person's new
+// profile, and after each the model equals a fresh computation from the enrolments.
 db_test!(
     the_trained_report_follows_every_change_to_what_counts,
     |db| {
@@ -367,6 +367,21 @@ db_test!(
         assert_eq!(end_users(last), 0, "nobody passed an assessment");
         write("PATCH", path, json!({ "assessed": false }));
         assert_eq!(end_users(last), 2);
+
+        // u1 moves to HR work (its HR says so): counted under its new profile.
+        let hr = app.token("hr@anderlecht.example", PASSWORD);
+        let u1 = format!("/api/v1/people/{}", world.id("u1"));
+        let (status, body) = app.api("PATCH", &u1, Some(&hr), Some(json!({ "profile": "hr" })));
+        assert_eq!(status, Status::Ok, "{body}");
+        assert_eq!(common::broken_rules(&mut app.conn()), Vec::<&str>::new());
+        let by_profile = |profile: &str| {
+            let path = format!("/api/v1/reports/trained?year={last}&profile={profile}");
+            get(&app, &planner, &path)["totals"][0]["people"].as_i64()
+        };
+        assert_eq!(
+            (by_profile("finance"), by_profile("hr")),
+            (Some(1), Some(1))
+        );
     }
 );
 

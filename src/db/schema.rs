@@ -314,12 +314,27 @@ diesel::table! {
         domain_id -> BigInt,
         tier -> Text,
         year -> Integer,
+        organization_id -> BigInt,
+        profile -> Text,
         trainings -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The read model's counts of trained people (`domain::read_model`).
+    trained_counts (year, domain_id, tier, organization_id, profile) {
+        year -> Integer,
+        domain_id -> BigInt,
+        tier -> Text,
+        organization_id -> BigInt,
+        profile -> Text,
+        people -> Integer,
     }
 }
 
 diesel::joinable!(trained_facts -> people (person_id));
 diesel::joinable!(trained_facts -> domains (domain_id));
+diesel::joinable!(trained_facts -> organizations (organization_id));
 diesel::joinable!(individual_plans -> people (person_id));
 diesel::joinable!(individual_plan_items -> individual_plans (plan_id));
 diesel::joinable!(individual_plan_items -> modules (module_id));
@@ -359,5 +374,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_links,
     registration_requests,
     interests,
-    trained_facts
+    trained_facts,
+    trained_counts
 );

@@ -489,6 +489,8 @@ pub fn update(
                 people::updated_at.eq(now()),
             ))
             .execute(conn)?;
+        // The reports count people by profile.
+        crate::domain::read_model::refresh_people(conn, &[id])?;
         if !active {
             diesel::update(accounts::table.filter(accounts::person_id.eq(id)))
                 .set(accounts::active.eq(false))

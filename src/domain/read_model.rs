@@ -1,37 +1,96 @@
 //! The read model (DESIGN §4 rule 8): the facts the reports aggregate, in tables of their own,
 //! kept in the same transaction as every write that changes them. A write never counts a fact
 //! up or down: it recomputes the facts of the people it touched from their sources, with the
-//! rules of `rules`, so the model cannot drift from what a from-scratch computation gives.
-//! `rebuild` recomputes every fact (after a bulk load, an upgrade, a repair) and `differences`
-//! compares the model with a fresh computation (the tests' oracle, and a check for operators).
+//! rules of `rules`, then the counts of the groups those people are in; so the model cannot
+//! drift from what a from-scratch computation gives. `rebuild` recomputes everything (after a
+//! bulk load, an upgrade, a repair) and `differences` compares the model with a fresh
+//! computation (the tests' oracle, and the rebuild command's check).
 //!
-//! Its facts so far: `trained_facts`, one row per person, domain, tier and Brussels year in
-//! which at least one enrolment makes the person trained (`rules::trained_sql`).
+//! Its facts so far:
+//! - `trained_facts`: one row per person, domain, tier and report year in which at least one
+//!   enrolment makes the person trained (`rules::trained_sql`), with the person's organisation
+//!   and profile;
+//! - `trained_counts`: distinct people of those facts per year, organisation and profile, per
+//!   domain and tier, per domain, and in all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Brussels;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
-use crate::db::schema::{enrollments, trained_facts, training_sessions};
+use crate::db::schema::{enrollments, trained_counts, trained_facts, training_sessions};
 use crate::db::{insert_rows, DbConn, BATCH};
 use crate::domain::enrollments::EnrollmentStatus;
 use crate::domain::rules;
 use crate::error::AppError;
 
-/// A trained fact's key: person, domain, tier and Brussels year.
-type Key = (i64, i64, String, i32);
+/// `trained_counts.domain_id` of the counts over every domain.
+pub const ANY_DOMAIN: i64 = 0;
+/// `trained_counts.tier` of the counts over both tiers.
+pub const ANY_TIER: &str = "";
+/// `profile` of people without one.
+pub const NO_PROFILE: &str = "";
 
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, Queryable)]
+/// The year a training counts in: its Brussels year, years before the first the reports show
+/// (`rules::YEARS`) counting in that first year.
+pub fn report_year(starts_at: NaiveDateTime) -> i32 {
+    Brussels
+        .from_utc_datetime(&starts_at)
+        .year()
+        .max(*rules::YEARS.start())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable)]
 #[diesel(table_name = trained_facts)]
 struct TrainedFact {
     person_id: i64,
     domain_id: i64,
     tier: String,
     year: i32,
+    organization_id: i64,
+    profile: String,
     trainings: i32,
+}
+
+impl TrainedFact {
+    /// The three groups it is counted in: per domain and tier, per domain, in all.
+    fn groups(&self) -> [Group; 3] {
+        let group = |domain_id, tier: &str| Group {
+            year: self.year,
+            domain_id,
+            tier: tier.to_owned(),
+            organization_id: self.organization_id,
+            profile: self.profile.clone(),
+        };
+        [
+            group(self.domain_id, &self.tier),
+            group(self.domain_id, ANY_TIER),
+            group(ANY_DOMAIN, ANY_TIER),
+        ]
+    }
+}
+
+/// A `trained_counts` key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Group {
+    year: i32,
+    domain_id: i64,
+    tier: String,
+    organization_id: i64,
+    profile: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable)]
+#[diesel(table_name = trained_counts)]
+struct TrainedCount {
+    year: i32,
+    domain_id: i64,
+    tier: String,
+    organization_id: i64,
+    profile: String,
+    people: i32,
 }
 
 #[derive(QueryableByName)]
@@ -44,16 +103,15 @@ struct Training {
     tier: String,
     #[diesel(sql_type = Timestamp)]
     starts_at: NaiveDateTime,
-}
-
-/// The Brussels year of an instant stored in UTC.
-pub fn brussels_year(at: NaiveDateTime) -> i32 {
-    Brussels.from_utc_datetime(&at).year()
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    profile: Option<String>,
 }
 
 /// The trained facts of `people` (of everyone when `None`), computed from the enrolments.
 fn computed(conn: &mut DbConn, people: Option<&[i64]>) -> Result<Vec<TrainedFact>, AppError> {
-    let mut counts: BTreeMap<Key, i32> = BTreeMap::new();
+    let mut facts: BTreeMap<(i64, i64, String, i32), TrainedFact> = BTreeMap::new();
     let chunks: Vec<Option<&[i64]>> = match people {
         Some(ids) => ids.chunks(BATCH).map(Some).collect(),
         None => vec![None],
@@ -65,39 +123,123 @@ fn computed(conn: &mut DbConn, people: Option<&[i64]>) -> Result<Vec<TrainedFact
             format!(" AND e.person_id IN ({})", list.join(", "))
         });
         let trainings: Vec<Training> = diesel::sql_query(format!(
-            "SELECT e.person_id, m.domain_id, m.tier, s.starts_at
+            "SELECT e.person_id, m.domain_id, m.tier, s.starts_at, p.organization_id, p.profile
              FROM enrollments e
              JOIN training_sessions s ON s.id = e.session_id
              JOIN modules m ON m.id = s.module_id
+             JOIN people p ON p.id = e.person_id
              WHERE {trained}{only}",
             trained = rules::trained_sql("e", "m")
         ))
         .load(conn)?;
         for t in trainings {
-            let key = (t.person_id, t.domain_id, t.tier, brussels_year(t.starts_at));
-            *counts.entry(key).or_default() += 1;
+            let year = report_year(t.starts_at);
+            let key = (t.person_id, t.domain_id, t.tier.clone(), year);
+            facts
+                .entry(key)
+                .or_insert_with(|| TrainedFact {
+                    person_id: t.person_id,
+                    domain_id: t.domain_id,
+                    tier: t.tier,
+                    year,
+                    organization_id: t.organization_id,
+                    profile: t.profile.unwrap_or_else(|| NO_PROFILE.to_owned()),
+                    trainings: 0,
+                })
+                .trainings += 1;
         }
     }
-    Ok(counts
-        .into_iter()
-        .map(
-            |((person_id, domain_id, tier, year), trainings)| TrainedFact {
-                person_id,
-                domain_id,
-                tier,
-                year,
-                trainings,
-            },
-        )
-        .collect())
+    Ok(facts.into_values().collect())
 }
 
-fn insert(conn: &mut DbConn, facts: &[TrainedFact]) -> Result<(), AppError> {
-    insert_rows!(conn, trained_facts::table, facts);
+/// Distinct people per group of `facts` (a person has one fact per key, so one per group).
+fn counted(facts: &[TrainedFact]) -> Vec<TrainedCount> {
+    let mut people: BTreeMap<Group, BTreeSet<i64>> = BTreeMap::new();
+    for fact in facts {
+        for group in fact.groups() {
+            people.entry(group).or_default().insert(fact.person_id);
+        }
+    }
+    people
+        .into_iter()
+        .map(|(g, people)| TrainedCount {
+            year: g.year,
+            domain_id: g.domain_id,
+            tier: g.tier,
+            organization_id: g.organization_id,
+            profile: g.profile,
+            people: people.len() as i32,
+        })
+        .collect()
+}
+
+fn load_facts(conn: &mut DbConn, people: Option<&[i64]>) -> Result<Vec<TrainedFact>, AppError> {
+    let columns = (
+        trained_facts::person_id,
+        trained_facts::domain_id,
+        trained_facts::tier,
+        trained_facts::year,
+        trained_facts::organization_id,
+        trained_facts::profile,
+        trained_facts::trainings,
+    );
+    Ok(match people {
+        None => trained_facts::table.select(columns).load(conn)?,
+        Some(ids) => {
+            let mut facts = Vec::new();
+            for chunk in ids.chunks(BATCH) {
+                let some = trained_facts::table.filter(trained_facts::person_id.eq_any(chunk));
+                facts.extend(some.select(columns).load::<TrainedFact>(conn)?);
+            }
+            facts
+        }
+    })
+}
+
+/// Counts the group again from the facts.
+fn recount(conn: &mut DbConn, group: &Group) -> Result<(), AppError> {
+    let of_group = trained_counts::table
+        .filter(trained_counts::year.eq(group.year))
+        .filter(trained_counts::domain_id.eq(group.domain_id))
+        .filter(trained_counts::tier.eq(&group.tier))
+        .filter(trained_counts::organization_id.eq(group.organization_id))
+        .filter(trained_counts::profile.eq(&group.profile));
+    diesel::delete(of_group).execute(conn)?;
+    let mut facts = trained_facts::table
+        .filter(trained_facts::year.eq(group.year))
+        .filter(trained_facts::organization_id.eq(group.organization_id))
+        .filter(trained_facts::profile.eq(&group.profile))
+        .into_boxed();
+    if group.domain_id != ANY_DOMAIN {
+        facts = facts.filter(trained_facts::domain_id.eq(group.domain_id));
+    }
+    if group.tier != ANY_TIER {
+        facts = facts.filter(trained_facts::tier.eq(&group.tier));
+    }
+    let people: BTreeSet<i64> = facts
+        .select(trained_facts::person_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    let people = people.len() as i32;
+    if people > 0 {
+        let count = TrainedCount {
+            year: group.year,
+            domain_id: group.domain_id,
+            tier: group.tier.clone(),
+            organization_id: group.organization_id,
+            profile: group.profile.clone(),
+            people,
+        };
+        diesel::insert_into(trained_counts::table)
+            .values(count)
+            .execute(conn)?;
+    }
     Ok(())
 }
 
-/// Recomputes the facts of these people. Call it in the transaction of the write.
+/// Recomputes the facts of these people, and the counts of the groups they were or are in.
+/// Call it in the transaction of the write.
 pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError> {
     let mut people = people.to_vec();
     people.sort_unstable();
@@ -105,15 +247,25 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
     if people.is_empty() {
         return Ok(());
     }
+    let before = load_facts(conn, Some(&people))?;
     for chunk in people.chunks(BATCH) {
         diesel::delete(trained_facts::table.filter(trained_facts::person_id.eq_any(chunk)))
             .execute(conn)?;
     }
-    let facts = computed(conn, Some(&people))?;
-    insert(conn, &facts)
+    let after = computed(conn, Some(&people))?;
+    insert_rows!(conn, trained_facts::table, after);
+    let touched: BTreeSet<Group> = before
+        .iter()
+        .chain(&after)
+        .flat_map(TrainedFact::groups)
+        .collect();
+    for group in &touched {
+        recount(conn, group)?;
+    }
+    Ok(())
 }
 
-/// Recomputes the facts of everyone enrolled in the session (its date or module changed).
+/// Recomputes the facts of everyone enrolled in the session (its date changed).
 pub fn refresh_session(conn: &mut DbConn, session_id: i64) -> Result<(), AppError> {
     let people: Vec<i64> = enrollments::table
         .filter(enrollments::session_id.eq(session_id))
@@ -133,12 +285,15 @@ pub fn refresh_module(conn: &mut DbConn, module_id: i64) -> Result<(), AppError>
     refresh_people(conn, &people)
 }
 
-/// Recomputes every fact; returns how many there are.
+/// Recomputes every fact and count; returns how many facts there are.
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, AppError> {
     crate::db::transaction(conn, |conn| {
+        diesel::delete(trained_counts::table).execute(conn)?;
         diesel::delete(trained_facts::table).execute(conn)?;
         let facts = computed(conn, None)?;
-        insert(conn, &facts)?;
+        insert_rows!(conn, trained_facts::table, facts);
+        let counts = counted(&facts);
+        insert_rows!(conn, trained_counts::table, counts);
         Ok(facts.len())
     })
 }
@@ -161,35 +316,34 @@ pub fn ensure_built(conn: &mut DbConn) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Where the model differs from a fresh computation, one line per differing fact (none when
-/// it is in step).
+/// Where the model differs from a fresh computation, one line per differing row (none when it
+/// is in step).
 pub fn differences(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
-    let kept: Vec<TrainedFact> = trained_facts::table
+    let fresh = computed(conn, None)?;
+    let mut lines = differing("trained_facts", load_facts(conn, None)?, fresh.clone());
+    let kept: Vec<TrainedCount> = trained_counts::table
         .select((
-            trained_facts::person_id,
-            trained_facts::domain_id,
-            trained_facts::tier,
-            trained_facts::year,
-            trained_facts::trainings,
+            trained_counts::year,
+            trained_counts::domain_id,
+            trained_counts::tier,
+            trained_counts::organization_id,
+            trained_counts::profile,
+            trained_counts::people,
         ))
         .load(conn)?;
-    let index = |facts: Vec<TrainedFact>| -> BTreeMap<Key, i32> {
-        facts
-            .into_iter()
-            .map(|f| ((f.person_id, f.domain_id, f.tier, f.year), f.trainings))
-            .collect()
-    };
-    let (kept, fresh) = (index(kept), index(computed(conn, None)?));
-    let mut lines = Vec::new();
-    for key in kept
-        .keys()
-        .chain(fresh.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (k, f) = (kept.get(key), fresh.get(key));
-        if k != f {
-            lines.push(format!("trained_facts {key:?}: kept {k:?}, computed {f:?}"));
-        }
-    }
+    lines.extend(differing("trained_counts", kept, counted(&fresh)));
     Ok(lines)
+}
+
+/// The rows only one side has, as lines.
+fn differing<T: std::fmt::Debug + Ord>(table: &str, kept: Vec<T>, fresh: Vec<T>) -> Vec<String> {
+    let (kept, fresh): (BTreeSet<T>, BTreeSet<T>) =
+        (kept.into_iter().collect(), fresh.into_iter().collect());
+    let missing = fresh
+        .difference(&kept)
+        .map(|row| format!("{table}: missing {row:?}"));
+    let extra = kept
+        .difference(&fresh)
+        .map(|row| format!("{table}: not computed {row:?}"));
+    missing.chain(extra).collect()
 }

@@ -1,20 +1,17 @@
 //! The trained-headcount report: distinct people trained per year, domain, tier, organisation
 //! and profile ("how many participants were trained, with what profile, in 2023 and 2024").
 //! Trained means attended, and passed where the module is assessed. Years are Brussels years.
-//! It reads the read model's trained facts (`read_model`), not the enrolments.
+//! Years before 2000 count in 2000 (`read_model::report_year`). It reads the read model's
+//! counts (`read_model`), not the enrolments.
 
-use chrono::Datelike;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
-use crate::domain::{non_blank, now, report_organization, rules};
+use crate::domain::{non_blank, read_model, report_organization, rules};
 use crate::error::{AppError, FieldErrors};
-
-/// The first year the report shows; earlier sessions count in it.
-const FIRST_YEAR: i32 = *rules::YEARS.start();
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, rocket::FromForm)]
 pub struct TrainedFilter {
@@ -64,7 +61,6 @@ pub fn trained(
 ) -> Result<TrainedReport, AppError> {
     actor.require(PEOPLE_READERS)?;
     let mut errors = FieldErrors::default();
-    let this_year = now().date().year();
     rules::check_year(&mut errors, filter.year);
     let domain_id =
         crate::domain::rules::domain_filter(conn, &mut errors, "domain", filter.domain.as_deref())?;
@@ -78,46 +74,37 @@ pub fn trained(
     let organization_id = report_organization(actor, asked)?;
     let profile = non_blank(filter.profile.as_deref());
 
-    // Facts of years after the last shown (or later than five years ahead) count in the last
-    // year, as earlier ones count in the first.
-    let last_year = filter.year.unwrap_or(this_year).max(this_year) + 5;
-    let year_case = format!(
-        "CASE WHEN f.year < {FIRST_YEAR} THEN {FIRST_YEAR} \
-         WHEN f.year > {last_year} THEN {last_year} ELSE f.year END"
-    );
     let mut conditions = String::new();
     if let Some(y) = filter.year {
-        conditions.push_str(&format!(" AND f.year = {y}"));
-    }
-    if let Some(id) = domain_id {
-        conditions.push_str(&format!(" AND f.domain_id = {id}"));
+        conditions.push_str(&format!(" AND c.year = {y}"));
     }
     if let Some(id) = organization_id {
-        conditions.push_str(&format!(" AND p.organization_id = {id}"));
+        conditions.push_str(&format!(" AND c.organization_id = {id}"));
     }
     // The profile is free text: bound, never written into the SQL.
-    conditions.push_str(" AND ($1 IS NULL OR p.profile = $1)");
-    // The read model's trained facts: one row per person, domain, tier and Brussels year.
-    let trained_from = format!(
-        "FROM trained_facts f
-         JOIN domains d ON d.id = f.domain_id
-         JOIN people p ON p.id = f.person_id
-         JOIN organizations o ON o.id = p.organization_id
-         WHERE 1 = 1 {conditions}"
-    );
+    conditions.push_str(" AND ($1 IS NULL OR c.profile = $1)");
+    // The read model's counts: per domain and tier for the rows; per domain, or in all, for
+    // the totals (a person trained in two tiers or domains counts once there).
     let items = diesel::sql_query(format!(
-        "SELECT {year_case} AS year, d.code AS domain, f.tier, o.code AS organization,
-                p.profile, COUNT(DISTINCT f.person_id) AS people
-         {trained_from}
-         GROUP BY 1, 2, 3, 4, 5
-         ORDER BY 1, 2, 3, 4, 5"
+        "SELECT c.year, d.code AS domain, c.tier, o.code AS organization,
+                NULLIF(c.profile, '') AS profile, CAST(c.people AS BIGINT) AS people
+         FROM trained_counts c
+         JOIN domains d ON d.id = c.domain_id
+         JOIN organizations o ON o.id = c.organization_id
+         WHERE c.tier <> '{any_tier}' {domain} {conditions}
+         ORDER BY 1, 2, 3, 4, 5",
+        any_tier = read_model::ANY_TIER,
+        domain = domain_id.map_or(String::new(), |id| format!(" AND c.domain_id = {id}")),
     ))
     .bind::<Nullable<Text>, _>(profile.clone())
     .load::<TrainedRow>(conn)?;
     let totals = diesel::sql_query(format!(
-        "SELECT {year_case} AS year, COUNT(DISTINCT f.person_id) AS people
-         {trained_from}
-         GROUP BY 1 ORDER BY 1"
+        "SELECT c.year, SUM(c.people) AS people
+         FROM trained_counts c
+         WHERE c.tier = '{any_tier}' AND c.domain_id = {domain} {conditions}
+         GROUP BY c.year ORDER BY 1",
+        any_tier = read_model::ANY_TIER,
+        domain = domain_id.unwrap_or(read_model::ANY_DOMAIN),
     ))
     .bind::<Nullable<Text>, _>(profile)
     .load::<TrainedTotal>(conn)?;

@@ -1,1 +1,2 @@
+DROP TABLE trained_counts;
 DROP TABLE trained_facts;
