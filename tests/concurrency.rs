@@ -186,3 +186,67 @@ db_test!(simultaneous_planner_writes_all_succeed, |db| {
         "every membership was updated"
     );
 });
+
+// Attendance recorded for 40 people at once, one request each, all in the groups the read
+// model counts together (one organisation, profile, domain and year): each write recomputes
+// its people's facts and their groups' counts, and none may count without the others'.
+db_test!(simultaneous_attendance_keeps_the_read_model_in_step, |db| {
+    use formation::domain::catalogue::Tier;
+    use formation::domain::enrollments::EnrollmentStatus::Confirmed;
+    use formation::domain::sessions::SessionStatus::Completed;
+    let app = TestApp::start(db);
+    let people: Vec<String> = (0..40).map(|i| format!("attendee{i}")).collect();
+    let names = {
+        let mut conn = app.conn();
+        common::world::staff_accounts(&mut conn);
+        let mut world = common::world::World::new(&mut conn)
+            .module("RM-EU", "finance", Tier::EndUser)
+            .session(
+                "one",
+                "RM-EU",
+                "anderlecht",
+                "2025-03-10 08:00",
+                40,
+                Completed,
+            )
+            .session(
+                "two",
+                "RM-EU",
+                "anderlecht",
+                "2025-03-11 08:00",
+                40,
+                Completed,
+            );
+        for (i, person) in people.iter().enumerate() {
+            let session = if i % 2 == 0 { "one" } else { "two" };
+            world = world
+                .person(person, "anderlecht", "finance")
+                .enrolled(session, person, Confirmed, None);
+        }
+        world.build()
+    };
+    let planner = app.token(PLANNER, common::world::PASSWORD);
+    let requests: Vec<_> = people
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let session = names.id(if i % 2 == 0 { "one" } else { "two" });
+            (
+                "PUT",
+                format!("/api/v1/sessions/{session}/attendance"),
+                json!([{ "person_id": names.id(person), "attended": true }]),
+            )
+        })
+        .collect();
+    let (answers, _) = concurrently(&app, &planner, requests);
+    all_answered("attendance", &answers, Status::Ok);
+    assert_eq!(common::broken_rules(&mut app.conn()), Vec::<&str>::new());
+    let (status, report) = app.api(
+        "GET",
+        "/api/v1/reports/trained?year=2025&organization=anderlecht",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok, "{report}");
+    assert_eq!(report["totals"][0]["people"], 40, "{report}");
+});

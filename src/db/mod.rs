@@ -337,6 +337,20 @@ where
     result
 }
 
+/// Takes the read model's lock until the transaction ends, so that its writers take turns: each
+/// recomputes from what the others committed. On PostgreSQL a transaction-scoped advisory lock;
+/// SQLite's writers already take turns (`BEGIN IMMEDIATE`). Call it inside `transaction`.
+pub fn lock_read_model(conn: &mut DbConn) -> Result<(), DbError> {
+    const READ_MODEL_LOCK_KEY: i64 = 0x5265_6164_4d64; // "ReadMd"
+    if matches!(conn, DbConn::Postgres(_)) {
+        conn.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({READ_MODEL_LOCK_KEY})"
+        ))
+        .map_err(DbError::from)?;
+    }
+    Ok(())
+}
+
 pub const POSTGRES_BACKUP_HINT: &str = "PostgreSQL databases are backed up with pg_dump, \
      e.g. `pg_dump --format=custom --file=formation.dump \"$DATABASE_URL\"`";
 

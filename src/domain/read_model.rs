@@ -247,6 +247,9 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
     if people.is_empty() {
         return Ok(());
     }
+    // Under PostgreSQL's read committed, two refreshes at once would each count without the
+    // other's facts: they take turns.
+    crate::db::lock_read_model(conn)?;
     let before = load_facts(conn, Some(&people))?;
     for chunk in people.chunks(BATCH) {
         diesel::delete(trained_facts::table.filter(trained_facts::person_id.eq_any(chunk)))
@@ -288,6 +291,7 @@ pub fn refresh_module(conn: &mut DbConn, module_id: i64) -> Result<(), AppError>
 /// Recomputes every fact and count; returns how many facts there are.
 pub fn rebuild(conn: &mut DbConn) -> Result<usize, AppError> {
     crate::db::transaction(conn, |conn| {
+        crate::db::lock_read_model(conn)?;
         diesel::delete(trained_counts::table).execute(conn)?;
         diesel::delete(trained_facts::table).execute(conn)?;
         let facts = computed(conn, None)?;
