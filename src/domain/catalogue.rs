@@ -471,6 +471,13 @@ pub fn create_module(
     })
 }
 
+fn current_domain_id(conn: &mut DbConn, module_id: i64) -> Result<i64, AppError> {
+    Ok(modules::table
+        .find(module_id)
+        .select(modules::domain_id)
+        .first(conn)?)
+}
+
 pub fn update_module(
     conn: &mut DbConn,
     actor: &Actor,
@@ -480,7 +487,15 @@ pub fn update_module(
     actor.require(CATALOGUE_MANAGERS)?;
     let current = module(conn, code)?;
     let (_, new_code, m) = checked_module(conn, input, Some(&current))?;
+    // Whether its attendees count as trained, and where, depends on these.
+    let counts_change = m.assessed != current.assessed
+        || m.tier != current.tier
+        || m.domain_id != current_domain_id(conn, current.id)?;
     crate::db::transaction(conn, |conn| {
+        if counts_change {
+            // First, so that this write holds no row lock while it waits for the read model's.
+            crate::db::lock_read_model(conn)?;
+        }
         if module_code_taken(conn, &new_code, current.id)? {
             return Err(AppError::invalid("code", Message::new("field-code-taken")));
         }
@@ -499,8 +514,9 @@ pub fn update_module(
                 modules::assessed.eq(m.assessed),
             ))
             .execute(conn)?;
-        // Whether attendees count as trained, and where, may have changed.
-        crate::domain::read_model::refresh_module(conn, current.id)?;
+        if counts_change {
+            crate::domain::read_model::refresh_module(conn, current.id)?;
+        }
         audit::record(
             conn,
             audit::Event {

@@ -731,6 +731,8 @@ pub fn record_attendance(
         ))
         .first(conn)?;
     crate::db::transaction(conn, |conn| {
+        // First, so that this write holds no row lock while it waits for the read model's.
+        crate::db::lock_read_model(conn)?;
         let mut errors = FieldErrors::default();
         for (index, line) in lines.iter().enumerate() {
             let id = enrollments::table

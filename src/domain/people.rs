@@ -469,7 +469,12 @@ pub fn update(
         return Err(AppError::internal("validated person missing"));
     };
     let active = input.active.unwrap_or(current.active);
+    let new_profile = person.profile != current.profile;
     crate::db::transaction(conn, |conn| {
+        if new_profile {
+            // First, so that this write holds no row lock while it waits for the read model's.
+            crate::db::lock_read_model(conn)?;
+        }
         if let Some(email) = &person.email {
             if email_taken(conn, email, Some(id))? {
                 return Err(AppError::invalid(
@@ -489,8 +494,10 @@ pub fn update(
                 people::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        // The reports count people by profile.
-        crate::domain::read_model::refresh_people(conn, &[id])?;
+        if new_profile {
+            // The reports count people by profile.
+            crate::domain::read_model::refresh_people(conn, &[id])?;
+        }
         if !active {
             diesel::update(accounts::table.filter(accounts::person_id.eq(id)))
                 .set(accounts::active.eq(false))

@@ -238,8 +238,8 @@ fn recount(conn: &mut DbConn, group: &Group) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Recomputes the facts of these people, and the counts of the groups they were or are in.
-/// Call it in the transaction of the write.
+/// Recomputes the facts of these people, and the counts of the groups whose people changed.
+/// Call it in the transaction of the write, which should take `db::lock_read_model` first.
 pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError> {
     let mut people = people.to_vec();
     people.sort_unstable();
@@ -247,44 +247,72 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
     if people.is_empty() {
         return Ok(());
     }
-    // Under PostgreSQL's read committed, two refreshes at once would each count without the
-    // other's facts: they take turns.
-    crate::db::lock_read_model(conn)?;
-    let before = load_facts(conn, Some(&people))?;
-    for chunk in people.chunks(BATCH) {
-        diesel::delete(trained_facts::table.filter(trained_facts::person_id.eq_any(chunk)))
-            .execute(conn)?;
-    }
-    let after = computed(conn, Some(&people))?;
-    insert_rows!(conn, trained_facts::table, after);
-    let touched: BTreeSet<Group> = before
-        .iter()
-        .chain(&after)
-        .flat_map(TrainedFact::groups)
-        .collect();
-    for group in &touched {
-        recount(conn, group)?;
-    }
-    Ok(())
+    crate::db::transaction(conn, |conn| {
+        // Under PostgreSQL's read committed, two refreshes at once would each count without
+        // the other's facts: they take turns.
+        crate::db::lock_read_model(conn)?;
+        let before = load_facts(conn, Some(&people))?;
+        for chunk in people.chunks(BATCH) {
+            let theirs = trained_facts::table.filter(trained_facts::person_id.eq_any(chunk));
+            diesel::delete(theirs).execute(conn)?;
+        }
+        let after = computed(conn, Some(&people))?;
+        insert_rows!(conn, trained_facts::table, after);
+        for group in changed_groups(&before, &after) {
+            recount(conn, &group)?;
+        }
+        Ok(())
+    })
 }
 
-/// Recomputes the facts of everyone enrolled in the session (its date changed).
-pub fn refresh_session(conn: &mut DbConn, session_id: i64) -> Result<(), AppError> {
-    let people: Vec<i64> = enrollments::table
-        .filter(enrollments::session_id.eq(session_id))
+/// The groups that gained or lost a person: a person's (distinct) membership of each group
+/// is all a count depends on.
+fn changed_groups(before: &[TrainedFact], after: &[TrainedFact]) -> BTreeSet<Group> {
+    let memberships = |facts: &[TrainedFact]| -> BTreeSet<(i64, Group)> {
+        facts
+            .iter()
+            .flat_map(|f| f.groups().map(|g| (f.person_id, g)))
+            .collect()
+    };
+    let (before, after) = (memberships(before), memberships(after));
+    before
+        .symmetric_difference(&after)
+        .map(|(_, group)| group.clone())
+        .collect()
+}
+
+/// The people attended in the session or in a session of the module: the only ones whose
+/// facts a change to it can move.
+fn attendees(
+    conn: &mut DbConn,
+    session: Option<i64>,
+    module: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let mut query = enrollments::table
+        .inner_join(training_sessions::table)
+        .filter(enrollments::status.eq(EnrollmentStatus::Attended.as_str()))
         .select(enrollments::person_id)
-        .load(conn)?;
+        .distinct()
+        .into_boxed();
+    if let Some(id) = session {
+        query = query.filter(training_sessions::id.eq(id));
+    }
+    if let Some(id) = module {
+        query = query.filter(training_sessions::module_id.eq(id));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Recomputes the facts of the session's attendees (its date changed).
+pub fn refresh_session(conn: &mut DbConn, session_id: i64) -> Result<(), AppError> {
+    let people = attendees(conn, Some(session_id), None)?;
     refresh_people(conn, &people)
 }
 
-/// Recomputes the facts of everyone enrolled in a session of the module (whether it is
-/// assessed, its domain or its tier changed).
+/// Recomputes the facts of the attendees of the module's sessions (whether it is assessed,
+/// its domain or its tier changed).
 pub fn refresh_module(conn: &mut DbConn, module_id: i64) -> Result<(), AppError> {
-    let people: Vec<i64> = enrollments::table
-        .inner_join(training_sessions::table)
-        .filter(training_sessions::module_id.eq(module_id))
-        .select(enrollments::person_id)
-        .load(conn)?;
+    let people = attendees(conn, None, Some(module_id))?;
     refresh_people(conn, &people)
 }
 
@@ -323,6 +351,14 @@ pub fn ensure_built(conn: &mut DbConn) -> Result<(), AppError> {
 /// Where the model differs from a fresh computation, one line per differing row (none when it
 /// is in step).
 pub fn differences(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    // Under the lock, in one transaction: no writer changes the model or its sources meanwhile.
+    crate::db::transaction(conn, |conn| {
+        crate::db::lock_read_model(conn)?;
+        compare(conn)
+    })
+}
+
+fn compare(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let fresh = computed(conn, None)?;
     let mut lines = differing("trained_facts", load_facts(conn, None)?, fresh.clone());
     let kept: Vec<TrainedCount> = trained_counts::table

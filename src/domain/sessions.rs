@@ -984,6 +984,8 @@ pub fn update(
         return Err(AppError::Conflict(Message::new("error-session-cancelled")));
     }
     crate::db::transaction(conn, |conn| {
+        // Before the session's lock: a move refreshes the read model, whose lock comes first.
+        crate::db::lock_read_model(conn)?;
         lock(conn, id)?;
         let current = find(conn, id)?;
         let input = constrain(conn, actor, input, Some(&current))?;
