@@ -8,7 +8,7 @@ use common::TestApp;
 use formation::db::DbConn;
 use formation::domain::cascade::KeyUserStatus;
 use formation::domain::catalogue::{self, Tier};
-use formation::domain::enrollments::{self, EnrollmentStatus, NewEnrollment};
+use formation::domain::enrollments::EnrollmentStatus;
 use formation::domain::organizations::{self as orgs, MembershipStatus};
 use formation::domain::people::PersonLanguage;
 use formation::domain::sessions::SessionStatus;
@@ -16,7 +16,9 @@ use formation::domain::Language;
 use rocket::http::Status;
 use serde_json::Value;
 
-use common::world::{enroll, module, person, session, staff_accounts, utc, World, PASSWORD};
+use common::world::{
+    enroll, enroll_with, module, person, session, staff_accounts, World, PASSWORD,
+};
 
 /// Rows as `(period, tier, language) → [demand, capacity, seats_taken, free_seats, gap]`.
 fn rows(body: &Value) -> Vec<(String, [i64; 5])> {
@@ -643,31 +645,16 @@ fn trained_world(db: common::TestDatabase) -> TestApp {
             1,
             SessionStatus::Completed,
         );
-        let attend = |conn: &mut DbConn, session_id, person_id, status, passed| {
-            enrollments::insert(
-                conn,
-                NewEnrollment {
-                    session_id,
-                    person_id,
-                    status,
-                    passed,
-                    requested_by: None,
-                    created_at: utc("2023-01-01 10:00"),
-                    decided_at: None,
-                },
-            )
-            .unwrap();
-        };
         use EnrollmentStatus::{Absent, Attended, Confirmed};
-        attend(conn, x1, t1, Attended, None);
-        attend(conn, x1, t2, Attended, None);
-        attend(conn, x1, t3, Absent, None);
-        attend(conn, x2, t1, Attended, Some(true));
-        attend(conn, x2, t3, Attended, Some(false)); // failed an assessed module
-        attend(conn, x2, t4, Attended, Some(true));
-        attend(conn, x3, t1, Attended, None);
-        attend(conn, x3, t2, Confirmed, None);
-        attend(conn, x4, t1, Attended, None); // t1 again in finance, 2024: once
+        enroll_with(conn, x1, t1, Attended, None);
+        enroll_with(conn, x1, t2, Attended, None);
+        enroll_with(conn, x1, t3, Absent, None);
+        enroll_with(conn, x2, t1, Attended, Some(true));
+        enroll_with(conn, x2, t3, Attended, Some(false)); // failed an assessed module
+        enroll_with(conn, x2, t4, Attended, Some(true));
+        enroll_with(conn, x3, t1, Attended, None);
+        enroll_with(conn, x3, t2, Confirmed, None);
+        enroll_with(conn, x4, t1, Attended, None); // t1 again in finance, 2024: once
     }
     app
 }
@@ -812,33 +799,9 @@ fn plans_world(db: common::TestDatabase) -> (TestApp, i64, i64) {
             1,
             SessionStatus::Published,
         );
-        enrollments::insert(
-            conn,
-            NewEnrollment {
-                session_id: s_done,
-                person_id: a1,
-                status: EnrollmentStatus::Attended,
-                passed: Some(true),
-                requested_by: None,
-                created_at: utc("2025-01-01 10:00"),
-                decided_at: None,
-            },
-        )
-        .unwrap();
+        enroll_with(conn, s_done, a1, EnrollmentStatus::Attended, Some(true));
         // p2 attended the assessed module but failed: not done.
-        enrollments::insert(
-            conn,
-            NewEnrollment {
-                session_id: s_done,
-                person_id: a2,
-                status: EnrollmentStatus::Attended,
-                passed: Some(false),
-                requested_by: None,
-                created_at: utc("2025-01-01 10:00"),
-                decided_at: None,
-            },
-        )
-        .unwrap();
+        enroll_with(conn, s_done, a2, EnrollmentStatus::Attended, Some(false));
         enroll(conn, s_seat, a1, EnrollmentStatus::Confirmed);
         enroll(conn, s_wait, a1, EnrollmentStatus::Waitlisted);
         enroll(conn, s_wait, gone_past, EnrollmentStatus::Confirmed);

@@ -42,7 +42,7 @@ pub fn report_year(starts_at: NaiveDateTime) -> i32 {
         .max(*rules::YEARS.start())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable, Selectable)]
 #[diesel(table_name = trained_facts)]
 struct TrainedFact {
     person_id: i64,
@@ -82,7 +82,7 @@ struct Group {
     profile: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable, Selectable)]
 #[diesel(table_name = trained_counts)]
 struct TrainedCount {
     year: i32,
@@ -174,22 +174,15 @@ fn counted(facts: &[TrainedFact]) -> Vec<TrainedCount> {
 }
 
 fn load_facts(conn: &mut DbConn, people: Option<&[i64]>) -> Result<Vec<TrainedFact>, AppError> {
-    let columns = (
-        trained_facts::person_id,
-        trained_facts::domain_id,
-        trained_facts::tier,
-        trained_facts::year,
-        trained_facts::organization_id,
-        trained_facts::profile,
-        trained_facts::trainings,
-    );
     Ok(match people {
-        None => trained_facts::table.select(columns).load(conn)?,
+        None => trained_facts::table
+            .select(TrainedFact::as_select())
+            .load(conn)?,
         Some(ids) => {
             let mut facts = Vec::new();
             for chunk in ids.chunks(BATCH) {
                 let some = trained_facts::table.filter(trained_facts::person_id.eq_any(chunk));
-                facts.extend(some.select(columns).load::<TrainedFact>(conn)?);
+                facts.extend(some.select(TrainedFact::as_select()).load(conn)?);
             }
             facts
         }
@@ -361,15 +354,8 @@ pub fn differences(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
 fn compare(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let fresh = computed(conn, None)?;
     let mut lines = differing("trained_facts", load_facts(conn, None)?, fresh.clone());
-    let kept: Vec<TrainedCount> = trained_counts::table
-        .select((
-            trained_counts::year,
-            trained_counts::domain_id,
-            trained_counts::tier,
-            trained_counts::organization_id,
-            trained_counts::profile,
-            trained_counts::people,
-        ))
+    let kept = trained_counts::table
+        .select(TrainedCount::as_select())
         .load(conn)?;
     lines.extend(differing("trained_counts", kept, counted(&fresh)));
     Ok(lines)
