@@ -351,6 +351,32 @@ pub fn lock_read_model(conn: &mut DbConn) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Takes the read-model lock of each person (PostgreSQL; till the end of the transaction), in
+/// id order: two refreshes of one person's facts take turns, so neither recomputes them from a
+/// snapshot without the other's write. Take `lock_read_model` first where both are needed.
+pub fn lock_people(conn: &mut DbConn, people: &[i64]) -> Result<(), DbError> {
+    // The two-key advisory locks are apart from `lock_read_model`'s one key; ids past 2^31
+    // share a key with a smaller one, which only makes them wait.
+    const PEOPLE_LOCK_SPACE: i32 = 0x5250; // "RP"
+    if matches!(conn, DbConn::Postgres(_)) {
+        let mut ids = people.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        // One round trip; the statements run in order.
+        let batch: String = ids
+            .iter()
+            .map(|id| {
+                let key = id.rem_euclid(i64::from(i32::MAX));
+                format!("SELECT pg_advisory_xact_lock({PEOPLE_LOCK_SPACE}, {key});")
+            })
+            .collect();
+        if !batch.is_empty() {
+            conn.batch_execute(&batch).map_err(DbError::from)?;
+        }
+    }
+    Ok(())
+}
+
 pub const POSTGRES_BACKUP_HINT: &str = "PostgreSQL databases are backed up with pg_dump, \
      e.g. `pg_dump --format=custom --file=formation.dump \"$DATABASE_URL\"`";
 

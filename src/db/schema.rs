@@ -332,6 +332,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The read model's furthest progress per person and module (`domain::read_model`).
+    module_progress (person_id, module_id) {
+        person_id -> BigInt,
+        module_id -> BigInt,
+        organization_id -> BigInt,
+        profile -> Text,
+        progress -> Integer,
+    }
+}
+
+diesel::joinable!(module_progress -> people (person_id));
+diesel::joinable!(module_progress -> modules (module_id));
+diesel::joinable!(module_progress -> organizations (organization_id));
 diesel::joinable!(trained_facts -> people (person_id));
 diesel::joinable!(trained_facts -> domains (domain_id));
 diesel::joinable!(trained_facts -> organizations (organization_id));
@@ -375,5 +389,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_requests,
     interests,
     trained_facts,
-    trained_counts
+    trained_counts,
+    module_progress
 );

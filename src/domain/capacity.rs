@@ -33,6 +33,7 @@ use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::catalogue::{self, Tier};
 use crate::domain::coverage::{self, AtRisk};
+use crate::domain::read_model::Source;
 use crate::domain::sessions::brussels_midnight;
 use crate::domain::{non_blank, now, organizations as orgs, report_organization, rules, Language};
 use crate::error::{AppError, FieldErrors, Message};
@@ -347,15 +348,23 @@ fn check(conn: &mut DbConn, actor: &Actor, filter: &CapacityFilter) -> Result<Ch
 }
 
 /// The person needs no further seat in the module (`rules::trained_or_seated_sql`): what
-/// planned and waiting demand and collective progress leave out.
-fn done_or_seated(person: &str, module: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM enrollments dn
-                 JOIN training_sessions ds ON ds.id = dn.session_id
-                 JOIN modules dm ON dm.id = ds.module_id
-                 WHERE dn.person_id = {person} AND ds.module_id = {module} AND {})",
-        rules::trained_or_seated_sql("dn", "dm")
-    )
+/// planned and waiting demand and collective progress leave out. One row of the read model,
+/// or, for the oracle, every enrolment of the person in the module.
+fn done_or_seated(person: &str, module: &str, source: Source) -> String {
+    match source {
+        Source::ReadModel => format!(
+            "EXISTS (SELECT 1 FROM module_progress dp
+                     WHERE dp.person_id = {person} AND dp.module_id = {module} AND {})",
+            rules::progress_trained_or_seated_sql("dp")
+        ),
+        Source::Enrollments => format!(
+            "EXISTS (SELECT 1 FROM enrollments dn
+                     JOIN training_sessions ds ON ds.id = dn.session_id
+                     JOIN modules dm ON dm.id = ds.module_id
+                     WHERE dn.person_id = {person} AND ds.module_id = {module} AND {})",
+            rules::trained_or_seated_sql("dn", "dm")
+        ),
+    }
 }
 
 /// Splits `total` over the languages in proportion to `weights` (largest remainder; ties to the
@@ -402,10 +411,11 @@ struct Frame {
     times: Vec<String>,
     module_filter: String,
     person_filter: String,
+    source: Source,
 }
 
 impl Frame {
-    fn new(checked: &Checked, periods: &[(String, NaiveDate)]) -> Frame {
+    fn new(checked: &Checked, periods: &[(String, NaiveDate)], source: Source) -> Frame {
         let next_year = NaiveDate::from_ymd_opt(checked.year + 1, 1, 1).expect("valid year");
         let mut days: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
         days.push(next_year);
@@ -426,6 +436,7 @@ impl Frame {
             days,
             module_filter,
             person_filter,
+            source,
         }
     }
 
@@ -459,17 +470,22 @@ fn brussels_time(day: NaiveDate) -> String {
 
 /// Source 1, planned: plan items due in `[from, to)` whose active person is neither trained
 /// nor seated in the module (`i` items, `p` people). The report and the drill-down share it.
-fn planned_condition(from: &str, to: &str) -> String {
+fn planned_condition(from: &str, to: &str, source: Source) -> String {
     format!(
         "i.target_on >= '{from}' AND i.target_on < '{to}' AND p.active = TRUE AND NOT {}",
-        done_or_seated("p.id", "i.module_id")
+        done_or_seated("p.id", "i.module_id", source)
     )
 }
 
 /// Source 2, waiting: waiting enrolments of active people in sessions starting in `times`,
 /// unless a plan item due in `dates` (and `same_period`) already counted the pair (`s`
 /// sessions, `e` enrolments, `p` people). The report and the drill-down share it.
-fn waiting_condition(times: (&str, &str), dates: (&str, &str), same_period: &str) -> String {
+fn waiting_condition(
+    times: (&str, &str),
+    dates: (&str, &str),
+    same_period: &str,
+    source: Source,
+) -> String {
     let ((t0, t1), (from, to)) = (times, dates);
     format!(
         "{waiting} AND p.active = TRUE
@@ -480,7 +496,7 @@ fn waiting_condition(times: (&str, &str), dates: (&str, &str), same_period: &str
                    AND i.target_on >= '{from}' AND i.target_on < '{to}'{same_period}
                    AND NOT {done})",
         waiting = rules::status_in_sql("e.status", &rules::WAITING),
-        done = done_or_seated("e.person_id", "s.module_id"),
+        done = done_or_seated("e.person_id", "s.module_id", source),
     )
 }
 
@@ -488,7 +504,7 @@ fn waiting_condition(times: (&str, &str), dates: (&str, &str), same_period: &str
 fn planned_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
     let (y0, y1) = frame.year_dates();
     let period = frame.date_period("i.target_on");
-    let condition = planned_condition(y0, y1);
+    let condition = planned_condition(y0, y1, frame.source);
     let (modules, people) = (&frame.module_filter, &frame.person_filter);
     Ok(diesel::sql_query(format!(
         "SELECT {period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
@@ -511,7 +527,12 @@ fn waiting_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, App
         " AND {} = {session_period}",
         frame.date_period("i.target_on")
     );
-    let condition = waiting_condition(frame.year_times(), frame.year_dates(), &same_period);
+    let condition = waiting_condition(
+        frame.year_times(),
+        frame.year_dates(),
+        &same_period,
+        frame.source,
+    );
     let (modules, people) = (&frame.module_filter, &frame.person_filter);
     Ok(diesel::sql_query(format!(
         "SELECT {session_period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
@@ -526,6 +547,30 @@ fn waiting_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, App
     .load(conn)?)
 }
 
+/// The people of a collective target (`t` target, `c` plan, `m` module) trained or seated in
+/// its module. End-user sessions take their organiser's people only (rule 3), so the read
+/// model, which knows no sessions, counts the same people as the oracle.
+fn target_done_sql(source: Source) -> String {
+    match source {
+        Source::ReadModel => format!(
+            "(SELECT COUNT(*) FROM module_progress mp
+               WHERE mp.module_id = t.module_id AND mp.organization_id = c.organization_id
+                 AND (t.profile IS NULL OR mp.profile = t.profile) AND {})",
+            rules::progress_trained_or_seated_sql("mp")
+        ),
+        Source::Enrollments => format!(
+            "(SELECT COUNT(DISTINCT e.person_id) FROM training_sessions s
+               JOIN enrollments e ON e.session_id = s.id
+               JOIN people p ON p.id = e.person_id
+               WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
+                 AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
+                 AND (t.profile IS NULL OR p.profile = t.profile)
+                 AND {})",
+            rules::trained_or_seated_sql("e", "m")
+        ),
+    }
+}
+
 /// Source 3: collective targets due in the period, with the people already trained or seated.
 fn target_groups(
     conn: &mut DbConn,
@@ -534,7 +579,7 @@ fn target_groups(
 ) -> Result<Vec<TargetGroup>, AppError> {
     let (y0, y1) = frame.year_dates();
     let period = frame.date_period("t.due_on");
-    let done = rules::trained_or_seated_sql("e", "m");
+    let done = target_done_sql(frame.source);
     let modules = &frame.module_filter;
     let organization = checked
         .organization_id
@@ -542,14 +587,7 @@ fn target_groups(
         .unwrap_or_default();
     Ok(diesel::sql_query(format!(
         "SELECT {period} AS period, m.domain_id, m.tier, c.organization_id, t.module_id,
-                t.profile, t.headcount, t.due_on,
-                (SELECT COUNT(DISTINCT e.person_id) FROM training_sessions s
-                   JOIN enrollments e ON e.session_id = s.id
-                   JOIN people p ON p.id = e.person_id
-                   WHERE s.module_id = t.module_id AND p.organization_id = c.organization_id
-                     AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
-                     AND (t.profile IS NULL OR p.profile = t.profile)
-                     AND {done}) AS done
+                t.profile, t.headcount, t.due_on, {done} AS done
          FROM collective_plan_targets t
          JOIN collective_plans c ON c.id = t.plan_id
          JOIN modules m ON m.id = t.module_id
@@ -955,8 +993,9 @@ fn at_risk_in(
     actor: &Actor,
     checked: &Checked,
     names: &Names,
+    source: Source,
 ) -> Result<Vec<AtRisk>, AppError> {
-    Ok(coverage::at_risk(conn, actor)?
+    Ok(coverage::at_risk_from(conn, actor, source)?
         .into_iter()
         .filter(|r| {
             checked
@@ -976,9 +1015,19 @@ pub fn report(
     actor: &Actor,
     filter: &CapacityFilter,
 ) -> Result<CapacityReport, AppError> {
+    report_from(conn, actor, filter, Source::ReadModel)
+}
+
+/// `report`, reading progress from `source` (the tests compare the two).
+pub fn report_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CapacityFilter,
+    source: Source,
+) -> Result<CapacityReport, AppError> {
     let checked = check(conn, actor, filter)?;
     let periods = periods(checked.year, checked.granularity);
-    let frame = Frame::new(&checked, &periods);
+    let frame = Frame::new(&checked, &periods, source);
     let staff = staff_languages(conn)?;
     let mut demand = Demand::default();
     demand.add_people(&planned_needs(conn, &frame)?, true);
@@ -1005,7 +1054,7 @@ pub fn report(
         year: checked.year,
         granularity: checked.granularity,
         shortfalls: shortfall_lines(demand.shortfalls, checked.language, &periods, &names),
-        at_risk: at_risk_in(conn, actor, &checked, &names)?,
+        at_risk: at_risk_in(conn, actor, &checked, &names, source)?,
         periods: periods.into_iter().map(|p| p.0).collect(),
         items,
         totals,
@@ -1213,6 +1262,17 @@ pub fn cell(
     filter: &CapacityFilter,
     period: Option<&str>,
 ) -> Result<CellDetail, AppError> {
+    cell_from(conn, actor, filter, period, Source::ReadModel)
+}
+
+/// `cell`, reading progress from `source` (the tests compare the two).
+pub fn cell_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CapacityFilter,
+    period: Option<&str>,
+    source: Source,
+) -> Result<CellDetail, AppError> {
     let mut errors = FieldErrors::default();
     for (field, value) in [
         ("domain", &filter.domain),
@@ -1228,7 +1288,7 @@ pub fn cell(
         errors.add("period", Message::new("field-required"));
     }
     errors.into_result()?;
-    let mut report = report(conn, actor, filter)?;
+    let mut report = report_from(conn, actor, filter, source)?;
     let checked = check(conn, actor, filter)?;
     let period = period.expect("checked");
     let Some(index) = report.periods.iter().position(|p| *p == period) else {
@@ -1252,8 +1312,8 @@ pub fn cell(
         .map(|id| format!(" AND p.organization_id = {id}"))
         .unwrap_or_default();
     // The same conditions as the report's first two sources, for one period and row.
-    let planned = planned_condition(&from, &to);
-    let waiting = waiting_condition((&t0, &t1), (&from, &to), "");
+    let planned = planned_condition(&from, &to, source);
+    let waiting = waiting_condition((&t0, &t1), (&from, &to), "", source);
     let people: Vec<PersonNeed> = diesel::sql_query(format!(
         "SELECT 'planned' AS source, p.id AS person_id, p.full_name, o.code AS organization,
                 m.code AS module, CAST(i.target_on AS TEXT) AS on_day

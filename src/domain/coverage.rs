@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::schema::{domains, memberships, organizations};
 use crate::db::DbConn;
 use crate::domain::access::{Actor, Scope, PEOPLE_READERS};
+use crate::domain::read_model::{self, Source};
 use crate::domain::{non_blank, now, rules};
 use crate::error::AppError;
 
@@ -83,18 +84,24 @@ struct StaffCount {
 
 /// Key users per organisation and domain: designated (not withdrawn), trained (in a
 /// train-the-trainer module of the domain, `rules::trained_sql`) and certified.
-fn key_user_counts_sql() -> String {
-    let trained = rules::trained_sql("e", "m");
+fn key_user_counts_sql(source: Source) -> String {
+    let trained = match source {
+        Source::ReadModel => "SELECT 1 FROM trained_facts f
+             WHERE f.person_id = k.person_id AND f.domain_id = k.domain_id AND f.tier = 'trainer'"
+            .to_owned(),
+        Source::Enrollments => format!(
+            "SELECT 1 FROM enrollments e
+             JOIN training_sessions s ON s.id = e.session_id
+             JOIN modules m ON m.id = s.module_id
+             WHERE e.person_id = k.person_id AND {}
+               AND m.tier = 'trainer' AND m.domain_id = k.domain_id",
+            rules::trained_sql("e", "m")
+        ),
+    };
     format!(
         "SELECT p.organization_id, k.domain_id,
        COUNT(*) AS designated,
-       SUM(CASE WHEN EXISTS (
-             SELECT 1 FROM enrollments e
-             JOIN training_sessions s ON s.id = e.session_id
-             JOIN modules m ON m.id = s.module_id
-             WHERE e.person_id = k.person_id AND {trained}
-               AND m.tier = 'trainer' AND m.domain_id = k.domain_id)
-           THEN 1 ELSE 0 END) AS trained,
+       SUM(CASE WHEN EXISTS ({trained}) THEN 1 ELSE 0 END) AS trained,
        SUM(CASE WHEN k.status = 'certified' THEN 1 ELSE 0 END) AS certified
 FROM key_users k JOIN people p ON p.id = k.person_id
 WHERE k.status <> 'withdrawn'
@@ -104,17 +111,26 @@ GROUP BY p.organization_id, k.domain_id"
 
 /// Distinct people trained in an end-user module of the domain, per organisation. End-user
 /// sessions take their organiser's people only (DESIGN §4 rule 3), so the organiser is the
-/// people's organisation and `people` need not be read.
-fn end_users_trained_sql() -> String {
-    let trained = rules::trained_sql("e", "m");
-    format!(
-        "SELECT s.organizer_id AS organization_id, m.domain_id, COUNT(DISTINCT e.person_id) AS n
-FROM enrollments e
-JOIN training_sessions s ON s.id = e.session_id
-JOIN modules m ON m.id = s.module_id
-WHERE {trained} AND m.tier = 'end_user'
-GROUP BY s.organizer_id, m.domain_id"
-    )
+/// people's organisation. The read model counts them over all years, per profile (a person
+/// has one).
+fn end_users_trained_sql(source: Source) -> String {
+    match source {
+        Source::ReadModel => format!(
+            "SELECT organization_id, domain_id, SUM(people) AS n FROM trained_counts
+             WHERE year = {} AND tier = 'end_user' GROUP BY organization_id, domain_id",
+            read_model::ANY_YEAR
+        ),
+        Source::Enrollments => format!(
+            "SELECT s.organizer_id AS organization_id, m.domain_id,
+                    COUNT(DISTINCT e.person_id) AS n
+             FROM enrollments e
+             JOIN training_sessions s ON s.id = e.session_id
+             JOIN modules m ON m.id = s.module_id
+             WHERE {} AND m.tier = 'end_user'
+             GROUP BY s.organizer_id, m.domain_id",
+            rules::trained_sql("e", "m")
+        ),
+    }
 }
 
 /// Headcounts of the year's collective plan targets on end-user modules.
@@ -162,6 +178,16 @@ pub fn coverage(
     actor: &Actor,
     filter: &CoverageFilter,
 ) -> Result<Vec<CoverageRow>, AppError> {
+    coverage_from(conn, actor, filter, Source::ReadModel)
+}
+
+/// `coverage`, reading the trained from `source` (the tests compare the two).
+pub fn coverage_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    filter: &CoverageFilter,
+    source: Source,
+) -> Result<Vec<CoverageRow>, AppError> {
     actor.require(PEOPLE_READERS)?;
     check_codes(
         conn,
@@ -195,12 +221,13 @@ pub fn coverage(
     type Membership = (i64, String, i64, String, String, Option<NaiveDate>, i32);
     let rows: Vec<Membership> = query.load(conn)?;
 
-    let key_users: HashMap<(i64, i64), KeyUserCounts> = diesel::sql_query(key_user_counts_sql())
-        .load::<KeyUserCounts>(conn)?
-        .into_iter()
-        .map(|r| ((r.organization_id, r.domain_id), r))
-        .collect();
-    let trained = pairs(diesel::sql_query(end_users_trained_sql()).load(conn)?);
+    let key_users: HashMap<(i64, i64), KeyUserCounts> =
+        diesel::sql_query(key_user_counts_sql(source))
+            .load::<KeyUserCounts>(conn)?
+            .into_iter()
+            .map(|r| ((r.organization_id, r.domain_id), r))
+            .collect();
+    let trained = pairs(diesel::sql_query(end_users_trained_sql(source)).load(conn)?);
     let year = now()
         .date()
         .format("%Y")
@@ -297,11 +324,17 @@ pub struct AtRisk {
 /// Memberships going live within 90 days with too few certified key users, or within 30
 /// days with under half their end users trained; soonest first.
 pub fn at_risk(conn: &mut DbConn, actor: &Actor) -> Result<Vec<AtRisk>, AppError> {
-    Ok(risks_among(coverage(
-        conn,
-        actor,
-        &CoverageFilter::default(),
-    )?))
+    at_risk_from(conn, actor, Source::ReadModel)
+}
+
+/// `at_risk`, reading the trained from `source` (the tests compare the two).
+pub fn at_risk_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    source: Source,
+) -> Result<Vec<AtRisk>, AppError> {
+    let all = coverage_from(conn, actor, &CoverageFilter::default(), source)?;
+    Ok(risks_among(all))
 }
 
 /// The coverage rows for `filter` and the memberships at risk, from one computation.

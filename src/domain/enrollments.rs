@@ -15,7 +15,7 @@ use crate::domain::accounts::Role;
 use crate::domain::catalogue::Tier;
 use crate::domain::notifications::{self, Change};
 use crate::domain::sessions::{self, SessionStatus};
-use crate::domain::{audit, now, rules, text_enum};
+use crate::domain::{audit, now, read_model, rules, text_enum};
 use crate::error::{AppError, FieldErrors, Message};
 
 text_enum! {
@@ -49,18 +49,26 @@ pub struct NewEnrollment {
     pub decided_at: Option<NaiveDateTime>,
 }
 
-/// Inserts an enrolment as it stands; one that is already attended (loaded data, tests)
-/// updates the read model too.
+/// Inserts an enrolment as it stands, with the read model: the person's progress in the
+/// module and, for one already attended (loaded data, tests), their trained facts.
 pub fn insert(conn: &mut DbConn, new: NewEnrollment) -> Result<i64, AppError> {
     let (person_id, attended) = (new.person_id, new.status == EnrollmentStatus::Attended);
-    let id = diesel::insert_into(enrollments::table)
-        .values(new)
-        .returning(enrollments::id)
-        .get_result(conn)?;
+    let id = insert_loaded(conn, new)?;
     if attended {
-        crate::domain::read_model::refresh_people(conn, &[person_id])?;
+        read_model::refresh_people(conn, &[person_id])?;
+    } else {
+        read_model::refresh_enrollments(conn, &[id])?;
     }
     Ok(id)
+}
+
+/// Inserts an enrolment without the read model: for loaders, which rebuild it once when all
+/// their rows are in (`read_model::rebuild`).
+pub fn insert_loaded(conn: &mut DbConn, new: NewEnrollment) -> Result<i64, AppError> {
+    Ok(diesel::insert_into(enrollments::table)
+        .values(new)
+        .returning(enrollments::id)
+        .get_result(conn)?)
 }
 
 /// An enrolment row.
@@ -156,7 +164,7 @@ fn set_status(conn: &mut DbConn, id: i64, status: EnrollmentStatus) -> Result<()
             enrollments::decided_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    read_model::refresh_enrollments(conn, &[id])
 }
 
 /// Enrolments holding a seat in a session (confirmed only: attendance not yet taken).
@@ -639,6 +647,7 @@ pub fn refuse(
                 enrollments::decided_at.eq(now()),
             ))
             .execute(conn)?;
+        read_model::refresh_enrollments(conn, &[id])?;
         audit_enrollment(
             conn,
             actor,
@@ -777,7 +786,7 @@ pub fn record_attendance(
         }
         errors.into_result()?;
         let people: Vec<i64> = lines.iter().map(|l| l.person_id).collect();
-        crate::domain::read_model::refresh_people(conn, &people)?;
+        read_model::refresh_people(conn, &people)?;
         audit::record(
             conn,
             audit::Event {

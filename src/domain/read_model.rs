@@ -10,8 +10,16 @@
 //! - `trained_facts`: one row per person, domain, tier and report year in which at least one
 //!   enrolment makes the person trained (`rules::trained_sql`), with the person's organisation
 //!   and profile;
-//! - `trained_counts`: distinct people of those facts per year, organisation and profile, per
-//!   domain and tier, per domain, and in all.
+//! - `trained_counts`: distinct people of those facts per year (and over all years, year 0),
+//!   organisation and profile, per domain and tier, per domain, and in all;
+//! - `module_progress`: how far each person got in each module over all their enrolments
+//!   (`rules::Progress`), with the person's organisation and profile.
+//!
+//! Locks (PostgreSQL; SQLite writes one at a time anyway), always in this order so that no two
+//! writes wait on each other: `db::lock_read_model` first, by a write that refreshes trained
+//! facts; then the sessions' row locks (in id order); then, at each refresh, the locks of the
+//! people it recomputes (`db::lock_people`). Two writes thus never count each other's people
+//! from a stale snapshot.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,12 +28,25 @@ use chrono_tz::Europe::Brussels;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
-use crate::db::schema::{enrollments, trained_counts, trained_facts, training_sessions};
+use crate::db::schema::{
+    enrollments, module_progress, modules, people as people_table, trained_counts, trained_facts,
+    training_sessions,
+};
 use crate::db::{insert_rows, DbConn, BATCH};
 use crate::domain::enrollments::EnrollmentStatus;
 use crate::domain::rules;
 use crate::error::AppError;
 
+/// Where a report reads what the read model holds: from it, or computed from the enrolments
+/// as before the model existed (the oracle the tests compare every report with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    ReadModel,
+    Enrollments,
+}
+
+/// `trained_counts.year` of the counts over every year.
+pub const ANY_YEAR: i32 = 0;
 /// `trained_counts.domain_id` of the counts over every domain.
 pub const ANY_DOMAIN: i64 = 0;
 /// `trained_counts.tier` of the counts over both tiers.
@@ -55,20 +76,27 @@ struct TrainedFact {
 }
 
 impl TrainedFact {
-    /// The three groups it is counted in: per domain and tier, per domain, in all.
-    fn groups(&self) -> [Group; 3] {
-        let group = |domain_id, tier: &str| Group {
-            year: self.year,
+    /// The six groups it is counted in: per domain and tier, per domain, in all; in its year
+    /// and over all years.
+    fn groups(&self) -> [Group; 6] {
+        let group = |year, domain_id, tier: &str| Group {
+            year,
             domain_id,
             tier: tier.to_owned(),
             organization_id: self.organization_id,
             profile: self.profile.clone(),
         };
-        [
-            group(self.domain_id, &self.tier),
-            group(self.domain_id, ANY_TIER),
-            group(ANY_DOMAIN, ANY_TIER),
-        ]
+        [self.year, ANY_YEAR]
+            .map(|year| {
+                [
+                    group(year, self.domain_id, &self.tier),
+                    group(year, self.domain_id, ANY_TIER),
+                    group(year, ANY_DOMAIN, ANY_TIER),
+                ]
+            })
+            .concat()
+            .try_into()
+            .expect("two years of three grains")
     }
 }
 
@@ -199,10 +227,12 @@ fn recount(conn: &mut DbConn, group: &Group) -> Result<(), AppError> {
         .filter(trained_counts::profile.eq(&group.profile));
     diesel::delete(of_group).execute(conn)?;
     let mut facts = trained_facts::table
-        .filter(trained_facts::year.eq(group.year))
         .filter(trained_facts::organization_id.eq(group.organization_id))
         .filter(trained_facts::profile.eq(&group.profile))
         .into_boxed();
+    if group.year != ANY_YEAR {
+        facts = facts.filter(trained_facts::year.eq(group.year));
+    }
     if group.domain_id != ANY_DOMAIN {
         facts = facts.filter(trained_facts::domain_id.eq(group.domain_id));
     }
@@ -244,6 +274,7 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
         // Under PostgreSQL's read committed, two refreshes at once would each count without
         // the other's facts: they take turns.
         crate::db::lock_read_model(conn)?;
+        crate::db::lock_people(conn, &people)?;
         let before = load_facts(conn, Some(&people))?;
         for chunk in people.chunks(BATCH) {
             let theirs = trained_facts::table.filter(trained_facts::person_id.eq_any(chunk));
@@ -254,8 +285,124 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
         for group in changed_groups(&before, &after) {
             recount(conn, &group)?;
         }
+        for chunk in people.chunks(BATCH) {
+            let theirs = module_progress::table.filter(module_progress::person_id.eq_any(chunk));
+            diesel::delete(theirs).execute(conn)?;
+            write_progress(conn, &format!("e.person_id IN ({})", id_list(chunk)))?;
+        }
         Ok(())
     })
+}
+
+/// Numbers as an SQL list: ids, never text from a request.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Queryable, Selectable)]
+#[diesel(table_name = module_progress)]
+struct ModuleProgress {
+    person_id: i64,
+    module_id: i64,
+    organization_id: i64,
+    profile: String,
+    progress: i32,
+}
+
+/// Writes the module progress of the enrolments `only` keeps (an SQL condition over `e`
+/// enrolments and `s` sessions, built from ids), furthest first (`rules::progress_sql`).
+fn write_progress(conn: &mut DbConn, only: &str) -> Result<usize, AppError> {
+    let progress = rules::progress_sql("e", "m");
+    Ok(diesel::sql_query(format!(
+        "INSERT INTO module_progress (person_id, module_id, organization_id, profile, progress)
+         SELECT e.person_id, s.module_id, p.organization_id, COALESCE(p.profile, ''),
+                MAX({progress})
+         FROM enrollments e
+         JOIN training_sessions s ON s.id = e.session_id
+         JOIN modules m ON m.id = s.module_id
+         JOIN people p ON p.id = e.person_id
+         WHERE {only}
+         GROUP BY e.person_id, s.module_id, p.organization_id, p.profile
+         HAVING MAX({progress}) > 0"
+    ))
+    .execute(conn)?)
+}
+
+/// Recomputes the module progress of these (person, module) pairs: what an enrolment's new
+/// status can change. Call it in the transaction of the write.
+pub fn refresh_progress(conn: &mut DbConn, pairs: &[(i64, i64)]) -> Result<(), AppError> {
+    let mut pairs = pairs.to_vec();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let people: Vec<i64> = pairs.iter().map(|(person, _)| *person).collect();
+    crate::db::lock_people(conn, &people)?;
+    for (person, module) in pairs {
+        diesel::delete(module_progress::table.find((person, module))).execute(conn)?;
+        write_progress(
+            conn,
+            &format!("e.person_id = {person} AND s.module_id = {module}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// `refresh_progress` for the (person, module) pairs of these enrolments.
+pub fn refresh_enrollments(conn: &mut DbConn, ids: &[i64]) -> Result<(), AppError> {
+    let mut pairs = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BATCH) {
+        pairs.extend(
+            enrollments::table
+                .inner_join(training_sessions::table)
+                .filter(enrollments::id.eq_any(chunk))
+                .select((enrollments::person_id, training_sessions::module_id))
+                .load::<(i64, i64)>(conn)?,
+        );
+    }
+    refresh_progress(conn, &pairs)
+}
+
+/// An enrolment as the progress oracle reads it: person, module, organisation, profile,
+/// status, result, whether the module is assessed.
+type Enrolled = (i64, i64, i64, Option<String>, String, Option<bool>, bool);
+
+/// The module progress as `rules::Progress::of` gives it, enrolment by enrolment in Rust: the
+/// oracle of the SQL that `write_progress` runs.
+fn computed_progress(conn: &mut DbConn) -> Result<Vec<ModuleProgress>, AppError> {
+    let rows: Vec<Enrolled> = enrollments::table
+        .inner_join(training_sessions::table.inner_join(modules::table))
+        .inner_join(people_table::table)
+        .select((
+            enrollments::person_id,
+            training_sessions::module_id,
+            people_table::organization_id,
+            people_table::profile,
+            enrollments::status,
+            enrollments::passed,
+            modules::assessed,
+        ))
+        .load(conn)?;
+    let mut furthest: BTreeMap<(i64, i64), ModuleProgress> = BTreeMap::new();
+    for (person_id, module_id, organization_id, profile, status, passed, assessed) in rows {
+        let progress = EnrollmentStatus::parse(&status)
+            .and_then(|status| rules::Progress::of(status, passed, assessed));
+        let Some(progress) = progress else {
+            continue;
+        };
+        let row = furthest
+            .entry((person_id, module_id))
+            .or_insert_with(|| ModuleProgress {
+                person_id,
+                module_id,
+                organization_id,
+                profile: profile.unwrap_or_else(|| NO_PROFILE.to_owned()),
+                progress: 0,
+            });
+        row.progress = row.progress.max(progress.rank());
+    }
+    Ok(furthest.into_values().collect())
 }
 
 /// The groups that gained or lost a person: a person's (distinct) membership of each group
@@ -315,10 +462,12 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, AppError> {
         crate::db::lock_read_model(conn)?;
         diesel::delete(trained_counts::table).execute(conn)?;
         diesel::delete(trained_facts::table).execute(conn)?;
+        diesel::delete(module_progress::table).execute(conn)?;
         let facts = computed(conn, None)?;
         insert_rows!(conn, trained_facts::table, facts);
         let counts = counted(&facts);
         insert_rows!(conn, trained_counts::table, counts);
+        write_progress(conn, "1 = 1")?;
         Ok(facts.len())
     })
 }
@@ -358,6 +507,10 @@ fn compare(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
         .select(TrainedCount::as_select())
         .load(conn)?;
     lines.extend(differing("trained_counts", kept, counted(&fresh)));
+    let kept = module_progress::table
+        .select(ModuleProgress::as_select())
+        .load(conn)?;
+    lines.extend(differing("module_progress", kept, computed_progress(conn)?));
     Ok(lines)
 }
 

@@ -74,7 +74,8 @@ pub fn trained(
     let organization_id = report_organization(actor, asked)?;
     let profile = non_blank(filter.profile.as_deref());
 
-    let mut conditions = String::new();
+    // Counts per year only: the read model's counts over all years serve coverage.
+    let mut conditions = format!(" AND c.year <> {}", read_model::ANY_YEAR);
     if let Some(y) = filter.year {
         conditions.push_str(&format!(" AND c.year = {y}"));
     }

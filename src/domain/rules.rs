@@ -89,6 +89,35 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// Its number in `module_progress.progress`: the further, the larger.
+    pub const fn rank(self) -> i32 {
+        match self {
+            Progress::Waiting => 1,
+            Progress::Seated => 2,
+            Progress::Trained => 3,
+        }
+    }
+}
+
+/// `Progress::of` in SQL: the rank of one enrolment's progress, 0 for none.
+pub fn progress_sql(enrollment: &str, module: &str) -> String {
+    format!(
+        "(CASE WHEN {} THEN {} WHEN {} THEN {} WHEN {} THEN {} ELSE 0 END)",
+        trained_sql(enrollment, module),
+        Progress::Trained.rank(),
+        status_in_sql(&format!("{enrollment}.status"), &SEATED),
+        Progress::Seated.rank(),
+        status_in_sql(&format!("{enrollment}.status"), &WAITING),
+        Progress::Waiting.rank(),
+    )
+}
+
+/// `trained_or_seated_sql` over the read model: a `module_progress` row's alias.
+pub fn progress_trained_or_seated_sql(progress: &str) -> String {
+    format!("{progress}.progress >= {}", Progress::Seated.rank())
+}
+
 /// **Joined or intended**: the memberships whose organisation's key users may be designated
 /// and trained, and whose go-lives need key users.
 pub const JOINED_OR_INTENDED: [MembershipStatus; 2] =

@@ -1128,7 +1128,7 @@ pub fn cancel(
                 training_sessions::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        for enrollment_id in live {
+        for &enrollment_id in &live {
             diesel::update(enrollments::table.find(enrollment_id))
                 .set((
                     enrollments::status.eq(EnrollmentStatus::Cancelled.as_str()),
@@ -1142,6 +1142,7 @@ pub fn cancel(
                 public_url,
             )?;
         }
+        crate::domain::read_model::refresh_enrollments(conn, &live)?;
         let cancelled = find(conn, id)?;
         record(conn, actor, "session.cancelled", &cancelled)?;
         for person_id in &seated {

@@ -260,7 +260,7 @@ impl Loader<'_> {
                 assessed.then(|| !self.dice.chance(10)),
             )
         };
-        enrollments::insert(
+        enrollments::insert_loaded(
             self.conn,
             NewEnrollment {
                 session_id: session.id,
@@ -312,6 +312,8 @@ pub fn load(conn: &mut DbConn) -> Result<DemoSummary, AppError> {
             sessions: 0,
         };
         let summary = fill(&mut loader)?;
+        // The read model, in bulk, once every enrolment is in.
+        crate::domain::read_model::rebuild(loader.conn)?;
         create_sign_ins(loader.conn, &password_hash)?;
         audit::record(
             loader.conn,

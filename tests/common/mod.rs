@@ -449,6 +449,13 @@ impl TestApp {
 
 /// Runs a query returning one BigInt column `n`.
 pub fn scalar(conn: &mut PooledConn, sql: &str) -> i64 {
+    let numbers = numbers(conn, sql);
+    assert_eq!(numbers.len(), 1, "{sql}: one row");
+    numbers[0]
+}
+
+/// The numbers an SQL query answers, one per row, in a BIGINT column named `n`.
+pub fn numbers(conn: &mut PooledConn, sql: &str) -> Vec<i64> {
     use diesel::sql_types::BigInt;
     use diesel::RunQueryDsl;
 
@@ -458,9 +465,11 @@ pub fn scalar(conn: &mut PooledConn, sql: &str) -> i64 {
         n: i64,
     }
     diesel::sql_query(sql)
-        .get_result::<One>(&mut **conn)
+        .load::<One>(&mut **conn)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .n
+        .into_iter()
+        .map(|one| one.n)
+        .collect()
 }
 
 /// The rules of DESIGN §4 that a whole data set keeps (a generated one, or one left by a run

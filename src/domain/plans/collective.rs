@@ -73,12 +73,12 @@ struct ProgressRow {
 }
 
 /// Progress of every target of the given plans, in one query (a person counts once, in the
-/// furthest of trained, seated, planned). End-user sessions take their organiser's people only
-/// (rule 3), so only the organisation's own sessions of an end-user module are visited.
+/// furthest of trained, seated, planned).
 fn target_progress(
     conn: &mut DbConn,
     plan_ids: &[i64],
     year: i32,
+    source: Source,
 ) -> Result<HashMap<i64, TargetProgress>, AppError> {
     if plan_ids.is_empty() {
         return Ok(HashMap::new());
@@ -88,43 +88,18 @@ fn target_progress(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    // Each person once, in the furthest of trained, seated, planned (`rules`).
-    let trained = rules::trained_sql("e", "m");
-    let seated = rules::status_in_sql("e.status", &rules::SEATED);
-    let trained_elsewhere = rules::trained_sql("e2", "m2");
-    let trained_or_seated_elsewhere = rules::trained_or_seated_sql("e2", "m2");
+    let (trained, seated, not_yet) = match source {
+        Source::ReadModel => progress_from_read_model(),
+        Source::Enrollments => progress_from_enrollments(),
+    };
     let rows: Vec<ProgressRow> = diesel::sql_query(format!(
-        "SELECT t.id AS target_id,
-           (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
-              JOIN enrollments e ON e.session_id = s.id
-              JOIN people p ON p.id = e.person_id
-              JOIN modules m ON m.id = s.module_id
-              WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
-                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
-                AND (t.profile IS NULL OR p.profile = t.profile)
-                AND {trained}) AS trained,
-           (SELECT COUNT(DISTINCT p.id) FROM training_sessions s
-              JOIN enrollments e ON e.session_id = s.id
-              JOIN people p ON p.id = e.person_id
-              JOIN modules m ON m.id = s.module_id
-              WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
-                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
-                AND (t.profile IS NULL OR p.profile = t.profile) AND {seated}
-                AND NOT EXISTS (SELECT 1 FROM enrollments e2
-                      JOIN training_sessions s2 ON s2.id = e2.session_id
-                      JOIN modules m2 ON m2.id = s2.module_id
-                      WHERE e2.person_id = p.id AND s2.module_id = t.module_id
-                        AND {trained_elsewhere})) AS seated,
+        "SELECT t.id AS target_id, {trained} AS trained, {seated} AS seated,
            (SELECT COUNT(DISTINCT p.id) FROM people p
               JOIN individual_plans ip ON ip.person_id = p.id AND ip.year = {year}
               JOIN individual_plan_items i ON i.plan_id = ip.id AND i.module_id = t.module_id
               WHERE p.organization_id = c.organization_id AND p.active = TRUE
                 AND (t.profile IS NULL OR p.profile = t.profile)
-                AND NOT EXISTS (SELECT 1 FROM enrollments e2
-                      JOIN training_sessions s2 ON s2.id = e2.session_id
-                      JOIN modules m2 ON m2.id = s2.module_id
-                      WHERE e2.person_id = p.id AND s2.module_id = t.module_id
-                        AND {trained_or_seated_elsewhere})) AS planned
+                AND {not_yet}) AS planned
          FROM collective_plan_targets t JOIN collective_plans c ON c.id = t.plan_id
          WHERE t.plan_id IN ({ids})"
     ))
@@ -142,6 +117,70 @@ fn target_progress(
             )
         })
         .collect())
+}
+
+/// A target's (`t`, plan `c`) people trained and seated (furthest), and the condition that a
+/// person `p` is neither, from the read model's progress per person and module.
+fn progress_from_read_model() -> (String, String, String) {
+    let of_target = |progress: Progress| {
+        format!(
+            "(SELECT COUNT(*) FROM module_progress mp
+               WHERE mp.module_id = t.module_id AND mp.organization_id = c.organization_id
+                 AND (t.profile IS NULL OR mp.profile = t.profile)
+                 AND mp.progress = {})",
+            progress.rank()
+        )
+    };
+    let not_yet = format!(
+        "NOT EXISTS (SELECT 1 FROM module_progress dp
+               WHERE dp.person_id = p.id AND dp.module_id = t.module_id AND {})",
+        rules::progress_trained_or_seated_sql("dp")
+    );
+    (
+        of_target(Progress::Trained),
+        of_target(Progress::Seated),
+        not_yet,
+    )
+}
+
+/// `progress_from_read_model` from the enrolments (the oracle). End-user sessions take their
+/// organiser's people only (rule 3), so only the organisation's own sessions of an end-user
+/// module are visited.
+fn progress_from_enrollments() -> (String, String, String) {
+    let trained = format!(
+        "(SELECT COUNT(DISTINCT p.id) FROM training_sessions s
+              JOIN enrollments e ON e.session_id = s.id
+              JOIN people p ON p.id = e.person_id
+              JOIN modules m ON m.id = s.module_id
+              WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
+                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
+                AND (t.profile IS NULL OR p.profile = t.profile)
+                AND {})",
+        rules::trained_sql("e", "m")
+    );
+    let elsewhere = |condition: String| {
+        format!(
+            "NOT EXISTS (SELECT 1 FROM enrollments e2
+                      JOIN training_sessions s2 ON s2.id = e2.session_id
+                      JOIN modules m2 ON m2.id = s2.module_id
+                      WHERE e2.person_id = p.id AND s2.module_id = t.module_id
+                        AND {condition})"
+        )
+    };
+    let seated = format!(
+        "(SELECT COUNT(DISTINCT p.id) FROM training_sessions s
+              JOIN enrollments e ON e.session_id = s.id
+              JOIN people p ON p.id = e.person_id
+              JOIN modules m ON m.id = s.module_id
+              WHERE p.organization_id = c.organization_id AND s.module_id = t.module_id
+                AND (m.tier = 'trainer' OR s.organizer_id = c.organization_id)
+                AND (t.profile IS NULL OR p.profile = t.profile) AND {}
+                AND {})",
+        rules::status_in_sql("e.status", &rules::SEATED),
+        elsewhere(rules::trained_sql("e2", "m2"))
+    );
+    let not_yet = elsewhere(rules::trained_or_seated_sql("e2", "m2"));
+    (trained, seated, not_yet)
 }
 
 fn target_status(
@@ -177,6 +216,17 @@ pub fn collective(
     actor: &Actor,
     code: &str,
     year: i32,
+) -> Result<CollectivePlan, AppError> {
+    collective_from(conn, actor, code, year, Source::ReadModel)
+}
+
+/// `collective`, reading progress from `source` (the tests compare the two).
+pub fn collective_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+    year: i32,
+    source: Source,
 ) -> Result<CollectivePlan, AppError> {
     check_year(year)?;
     actor.require(PEOPLE_READERS)?;
@@ -218,7 +268,7 @@ pub fn collective(
                 collective_plan_targets::due_on,
             ))
             .load(conn)?;
-        let progress = target_progress(conn, &[*plan_id], year)?;
+        let progress = target_progress(conn, &[*plan_id], year, source)?;
         targets = rows
             .into_iter()
             .map(
@@ -501,6 +551,16 @@ pub fn overview(
     actor: &Actor,
     year: i32,
 ) -> Result<Vec<PlanOverview>, AppError> {
+    overview_from(conn, actor, year, Source::ReadModel)
+}
+
+/// `overview`, reading progress from `source` (the tests compare the two).
+pub fn overview_from(
+    conn: &mut DbConn,
+    actor: &Actor,
+    year: i32,
+    source: Source,
+) -> Result<Vec<PlanOverview>, AppError> {
     check_year(year)?;
     actor.require(PEOPLE_READERS)?;
     let mut organizations = orgs::all(conn)?;
@@ -523,7 +583,7 @@ pub fn overview(
             collective_plan_targets::due_on,
         ))
         .load(conn)?;
-    let progress = target_progress(conn, &plan_ids, year)?;
+    let progress = target_progress(conn, &plan_ids, year, source)?;
     Ok(organizations
         .into_iter()
         .filter_map(|o| {

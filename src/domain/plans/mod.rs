@@ -19,6 +19,7 @@ use crate::domain::accounts::Role;
 use crate::domain::catalogue;
 use crate::domain::catalogue::Tier;
 use crate::domain::enrollments::EnrollmentStatus;
+use crate::domain::read_model::Source;
 use crate::domain::rules::{self, Progress};
 use crate::domain::text_enum;
 use crate::domain::{
