@@ -1,7 +1,7 @@
 //! The read model against its oracle. On the demo data, a seeded random run of writes of every
 //! kind that moves a report (enrol, cancel, approve, refuse, attendance, individual and
-//! collective plans, a person's profile, whether a module is assessed, a session's date, a
-//! cancelled session), through the API; after every batch, each report read from the read model
+//! collective plans, a person's profile, language or activity, an anonymised person, whether a
+//! module is assessed, a session's date, a cancelled session), through the API; after every batch, each report read from the read model
 //! equals, row by row, the same report computed from the enrolments as before the model existed
 //! (`read_model::Source::Enrollments`): capacity at each granularity and filter and its
 //! drill-downs, coverage, at-risk, the plans overview and each collective plan; and the model's
@@ -141,10 +141,19 @@ fn draw(rng: &mut StdRng, app: &TestApp, picks: &Picks) -> (&'static str, String
                 json!({ "status": "agreed", "targets": targets }),
             )
         }
-        73..=80 => (
-            "PATCH",
-            format!("/api/v1/people/{}", pick(rng, &picks.people)),
-            json!({ "profile": pick(rng, &picks.profiles) }),
+        73..=80 => {
+            let change = match rng.gen_range(0..4) {
+                0 => json!({ "language": pick(rng, &["fr", "nl", "en"]) }),
+                1 => json!({ "active": rng.gen_bool(0.5) }),
+                _ => json!({ "profile": pick(rng, &picks.profiles) }),
+            };
+            let person = pick(rng, &picks.people);
+            ("PATCH", format!("/api/v1/people/{person}"), change)
+        }
+        97 => (
+            "POST",
+            format!("/api/v1/people/{}/anonymise", pick(rng, &picks.people)),
+            Value::Null,
         ),
         81..=85 => (
             "PATCH",

@@ -343,6 +343,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The read model's plan items still needing a seat (`domain::read_model`).
+    planned_needs (item_id) {
+        item_id -> BigInt,
+        person_id -> BigInt,
+        module_id -> BigInt,
+        year -> Integer,
+        target_on -> Nullable<Date>,
+        organization_id -> BigInt,
+        profile -> Text,
+        language -> Text,
+    }
+}
+
+diesel::joinable!(planned_needs -> people (person_id));
+diesel::joinable!(planned_needs -> modules (module_id));
+diesel::joinable!(planned_needs -> organizations (organization_id));
 diesel::joinable!(module_progress -> people (person_id));
 diesel::joinable!(module_progress -> modules (module_id));
 diesel::joinable!(module_progress -> organizations (organization_id));
@@ -390,5 +407,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     interests,
     trained_facts,
     trained_counts,
-    module_progress
+    module_progress,
+    planned_needs
 );

@@ -487,21 +487,35 @@ fn waiting_condition(
     source: Source,
 ) -> String {
     let ((t0, t1), (from, to)) = (times, dates);
+    let planned = match source {
+        // The person is active (below), so their items that count are all kept.
+        Source::ReadModel => format!(
+            "SELECT 1 FROM planned_needs i
+             WHERE i.person_id = e.person_id AND i.module_id = s.module_id
+               AND i.target_on >= '{from}' AND i.target_on < '{to}'{same_period}"
+        ),
+        Source::Enrollments => format!(
+            "SELECT 1 FROM individual_plan_items i
+             JOIN individual_plans ip ON ip.id = i.plan_id
+             WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
+               AND i.target_on >= '{from}' AND i.target_on < '{to}'{same_period}
+               AND NOT {done}",
+            done = done_or_seated("e.person_id", "s.module_id", source),
+        ),
+    };
     format!(
         "{waiting} AND p.active = TRUE
            AND s.starts_at >= '{t0}' AND s.starts_at < '{t1}'
-           AND NOT EXISTS (SELECT 1 FROM individual_plan_items i
-                 JOIN individual_plans ip ON ip.id = i.plan_id
-                 WHERE ip.person_id = e.person_id AND i.module_id = s.module_id
-                   AND i.target_on >= '{from}' AND i.target_on < '{to}'{same_period}
-                   AND NOT {done})",
+           AND NOT EXISTS ({planned})",
         waiting = rules::status_in_sql("e.status", &rules::WAITING),
-        done = done_or_seated("e.person_id", "s.module_id", source),
     )
 }
 
 /// Source 1, planned needs, by period, cell, organisation, module and profile.
 fn planned_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
+    if frame.source == Source::ReadModel {
+        return planned_needs_kept(conn, frame);
+    }
     let (y0, y1) = frame.year_dates();
     let period = frame.date_period("i.target_on");
     let condition = planned_condition(y0, y1, frame.source);
@@ -514,6 +528,23 @@ fn planned_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, App
          JOIN people p ON p.id = ip.person_id
          JOIN modules m ON m.id = i.module_id
          WHERE {condition} {modules} {people}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    ))
+    .load(conn)?)
+}
+
+/// `planned_needs` from the read model, which keeps the items that count with their person's
+/// organisation, language and profile (the alias `p`, as in the person filter).
+fn planned_needs_kept(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
+    let (y0, y1) = frame.year_dates();
+    let period = frame.date_period("p.target_on");
+    let (modules, people) = (&frame.module_filter, &frame.person_filter);
+    Ok(diesel::sql_query(format!(
+        "SELECT {period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
+                p.module_id, NULLIF(p.profile, '') AS profile, COUNT(*) AS n
+         FROM planned_needs p
+         JOIN modules m ON m.id = p.module_id
+         WHERE p.target_on >= '{y0}' AND p.target_on < '{y1}' {modules} {people}
          GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ))
     .load(conn)?)
@@ -702,8 +733,8 @@ fn languages_of(
 #[derive(Default)]
 struct Demand {
     by_cell: BTreeMap<Cell, BTreeMap<i64, DemandSource>>,
-    /// People counted by sources 1 and 2, per (period, organisation, module, profile).
-    counted: HashMap<(usize, i64, i64, Option<String>), i64>,
+    /// People counted by sources 1 and 2, per (period, organisation, module), by profile.
+    counted: HashMap<(usize, i64, i64), HashMap<Option<String>, i64>>,
     /// Demand per cell and module, for the suggestions.
     by_module: HashMap<Cell, HashMap<i64, i64>>,
     shortfalls: Vec<Shortfall>,
@@ -740,12 +771,9 @@ impl Demand {
             self.add_to_module(&cell, group.module_id, group.n);
             *self
                 .counted
-                .entry((
-                    period,
-                    group.organization_id,
-                    group.module_id,
-                    group.profile.clone(),
-                ))
+                .entry((period, group.organization_id, group.module_id))
+                .or_default()
+                .entry(group.profile.clone())
                 .or_default() += group.n;
             let source = self.source(cell, group.organization_id);
             if planned {
@@ -763,15 +791,16 @@ impl Demand {
             let period = target.period as usize;
             let already: i64 = self
                 .counted
-                .iter()
-                .filter(|((p, org, module, profile), _)| {
-                    *p == period
-                        && *org == target.organization_id
-                        && *module == target.module_id
-                        && (target.profile.is_none() || *profile == target.profile)
-                })
-                .map(|(_, n)| *n)
-                .sum();
+                .get(&(period, target.organization_id, target.module_id))
+                .map_or(0, |by_profile| {
+                    by_profile
+                        .iter()
+                        .filter(|(profile, _)| {
+                            target.profile.is_none() || **profile == target.profile
+                        })
+                        .map(|(_, n)| *n)
+                        .sum()
+                });
             let shortfall = (i64::from(target.headcount) - target.done - already).max(0);
             let parts = spread(
                 shortfall,

@@ -469,9 +469,12 @@ pub fn update(
         return Err(AppError::internal("validated person missing"));
     };
     let active = input.active.unwrap_or(current.active);
-    let new_profile = person.profile != current.profile;
+    // The reports count people by profile and language, and only the active ones' plans.
+    let counted_anew = person.profile != current.profile
+        || person.language.as_str() != current.language
+        || active != current.active;
     crate::db::transaction(conn, |conn| {
-        if new_profile {
+        if counted_anew {
             // First, so that this write holds no row lock while it waits for the read model's.
             crate::db::lock_read_model(conn)?;
         }
@@ -494,8 +497,7 @@ pub fn update(
                 people::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        if new_profile {
-            // The reports count people by profile.
+        if counted_anew {
             crate::domain::read_model::refresh_people(conn, &[id])?;
         }
         if !active {
@@ -740,6 +742,8 @@ pub fn anonymise(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView
     actor.require(PEOPLE_MANAGERS)?;
     let person = get(conn, actor, id)?;
     crate::db::transaction(conn, |conn| {
+        // First, so that this write holds no row lock while it waits for the read model's.
+        crate::db::lock_read_model(conn)?;
         diesel::update(people::table.find(id))
             .set((
                 people::full_name.eq(ANONYMISED_NAME),
@@ -749,6 +753,8 @@ pub fn anonymise(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PersonView
                 people::updated_at.eq(now()),
             ))
             .execute(conn)?;
+        // An inactive person's plan items are no longer demand.
+        crate::domain::read_model::refresh_people(conn, &[id])?;
         let account_ids: Vec<i64> = accounts::table
             .filter(accounts::person_id.eq(id))
             .select(accounts::id)

@@ -13,7 +13,9 @@
 //! - `trained_counts`: distinct people of those facts per year (and over all years, year 0),
 //!   organisation and profile, per domain and tier, per domain, and in all;
 //! - `module_progress`: how far each person got in each module over all their enrolments
-//!   (`rules::Progress`), with the person's organisation and profile.
+//!   (`rules::Progress`), with the person's organisation and profile;
+//! - `planned_needs`: the individual plan items whose active person is neither trained nor
+//!   seated in the module, with the person's organisation, profile and language.
 //!
 //! Locks (PostgreSQL; SQLite writes one at a time anyway), always in this order so that no two
 //! writes wait on each other: `db::lock_read_model` first, by a write that refreshes trained
@@ -29,8 +31,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::db::schema::{
-    enrollments, module_progress, modules, people as people_table, trained_counts, trained_facts,
-    training_sessions,
+    enrollments, individual_plan_items, individual_plans, module_progress, modules,
+    people as people_table, planned_needs, trained_counts, trained_facts, training_sessions,
 };
 use crate::db::{insert_rows, DbConn, BATCH};
 use crate::domain::enrollments::EnrollmentStatus;
@@ -289,6 +291,9 @@ pub fn refresh_people(conn: &mut DbConn, people: &[i64]) -> Result<(), AppError>
             let theirs = module_progress::table.filter(module_progress::person_id.eq_any(chunk));
             diesel::delete(theirs).execute(conn)?;
             write_progress(conn, &format!("e.person_id IN ({})", id_list(chunk)))?;
+            let theirs = planned_needs::table.filter(planned_needs::person_id.eq_any(chunk));
+            diesel::delete(theirs).execute(conn)?;
+            write_planned(conn, &format!("ip.person_id IN ({})", id_list(chunk)))?;
         }
         Ok(())
     })
@@ -345,9 +350,129 @@ pub fn refresh_progress(conn: &mut DbConn, pairs: &[(i64, i64)]) -> Result<(), A
             conn,
             &format!("e.person_id = {person} AND s.module_id = {module}"),
         )?;
+        let needs = planned_needs::table
+            .filter(planned_needs::person_id.eq(person))
+            .filter(planned_needs::module_id.eq(module));
+        diesel::delete(needs).execute(conn)?;
+        write_planned(
+            conn,
+            &format!("ip.person_id = {person} AND i.module_id = {module}"),
+        )?;
     }
     Ok(())
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Queryable, Selectable)]
+#[diesel(table_name = planned_needs)]
+struct PlannedNeed {
+    item_id: i64,
+    person_id: i64,
+    module_id: i64,
+    year: i32,
+    target_on: Option<chrono::NaiveDate>,
+    organization_id: i64,
+    profile: String,
+    language: String,
+}
+
+/// Writes the planned needs among the plan items `only` keeps (an SQL condition over `i` items
+/// and `ip` plans, built from ids): those whose active person is neither trained nor seated in
+/// the module, as `module_progress` (already refreshed) has it.
+fn write_planned(conn: &mut DbConn, only: &str) -> Result<usize, AppError> {
+    Ok(diesel::sql_query(format!(
+        "INSERT INTO planned_needs (item_id, person_id, module_id, year, target_on,
+                                    organization_id, profile, language)
+         SELECT i.id, ip.person_id, i.module_id, ip.year, i.target_on, p.organization_id,
+                COALESCE(p.profile, ''), p.language
+         FROM individual_plan_items i
+         JOIN individual_plans ip ON ip.id = i.plan_id
+         JOIN people p ON p.id = ip.person_id
+         WHERE p.active = TRUE AND {only}
+           AND NOT EXISTS (SELECT 1 FROM module_progress dp
+                 WHERE dp.person_id = ip.person_id AND dp.module_id = i.module_id AND {})",
+        rules::progress_trained_or_seated_sql("dp")
+    ))
+    .execute(conn)?)
+}
+
+/// Recomputes the planned needs of a person whose plan changed. Call it in the transaction of
+/// the write.
+pub fn refresh_plans(conn: &mut DbConn, person_id: i64) -> Result<(), AppError> {
+    crate::db::lock_people(conn, &[person_id])?;
+    diesel::delete(planned_needs::table.filter(planned_needs::person_id.eq(person_id)))
+        .execute(conn)?;
+    write_planned(conn, &format!("ip.person_id = {person_id}"))?;
+    Ok(())
+}
+
+/// The planned needs computed in Rust from the plans, the people and `progress` (a fresh
+/// computation): the oracle of `write_planned`.
+fn computed_planned(
+    conn: &mut DbConn,
+    progress: &[ModuleProgress],
+) -> Result<Vec<PlannedNeed>, AppError> {
+    let done: BTreeSet<(i64, i64)> = progress
+        .iter()
+        .filter(|p| p.progress >= rules::Progress::Seated.rank())
+        .map(|p| (p.person_id, p.module_id))
+        .collect();
+    let items: Vec<PlanRow> = individual_plan_items::table
+        .inner_join(individual_plans::table.inner_join(people_table::table))
+        .select((
+            individual_plan_items::id,
+            individual_plans::person_id,
+            individual_plan_items::module_id,
+            individual_plans::year,
+            individual_plan_items::target_on,
+            people_table::organization_id,
+            people_table::profile,
+            people_table::language,
+            people_table::active,
+        ))
+        .load(conn)?;
+    Ok(items
+        .into_iter()
+        .filter(|row| row.8 && !done.contains(&(row.1, row.2)))
+        .map(
+            |(
+                item_id,
+                person_id,
+                module_id,
+                year,
+                target_on,
+                organization_id,
+                profile,
+                language,
+                _,
+            )| {
+                PlannedNeed {
+                    item_id,
+                    person_id,
+                    module_id,
+                    year,
+                    target_on,
+                    organization_id,
+                    profile: profile.unwrap_or_else(|| NO_PROFILE.to_owned()),
+                    language,
+                }
+            },
+        )
+        .collect())
+}
+
+/// A plan item as the planned-needs oracle reads it: item, person, module, plan year, date,
+/// and the person's organisation, profile, language and whether they are active.
+type PlanRow = (
+    i64,
+    i64,
+    i64,
+    i32,
+    Option<chrono::NaiveDate>,
+    i64,
+    Option<String>,
+    String,
+    bool,
+);
 
 /// `refresh_progress` for the (person, module) pairs of these enrolments.
 pub fn refresh_enrollments(conn: &mut DbConn, ids: &[i64]) -> Result<(), AppError> {
@@ -468,22 +593,24 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, AppError> {
         let counts = counted(&facts);
         insert_rows!(conn, trained_counts::table, counts);
         write_progress(conn, "1 = 1")?;
+        diesel::delete(planned_needs::table).execute(conn)?;
+        write_planned(conn, "1 = 1")?;
         Ok(facts.len())
     })
 }
 
 /// Builds the model when it is empty but there is something to count: a database from before
-/// the read model, after its migration.
+/// the read model (or before one of its tables), after its migration.
 pub fn ensure_built(conn: &mut DbConn) -> Result<(), AppError> {
     let empty = !diesel::select(diesel::dsl::exists(
-        trained_facts::table.select(trained_facts::person_id),
+        module_progress::table.select(module_progress::person_id),
     ))
     .get_result::<bool>(conn)?;
-    let attended = diesel::select(diesel::dsl::exists(
-        enrollments::table.filter(enrollments::status.eq(EnrollmentStatus::Attended.as_str())),
+    let enrolled = diesel::select(diesel::dsl::exists(
+        enrollments::table.select(enrollments::id),
     ))
     .get_result::<bool>(conn)?;
-    if empty && attended {
+    if empty && enrolled {
         let facts = rebuild(conn)?;
         log::info!("read model built: {facts} trained facts");
     }
@@ -510,7 +637,13 @@ fn compare(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let kept = module_progress::table
         .select(ModuleProgress::as_select())
         .load(conn)?;
-    lines.extend(differing("module_progress", kept, computed_progress(conn)?));
+    let progress = computed_progress(conn)?;
+    let planned = computed_planned(conn, &progress)?;
+    lines.extend(differing("module_progress", kept, progress));
+    let kept = planned_needs::table
+        .select(PlannedNeed::as_select())
+        .load(conn)?;
+    lines.extend(differing("planned_needs", kept, planned));
     Ok(lines)
 }
 

@@ -684,9 +684,8 @@ fn fill(
     summary.enrollments = g.enrollments.len();
     insert_rows!(conn, training_sessions::table, g.sessions);
     insert_rows!(conn, enrollments::table, g.enrollments);
-    let facts = crate::domain::read_model::rebuild(conn)?;
     step(format!(
-        "sessions: {}, enrolments: {}, trained facts: {facts}",
+        "sessions: {}, enrolments: {}",
         summary.sessions, summary.enrollments
     ));
 
@@ -696,6 +695,9 @@ fn fill(
     step(format!("individual plan items: {}", summary.plan_items));
     summary.collective_plans = collective_plans(conn, &mut g, &region)?;
     step(format!("collective plans: {}", summary.collective_plans));
+    // The read model, in bulk, once its sources are all in.
+    let facts = crate::domain::read_model::rebuild(conn)?;
+    step(format!("read model: {facts} trained facts"));
 
     advance_sequences(conn)?;
     audit::record(

@@ -88,18 +88,12 @@ fn target_progress(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let (trained, seated, not_yet) = match source {
-        Source::ReadModel => progress_from_read_model(),
-        Source::Enrollments => progress_from_enrollments(),
+    let (trained, seated, planned) = match source {
+        Source::ReadModel => progress_from_read_model(year),
+        Source::Enrollments => progress_from_enrollments(year),
     };
     let rows: Vec<ProgressRow> = diesel::sql_query(format!(
-        "SELECT t.id AS target_id, {trained} AS trained, {seated} AS seated,
-           (SELECT COUNT(DISTINCT p.id) FROM people p
-              JOIN individual_plans ip ON ip.person_id = p.id AND ip.year = {year}
-              JOIN individual_plan_items i ON i.plan_id = ip.id AND i.module_id = t.module_id
-              WHERE p.organization_id = c.organization_id AND p.active = TRUE
-                AND (t.profile IS NULL OR p.profile = t.profile)
-                AND {not_yet}) AS planned
+        "SELECT t.id AS target_id, {trained} AS trained, {seated} AS seated, {planned} AS planned
          FROM collective_plan_targets t JOIN collective_plans c ON c.id = t.plan_id
          WHERE t.plan_id IN ({ids})"
     ))
@@ -119,9 +113,9 @@ fn target_progress(
         .collect())
 }
 
-/// A target's (`t`, plan `c`) people trained and seated (furthest), and the condition that a
-/// person `p` is neither, from the read model's progress per person and module.
-fn progress_from_read_model() -> (String, String, String) {
+/// A target's (`t`, plan `c`) people trained and seated (furthest), and planned in the year
+/// while neither, from the read model's progress per person and module and its planned needs.
+fn progress_from_read_model(year: i32) -> (String, String, String) {
     let of_target = |progress: Progress| {
         format!(
             "(SELECT COUNT(*) FROM module_progress mp
@@ -131,22 +125,22 @@ fn progress_from_read_model() -> (String, String, String) {
             progress.rank()
         )
     };
-    let not_yet = format!(
-        "NOT EXISTS (SELECT 1 FROM module_progress dp
-               WHERE dp.person_id = p.id AND dp.module_id = t.module_id AND {})",
-        rules::progress_trained_or_seated_sql("dp")
+    let planned = format!(
+        "(SELECT COUNT(DISTINCT n.person_id) FROM planned_needs n
+           WHERE n.organization_id = c.organization_id AND n.module_id = t.module_id
+             AND n.year = {year} AND (t.profile IS NULL OR n.profile = t.profile))"
     );
     (
         of_target(Progress::Trained),
         of_target(Progress::Seated),
-        not_yet,
+        planned,
     )
 }
 
 /// `progress_from_read_model` from the enrolments (the oracle). End-user sessions take their
 /// organiser's people only (rule 3), so only the organisation's own sessions of an end-user
 /// module are visited.
-fn progress_from_enrollments() -> (String, String, String) {
+fn progress_from_enrollments(year: i32) -> (String, String, String) {
     let trained = format!(
         "(SELECT COUNT(DISTINCT p.id) FROM training_sessions s
               JOIN enrollments e ON e.session_id = s.id
@@ -179,8 +173,16 @@ fn progress_from_enrollments() -> (String, String, String) {
         rules::status_in_sql("e.status", &rules::SEATED),
         elsewhere(rules::trained_sql("e2", "m2"))
     );
-    let not_yet = elsewhere(rules::trained_or_seated_sql("e2", "m2"));
-    (trained, seated, not_yet)
+    let planned = format!(
+        "(SELECT COUNT(DISTINCT p.id) FROM people p
+              JOIN individual_plans ip ON ip.person_id = p.id AND ip.year = {year}
+              JOIN individual_plan_items i ON i.plan_id = ip.id AND i.module_id = t.module_id
+              WHERE p.organization_id = c.organization_id AND p.active = TRUE
+                AND (t.profile IS NULL OR p.profile = t.profile)
+                AND {})",
+        elsewhere(rules::trained_or_seated_sql("e2", "m2"))
+    );
+    (trained, seated, planned)
 }
 
 fn target_status(

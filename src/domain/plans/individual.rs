@@ -236,6 +236,7 @@ pub fn save_individual(
                 },
             )?;
         }
+        crate::domain::read_model::refresh_plans(conn, person_id)?;
         let agreed_now = newly_agreed(status, existing.as_ref());
         audit::record(
             conn,

@@ -67,11 +67,17 @@ pub struct NewPlanItem<'a> {
     pub note: Option<&'a str>,
 }
 
+/// Inserts a plan item with its planned need (the read model).
 pub fn insert_plan_item(conn: &mut DbConn, new: NewPlanItem<'_>) -> Result<(), AppError> {
+    let plan_id = new.plan_id;
     diesel::insert_into(individual_plan_items::table)
         .values(new)
         .execute(conn)?;
-    Ok(())
+    let person_id: i64 = individual_plans::table
+        .find(plan_id)
+        .select(individual_plans::person_id)
+        .first(conn)?;
+    crate::domain::read_model::refresh_plans(conn, person_id)
 }
 
 pub fn insert_collective_plan(

@@ -1,0 +1,2 @@
+DROP INDEX people_active_idx;
+DROP TABLE planned_needs;
