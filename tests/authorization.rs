@@ -449,9 +449,9 @@ fn table() -> Vec<Row> {
         Row { method: "POST", route: "/organizations/<code>/plans/<year>/draft", path: |f| format!("/organizations/anderlecht/plans/{}/draft", 2031 + f.n % 60), body: Form(|_| vec![]), expect: [401, 403, 303, 404, 403, 303] },
         Row { method: "GET", route: "/api/v1/plans?<year>&<format>", path: |_| "/api/v1/plans?year=2026".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
         Row { method: "GET", route: "/plans?<year>", path: |_| "/plans?year=2026".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
-        Row { method: "GET", route: "/api/v1/cascade/tree?<format>&<filter..>", path: |_| "/api/v1/cascade/tree?domain=finance".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
-        Row { method: "GET", route: "/api/v1/cascade/reach?<format>&<filter..>", path: |_| "/api/v1/cascade/reach?domain=finance&format=csv".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
-        Row { method: "GET", route: "/cascade/tree?<filter..>", path: |_| "/cascade/tree".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/api/v1/cascade/tree?<format>&<page>&<per_page>&<filter..>", path: |_| "/api/v1/cascade/tree?domain=finance".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/api/v1/cascade/reach?<format>&<page>&<per_page>&<filter..>", path: |_| "/api/v1/cascade/reach?domain=finance&format=csv".into(), body: None, expect: [401, 403, 200, 200, 200, 200] },
+        Row { method: "GET", route: "/cascade/tree?<page>&<per_page>&<filter..>", path: |_| "/cascade/tree".into(), body: None, expect: [303, 403, 200, 200, 200, 200] },
         // The outbox.
         Row { method: "GET", route: "/outbox", path: |_| "/outbox".into(), body: None, expect: [303, 403, 403, 403, 403, 200] },
         Row { method: "GET", route: "/api/v1/outbox", path: |_| "/api/v1/outbox".into(), body: None, expect: [401, 403, 403, 403, 403, 200] },

@@ -757,3 +757,105 @@ fn coverage_csv_has_the_same_numbers(app: &TestApp, planner: &str) {
         "{csv}"
     );
 }
+
+// The tree and reach page by key user, organisation by organisation: the pages, walked one
+// after the other, give every key user once, in the order of the export (which lists them
+// all), each organisation's key users together; the default page is 50 key users; the page
+// keeps its filters in its pager.
+db_test!(the_tree_pages_by_key_user, |db| {
+    let app = TestApp::start_demo(db);
+    let planner = app.token(PLANNER, DEMO_PASSWORD);
+    let (status, csv) = app.api(
+        "GET",
+        "/api/v1/cascade/reach?domain=finance&format=csv",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    let exported: Vec<(String, String)> = csv
+        .as_str()
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[2].to_owned(), cells[0].to_owned())
+        })
+        .collect();
+    assert!(exported.len() > 50, "{} key users", exported.len());
+
+    let (_, first) = app.api(
+        "GET",
+        "/api/v1/cascade/reach?domain=finance",
+        Some(&planner),
+        None,
+    );
+    assert_eq!(first["per_page"], 50, "{first}");
+    assert_eq!(first["items"].as_array().unwrap().len(), 50);
+    assert_eq!(first["total"], exported.len());
+
+    let mut walked = Vec::new();
+    for page in 1.. {
+        let path = format!("/api/v1/cascade/reach?domain=finance&per_page=7&page={page}");
+        let (status, body) = app.api("GET", &path, Some(&planner), None);
+        assert_eq!(status, Status::Ok, "{path}: {body}");
+        let items = body["items"].as_array().unwrap();
+        assert!(items.len() <= 7);
+        if items.is_empty() {
+            break;
+        }
+        walked.extend(items.iter().map(|k| {
+            (
+                k["organization"].as_str().unwrap().to_owned(),
+                k["person_id"].to_string(),
+            )
+        }));
+    }
+    assert_eq!(walked, exported, "the pages, in order, are the export");
+    let mut seen = std::collections::HashSet::new();
+    let mut previous: Option<&str> = None;
+    for (organization, _) in &walked {
+        if previous != Some(organization.as_str()) {
+            assert!(
+                seen.insert(organization.as_str()),
+                "{organization}'s key users stand together"
+            );
+        }
+        previous = Some(organization.as_str());
+    }
+
+    let (_, tree) = app.api(
+        "GET",
+        "/api/v1/cascade/tree?domain=finance&per_page=5&page=2",
+        Some(&planner),
+        None,
+    );
+    let key_users: std::collections::BTreeSet<String> = tree["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|root| root["key_users"].as_array().unwrap())
+        .map(|k| k["person_id"].to_string())
+        .collect();
+    let expected: std::collections::BTreeSet<String> =
+        exported[5..10].iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(
+        key_users, expected,
+        "the tree's second page of five: {tree}"
+    );
+    assert_eq!(tree["total"], exported.len());
+
+    let mut browser = app.sign_in(PLANNER, DEMO_PASSWORD);
+    let (status, html) = app.visit(&mut browser, "/cascade/tree?domain=finance&page=2");
+    assert_eq!(status, Status::Ok);
+    assert!(
+        html.contains("tree?page=1&amp;domain=finance\">←</a>"),
+        "the pager keeps the domain: {html}"
+    );
+    let (status, _) = app.visit(&mut browser, "/cascade/tree?domain=finance&page=999");
+    assert_eq!(
+        status,
+        Status::Ok,
+        "a page past the end is empty, not an error"
+    );
+});

@@ -4,7 +4,8 @@
 //! module is assessed, a session's date, a cancelled session), through the API; after every batch, each report read from the read model
 //! equals, row by row, the same report computed from the enrolments as before the model existed
 //! (`read_model::Source::Enrollments`): capacity at each granularity and filter and its
-//! drill-downs, coverage, at-risk, the plans overview and each collective plan; and the model's
+//! drill-downs, coverage, at-risk, the cascade tree and reach (whole and paged), the plans
+//! overview and each collective plan; and the model's
 //! own tables equal a fresh computation (`read_model::differences`, which covers the trained
 //! report's counts).
 //!
@@ -23,6 +24,8 @@ use formation::domain::capacity::{self, CapacityFilter};
 use formation::domain::coverage::{self, CoverageFilter};
 use formation::domain::plans;
 use formation::domain::read_model::{self, Source};
+use formation::domain::tree::{self, TreeFilter};
+use formation::domain::PageRequest;
 use formation::seed::demo::DEMO_PASSWORD;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -327,6 +330,27 @@ fn compare_reports(app: &TestApp, picks: &Picks, rng: &mut StdRng) -> Vec<String
             format!("{who} at risk"),
             both(conn, |c, s| coverage::at_risk_from(c, &actor, s)),
         );
+        for domain in picks.domains.choose_multiple(rng, 2) {
+            let filters = [
+                TreeFilter {
+                    domain: Some(domain.clone()),
+                    ..TreeFilter::default()
+                },
+                TreeFilter {
+                    domain: Some(domain.clone()),
+                    organization: Some(pick(rng, &picks.organizations)),
+                    q: Some(pick(rng, &["a", "de", "zz"]).to_owned()),
+                },
+            ];
+            for filter in filters {
+                for page in [None, Some(PageRequest::new(Some(2), Some(5)))] {
+                    check(
+                        format!("{who} tree {filter:?} {page:?}"),
+                        both(conn, |c, s| tree::tree_from(c, &actor, &filter, page, s)),
+                    );
+                }
+            }
+        }
         for year in [picks.year, picks.year + 1] {
             check(
                 format!("{who} plans overview {year}"),

@@ -208,6 +208,10 @@ tree-intro = For a domain: the trainers of the school and integrators, the key u
 tree-reach = Reach
 tree-trained-elsewhere = Key users trained elsewhere
 tree-key-users = { $count } key users
+tree-key-users-total = { $count ->
+    [one] One key user, by organisation then name.
+   *[other] { $count } key users, by organisation then name.
+}
 tree-reach-line = { $trained } end users trained, { $sessions } sessions given, { $noshow } % no-shows
 tree-none-yet = No colleagues trained yet.
 tree-empty = Nobody trained in this domain yet.

@@ -208,6 +208,10 @@ tree-intro = Pour un domaine : les formateurs de l'école et des intégrateurs, 
 tree-reach = Portée
 tree-trained-elsewhere = Utilisateurs clés formés ailleurs
 tree-key-users = { $count } utilisateurs clés
+tree-key-users-total = { $count ->
+    [one] Un utilisateur clé, par organisation puis par nom.
+   *[other] { $count } utilisateurs clés, par organisation puis par nom.
+}
 tree-reach-line = { $trained } utilisateurs finaux formés, { $sessions } sessions données, { $noshow } % d'absents
 tree-none-yet = Pas encore de collègues formés.
 tree-empty = Personne n'a encore été formé dans ce domaine.

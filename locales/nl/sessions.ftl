@@ -208,6 +208,10 @@ tree-intro = Per domein: de opleiders van de school en de integratoren, de sleut
 tree-reach = Bereik
 tree-trained-elsewhere = Elders opgeleide sleutelgebruikers
 tree-key-users = { $count } sleutelgebruikers
+tree-key-users-total = { $count ->
+    [one] Eén sleutelgebruiker, per organisatie en daarna op naam.
+   *[other] { $count } sleutelgebruikers, per organisatie en daarna op naam.
+}
 tree-reach-line = { $trained } eindgebruikers opgeleid, { $sessions } sessies gegeven, { $noshow } % afwezigen
 tree-none-yet = Nog geen collega's opgeleid.
 tree-empty = In dit domein werd nog niemand opgeleid.

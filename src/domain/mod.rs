@@ -24,6 +24,7 @@ pub mod rules;
 pub mod sessions;
 pub mod sign_ins;
 pub mod tokens;
+pub mod tree;
 
 use chrono::{NaiveDateTime, Utc};
 

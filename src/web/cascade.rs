@@ -7,9 +7,9 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::domain::access::Actor;
 use crate::domain::catalogue::{self, Domain};
-use crate::domain::coverage::{
-    self, AtRisk, CoverageFilter, CoverageRow, Reach, Trainee, TreeFilter, TreeRoot,
-};
+use crate::domain::coverage::{self, AtRisk, CoverageFilter, CoverageRow};
+use crate::domain::tree::{self, Reach, Trainee, TreeFilter, TreePage, TreeRoot};
+use crate::domain::PageRequest;
 use crate::error::AppError;
 use crate::web::exports::{self, Column, Download};
 use crate::web::page::PageContext;
@@ -142,29 +142,51 @@ fn tree_lines(roots: &[TreeRoot]) -> Vec<TreeLine> {
 struct Tree {
     domain: Option<String>,
     items: Vec<TreeRoot>,
+    /// Key users the filter keeps, over every page.
+    total: i64,
+    page: i64,
+    per_page: i64,
 }
 
-/// `GET /api/v1/cascade/tree?domain=&organization=&format=json|csv|xlsx` (files are the flat
+/// The page of key users asked for, or every key user for a file (an export is the whole
+/// list).
+fn tree_page_request(
+    format: Option<&str>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Option<PageRequest> {
+    matches!(format.map(str::trim), None | Some("" | "json"))
+        .then(|| PageRequest::new(page, per_page))
+}
+
+/// `GET /api/v1/cascade/tree?domain=&organization=&q=&page=&per_page=&format=json|csv|xlsx`:
+/// one page of key users with their trainers and trainees (files: every key user, as the flat
 /// trainer → trainee list).
-#[get("/api/v1/cascade/tree?<format>&<filter..>")]
+#[get("/api/v1/cascade/tree?<format>&<page>&<per_page>&<filter..>")]
 async fn api_tree(
     db: Db,
     actor: Actor,
     format: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
     filter: TreeFilter,
 ) -> Result<Download<Tree>, AppError> {
     let domain = filter.domain.clone();
-    let roots = db
-        .run(move |conn| coverage::tree(conn, &actor, &filter))
+    let request = tree_page_request(format.as_deref(), page, per_page);
+    let tree = db
+        .run(move |conn| tree::tree(conn, &actor, &filter, request))
         .await?;
     exports::respond(
         format.as_deref(),
         "cascade-tree",
         TREE,
-        &tree_lines(&roots),
+        &tree_lines(&tree.roots),
         || Tree {
             domain,
-            items: roots.clone(),
+            items: tree.roots.clone(),
+            total: tree.total,
+            page: tree.page,
+            per_page: tree.per_page,
         },
     )
 }
@@ -191,20 +213,24 @@ const REACH: &[Column<ReachLine>] = &[
     Column::new("no_show_rate", |l| l.reach.no_show_rate.to_string()),
 ];
 
-/// Each key user's reach in a domain: end users trained, sessions given, no-show rate.
-#[get("/api/v1/cascade/reach?<format>&<filter..>")]
+/// A page of key users' reach in a domain: end users trained, sessions given, no-show rate
+/// (files: every key user).
+#[get("/api/v1/cascade/reach?<format>&<page>&<per_page>&<filter..>")]
 async fn api_reach(
     db: Db,
     actor: Actor,
     format: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
     filter: TreeFilter,
-) -> Result<Download<List<ReachLine>>, AppError> {
-    let roots = db
-        .run(move |conn| coverage::tree(conn, &actor, &filter))
+) -> Result<Download<crate::domain::Paged<ReachLine>>, AppError> {
+    let request = tree_page_request(format.as_deref(), page, per_page);
+    let tree = db
+        .run(move |conn| tree::tree(conn, &actor, &filter, request))
         .await?;
-    let items: Vec<ReachLine> = roots
-        .iter()
-        .flat_map(|root| root.key_users.iter())
+    let items: Vec<ReachLine> = tree
+        .key_users()
+        .into_iter()
         .map(|k| ReachLine {
             person_id: k.person_id,
             full_name: k.full_name.clone(),
@@ -213,23 +239,32 @@ async fn api_reach(
         })
         .collect();
     exports::respond(format.as_deref(), "cascade-reach", REACH, &items, || {
-        List::of(items.clone())
+        crate::domain::Paged {
+            items: items.clone(),
+            total: tree.total,
+            page: tree.page,
+            per_page: tree.per_page,
+        }
     })
 }
 
 #[derive(Serialize)]
-struct TreePage {
+struct TreeView {
     page: PageContext,
-    roots: Vec<TreeRoot>,
+    tree: TreePage,
+    pages: i64,
+    query: String,
     domains: Vec<Domain>,
     filter: TreeFilter,
 }
 
-#[get("/cascade/tree?<filter..>")]
+#[get("/cascade/tree?<page>&<per_page>&<filter..>")]
 async fn tree_page(
-    page: PageContext,
+    page_context: PageContext,
     db: Db,
     actor: Actor,
+    page: Option<i64>,
+    per_page: Option<i64>,
     filter: TreeFilter,
 ) -> Result<Template, AppError> {
     let mut filter = filter;
@@ -237,19 +272,22 @@ async fn tree_page(
         filter.domain = Some("finance".into());
     }
     let shown = filter.clone();
-    let (roots, domains) = db
+    let request = PageRequest::new(page, per_page);
+    let (tree, domains) = db
         .run(move |conn| {
             Ok((
-                coverage::tree(conn, &actor, &filter)?,
+                tree::tree(conn, &actor, &filter, Some(request))?,
                 catalogue::all_domains(conn)?,
             ))
         })
         .await?;
     Ok(Template::render(
         "cascade/tree",
-        TreePage {
-            page: page.titled("tree-title"),
-            roots,
+        TreeView {
+            page: page_context.titled("tree-title"),
+            pages: tree.pages(),
+            tree,
+            query: crate::web::forms::pager_query(&shown, request),
             domains,
             filter: shown,
         },
