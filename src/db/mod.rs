@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the pool, migrations and the
 //! `Db` request guard. Backend-specific SQL lives here and nowhere else.
 
+pub mod cache;
 pub mod introspect;
 pub mod schema;
 
@@ -190,6 +191,7 @@ pub struct Database {
     /// SQLite lets one writer in at a time and makes the others wait by sleeping and retrying;
     /// writers queue here instead, in-process, which is fairer and much faster under load.
     write_gate: Arc<std::sync::Mutex<()>>,
+    reports: Arc<cache::ReportCache>,
 }
 
 impl Database {
@@ -213,6 +215,7 @@ impl Database {
             permits: Arc::new(Semaphore::new(pool_size as usize)),
             backend,
             write_gate: Arc::new(std::sync::Mutex::new(())),
+            reports: Arc::default(),
         };
         let mut conn = db.get()?;
         with_startup_lock(&mut conn, run_migrations)?;
@@ -425,6 +428,19 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
         run_blocking(self.database.pool.clone(), work).await
+    }
+
+    /// Like `run`, for a report: from the instance's report cache while the data version has
+    /// not moved since it was computed (`cache`); `key` names the report, its reader and its
+    /// filters.
+    pub async fn report<T, F>(&self, key: String, work: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let reports = self.database.reports.clone();
+        self.run(move |conn| reports.get_or_compute(conn, key, work))
+            .await
     }
 
     /// Like `run`, for work that writes: on SQLite the writers of this process take turns

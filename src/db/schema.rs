@@ -383,6 +383,14 @@ diesel::joinable!(registration_requests -> organizations (organization_id));
 diesel::joinable!(registration_requests -> accounts (decided_by));
 diesel::joinable!(registration_requests -> people (person_id));
 
+diesel::table! {
+    /// What the reports read moves this up, by trigger (`db::cache`).
+    data_version (shard) {
+        shard -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     domains,

@@ -595,6 +595,8 @@ pub fn rebuild(conn: &mut DbConn) -> Result<usize, AppError> {
         write_progress(conn, "1 = 1")?;
         diesel::delete(planned_needs::table).execute(conn)?;
         write_planned(conn, "1 = 1")?;
+        // No trigger watches the model's own tables: a repair must reach the report caches.
+        crate::db::cache::bump_data_version(conn)?;
         Ok(facts.len())
     })
 }

@@ -18,6 +18,7 @@ use crate::web::exports::{self, Column, Download};
 use crate::web::forms::{done, FormResponse};
 use crate::web::input::JsonBody;
 use crate::web::page::PageContext;
+use crate::web::report_key;
 use crate::web::template::Template;
 
 /// The JSON answer: the rows (DESIGN §5), the totals per period and for the year, at-risk
@@ -55,8 +56,9 @@ async fn api_capacity(
     format: Option<String>,
     filter: CapacityFilter,
 ) -> Result<Download<CapacityList>, AppError> {
+    let key = report_key("capacity", &actor, &filter);
     let report = db
-        .run(move |conn| capacity::report(conn, &actor, &filter))
+        .report(key, move |conn| capacity::report(conn, &actor, &filter))
         .await?;
     exports::respond(
         format.as_deref(),
@@ -147,8 +149,9 @@ async fn capacity_page(
     filter: CapacityFilter,
 ) -> Result<Template, AppError> {
     let asked = filter.clone();
+    let key = report_key("capacity", &actor, &asked);
     let (mut report, domains) = db
-        .run(move |conn| {
+        .report(key, move |conn| {
             Ok((
                 capacity::report(conn, &actor, &asked)?,
                 catalogue::all_domains(conn)?,
@@ -188,8 +191,11 @@ async fn api_cell(
     filter: CapacityFilter,
 ) -> Result<Json<CellDetail>, AppError> {
     Ok(Json(
-        db.run(move |conn| capacity::cell(conn, &actor, &filter, period.as_deref()))
-            .await?,
+        db.report(
+            report_key("capacity-cell", &actor, &(&filter, &period)),
+            move |conn| capacity::cell(conn, &actor, &filter, period.as_deref()),
+        )
+        .await?,
     ))
 }
 
@@ -210,8 +216,11 @@ async fn cell_page(
     filter: CapacityFilter,
 ) -> Result<Template, AppError> {
     let (asked, asked_period) = (filter.clone(), period.clone());
+    let key = report_key("capacity-cell", &actor, &(&asked, &asked_period));
     let detail = db
-        .run(move |conn| capacity::cell(conn, &actor, &asked, asked_period.as_deref()))
+        .report(key, move |conn| {
+            capacity::cell(conn, &actor, &asked, asked_period.as_deref())
+        })
         .await?;
     Ok(Template::render(
         "capacity/cell",

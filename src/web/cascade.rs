@@ -13,6 +13,7 @@ use crate::domain::PageRequest;
 use crate::error::AppError;
 use crate::web::exports::{self, Column, Download};
 use crate::web::page::PageContext;
+use crate::web::report_key;
 use crate::web::template::Template;
 use crate::web::List;
 
@@ -40,8 +41,9 @@ async fn api_coverage(
     format: Option<String>,
     filter: CoverageFilter,
 ) -> Result<Download<List<CoverageRow>>, AppError> {
+    let key = report_key("coverage", &actor, &filter);
     let items = db
-        .run(move |conn| coverage::coverage(conn, &actor, &filter))
+        .report(key, move |conn| coverage::coverage(conn, &actor, &filter))
         .await?;
     exports::respond(format.as_deref(), "coverage", COVERAGE, &items, || {
         List::of(items.clone())
@@ -50,7 +52,10 @@ async fn api_coverage(
 
 #[get("/api/v1/cascade/at-risk")]
 async fn api_at_risk(db: Db, actor: Actor) -> Result<Json<List<AtRisk>>, AppError> {
-    let items = db.run(move |conn| coverage::at_risk(conn, &actor)).await?;
+    let key = report_key("at-risk", &actor, &());
+    let items = db
+        .report(key, move |conn| coverage::at_risk(conn, &actor))
+        .await?;
     Ok(Json(List::of(items)))
 }
 
@@ -71,8 +76,9 @@ async fn coverage_page(
     filter: CoverageFilter,
 ) -> Result<Template, AppError> {
     let shown = filter.clone();
+    let key = report_key("coverage-page", &actor, &filter);
     let ((rows, at_risk), domains) = db
-        .run(move |conn| {
+        .report(key, move |conn| {
             Ok((
                 coverage::coverage_and_risks(conn, &actor, &filter)?,
                 catalogue::all_domains(conn)?,
@@ -173,8 +179,13 @@ async fn api_tree(
 ) -> Result<Download<Tree>, AppError> {
     let domain = filter.domain.clone();
     let request = tree_page_request(format.as_deref(), page, per_page);
+    let key = report_key(
+        "tree",
+        &actor,
+        &(&filter, request.map(|r| (r.page, r.per_page))),
+    );
     let tree = db
-        .run(move |conn| tree::tree(conn, &actor, &filter, request))
+        .report(key, move |conn| tree::tree(conn, &actor, &filter, request))
         .await?;
     exports::respond(
         format.as_deref(),
@@ -225,8 +236,13 @@ async fn api_reach(
     filter: TreeFilter,
 ) -> Result<Download<crate::domain::Paged<ReachLine>>, AppError> {
     let request = tree_page_request(format.as_deref(), page, per_page);
+    let key = report_key(
+        "tree",
+        &actor,
+        &(&filter, request.map(|r| (r.page, r.per_page))),
+    );
     let tree = db
-        .run(move |conn| tree::tree(conn, &actor, &filter, request))
+        .report(key, move |conn| tree::tree(conn, &actor, &filter, request))
         .await?;
     let items: Vec<ReachLine> = tree
         .key_users()
@@ -273,8 +289,13 @@ async fn tree_page(
     }
     let shown = filter.clone();
     let request = PageRequest::new(page, per_page);
+    let key = report_key(
+        "tree-page",
+        &actor,
+        &(&filter, request.page, request.per_page),
+    );
     let (tree, domains) = db
-        .run(move |conn| {
+        .report(key, move |conn| {
             Ok((
                 tree::tree(conn, &actor, &filter, Some(request))?,
                 catalogue::all_domains(conn)?,

@@ -34,6 +34,8 @@ pub mod throttle;
 use rocket::Route;
 use serde::Serialize;
 
+use crate::domain::access::Actor;
+
 /// A JSON list that is not paged: its items and how many (paged lists are `domain::Paged`).
 #[derive(Debug, Serialize)]
 pub struct List<T> {
@@ -48,6 +50,22 @@ impl<T> List<T> {
             items,
         }
     }
+}
+
+/// The report cache's key of a report (`Db::report`): which one, for which reader (its role and
+/// scope: a report depends on nothing else of them), with which filters, on which Brussels day
+/// (reports count the days to dates).
+pub fn report_key(report: &str, actor: &Actor, filters: &impl Serialize) -> String {
+    use chrono::TimeZone;
+    let today = chrono_tz::Europe::Brussels
+        .from_utc_datetime(&crate::domain::now())
+        .date_naive();
+    let filters = serde_json::to_string(filters).unwrap_or_default();
+    format!(
+        "{report}|{:?}|{:?}|{today}|{filters}",
+        actor.role,
+        actor.scope()
+    )
 }
 
 /// Every route of the application, from each web module's `routes()`.

@@ -381,8 +381,9 @@ async fn api_overview(
     format: Option<String>,
 ) -> Result<Download<OverviewList>, AppError> {
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
+    let key = crate::web::report_key("plans-overview", &actor, &year);
     let items = db
-        .run(move |conn| plans::overview(conn, &actor, year))
+        .report(key, move |conn| plans::overview(conn, &actor, year))
         .await?;
     exports::respond(format.as_deref(), "plans", OVERVIEW, &items, || {
         OverviewList {
@@ -408,8 +409,9 @@ async fn overview(
     year: Option<i32>,
 ) -> Result<Template, AppError> {
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&now().date()));
+    let key = crate::web::report_key("plans-overview", &actor, &year);
     let items = db
-        .run(move |conn| plans::overview(conn, &actor, year))
+        .report(key, move |conn| plans::overview(conn, &actor, year))
         .await?;
     Ok(Template::render(
         "plans/overview",

@@ -10,6 +10,7 @@ use crate::domain::reports::{self, TrainedFilter, TrainedReport, TrainedRow, Tra
 use crate::error::AppError;
 use crate::web::exports::{self, Column, Download};
 use crate::web::page::PageContext;
+use crate::web::report_key;
 use crate::web::template::Template;
 
 #[derive(Serialize)]
@@ -36,8 +37,9 @@ async fn api_trained(
     format: Option<String>,
     filter: TrainedFilter,
 ) -> Result<Download<TrainedList>, AppError> {
+    let key = report_key("trained", &actor, &filter);
     let report = db
-        .run(move |conn| reports::trained(conn, &actor, &filter))
+        .report(key, move |conn| reports::trained(conn, &actor, &filter))
         .await?;
     exports::respond(format.as_deref(), "trained", COLUMNS, &report.items, || {
         TrainedList {
@@ -64,8 +66,9 @@ async fn trained_page(
     filter: TrainedFilter,
 ) -> Result<Template, AppError> {
     let asked = filter.clone();
+    let key = report_key("trained", &actor, &asked);
     let (report, domains) = db
-        .run(move |conn| {
+        .report(key, move |conn| {
             Ok((
                 reports::trained(conn, &actor, &asked)?,
                 catalogue::all_domains(conn)?,

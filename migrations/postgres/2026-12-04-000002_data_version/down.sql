@@ -1,0 +1,14 @@
+DROP TRIGGER domains_data_version ON domains;
+DROP TRIGGER organizations_data_version ON organizations;
+DROP TRIGGER modules_data_version ON modules;
+DROP TRIGGER people_data_version ON people;
+DROP TRIGGER memberships_data_version ON memberships;
+DROP TRIGGER key_users_data_version ON key_users;
+DROP TRIGGER training_sessions_data_version ON training_sessions;
+DROP TRIGGER enrollments_data_version ON enrollments;
+DROP TRIGGER individual_plans_data_version ON individual_plans;
+DROP TRIGGER individual_plan_items_data_version ON individual_plan_items;
+DROP TRIGGER collective_plans_data_version ON collective_plans;
+DROP TRIGGER collective_plan_targets_data_version ON collective_plan_targets;
+DROP FUNCTION bump_data_version();
+DROP TABLE data_version;
