@@ -33,7 +33,7 @@ use crate::db::DbConn;
 use crate::domain::access::{Actor, PEOPLE_READERS};
 use crate::domain::catalogue::{self, Tier};
 use crate::domain::coverage::{self, AtRisk};
-use crate::domain::read_model::Source;
+use crate::domain::read_model::{self, Source};
 use crate::domain::sessions::brussels_midnight;
 use crate::domain::{non_blank, now, organizations as orgs, report_organization, rules, Language};
 use crate::error::{AppError, FieldErrors, Message};
@@ -533,21 +533,76 @@ fn planned_needs(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, App
     .load(conn)?)
 }
 
+/// A group of `planned_needs` rows as its index holds them (`planned_needs_target_on_idx`): the
+/// database groups them without computing anything, reading the index alone.
+#[derive(QueryableByName)]
+struct KeptNeeds {
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    target_on: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    module_id: i64,
+    #[diesel(sql_type = BigInt)]
+    organization_id: i64,
+    #[diesel(sql_type = Text)]
+    profile: String,
+    #[diesel(sql_type = Text)]
+    language: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
 /// `planned_needs` from the read model, which keeps the items that count with their person's
-/// organisation, language and profile (the alias `p`, as in the person filter).
+/// organisation, language and profile (the alias `p`, as in the person filter). Periods and
+/// modules' domains and tiers are looked up here rather than computed per row in SQL.
 fn planned_needs_kept(conn: &mut DbConn, frame: &Frame) -> Result<Vec<NeedGroup>, AppError> {
+    use crate::db::schema::modules;
     let (y0, y1) = frame.year_dates();
-    let period = frame.date_period("p.target_on");
-    let (modules, people) = (&frame.module_filter, &frame.person_filter);
-    Ok(diesel::sql_query(format!(
-        "SELECT {period} AS period, m.domain_id, m.tier, p.language, p.organization_id,
-                p.module_id, NULLIF(p.profile, '') AS profile, COUNT(*) AS n
+    let (module_filter, people) = (&frame.module_filter, &frame.person_filter);
+    let kept: Vec<KeptNeeds> = diesel::sql_query(format!(
+        "SELECT p.target_on, p.module_id, p.organization_id, p.profile, p.language,
+                COUNT(*) AS n
          FROM planned_needs p
-         JOIN modules m ON m.id = p.module_id
-         WHERE p.target_on >= '{y0}' AND p.target_on < '{y1}' {modules} {people}
-         GROUP BY 1, 2, 3, 4, 5, 6, 7"
+         WHERE p.target_on >= '{y0}' AND p.target_on < '{y1}' {people}
+           AND p.module_id IN (SELECT m.id FROM modules m WHERE 1 = 1 {module_filter})
+         GROUP BY p.target_on, p.module_id, p.organization_id, p.profile, p.language"
     ))
-    .load(conn)?)
+    .load(conn)?;
+    let module_cells: HashMap<i64, (i64, String)> = modules::table
+        .select((modules::id, (modules::domain_id, modules::tier)))
+        .load::<(i64, (i64, String))>(conn)?
+        .into_iter()
+        .collect();
+    let mut groups: BTreeMap<(usize, i64, i64, String, String), i64> = BTreeMap::new();
+    for need in kept {
+        // The year's periods start at `days`; the date is within the year.
+        let period = frame.days.partition_point(|day| *day <= need.target_on) - 1;
+        let key = (
+            period,
+            need.module_id,
+            need.organization_id,
+            need.profile,
+            need.language,
+        );
+        *groups.entry(key).or_default() += need.n;
+    }
+    Ok(groups
+        .into_iter()
+        .filter_map(
+            |((period, module_id, organization_id, profile, language), n)| {
+                let (domain_id, tier) = module_cells.get(&module_id)?.clone();
+                Some(NeedGroup {
+                    period: period as i32,
+                    domain_id,
+                    tier,
+                    language,
+                    organization_id,
+                    module_id,
+                    profile: (profile != read_model::NO_PROFILE).then_some(profile),
+                    n,
+                })
+            },
+        )
+        .collect())
 }
 
 /// Source 2, waiting needs: waitlisted and pending enrolments in sessions of the period, unless a
