@@ -858,4 +858,19 @@ db_test!(the_tree_pages_by_key_user, |db| {
         Status::Ok,
         "a page past the end is empty, not an error"
     );
+
+    let long = "a".repeat(201);
+    for (query, field) in [
+        (format!("q={long}"), "q"),
+        ("q=ab%00cd".to_owned(), "q"),
+        ("format=pdf".to_owned(), "format"),
+    ] {
+        let path = format!("/api/v1/cascade/tree?domain=finance&{query}");
+        let (status, body) = app.api("GET", &path, Some(&planner), None);
+        assert_eq!(status, Status::UnprocessableEntity, "{path}: {body}");
+        assert!(
+            body.to_string().contains(field),
+            "{path} names {field}: {body}"
+        );
+    }
 });

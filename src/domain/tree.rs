@@ -13,7 +13,7 @@ use crate::db::{DbConn, BATCH};
 use crate::domain::access::{Actor, Scope, PEOPLE_READERS};
 use crate::domain::coverage::percent;
 use crate::domain::read_model::Source;
-use crate::domain::{non_blank, rules, PageRequest};
+use crate::domain::{bounded, max_chars, non_blank, rules, PageRequest};
 use crate::error::{AppError, FieldErrors, Message};
 
 /// One trainee under a trainer, with when they first attended and how many sessions.
@@ -104,13 +104,17 @@ pub fn tree_from(
         "organization",
         filter.organization.as_deref(),
     )?;
+    let q = bounded(&mut errors, "q", filter.q.as_deref(), max_chars::NAME);
+    if q.as_deref().is_some_and(|q| q.contains('\0')) {
+        errors.add("q", Message::new("field-invalid"));
+    }
     errors.into_result()?;
     let scope = actor.scope();
     let selection = Selection {
         domain_id: domain_id.expect("checked above"),
         scope,
         organization_id,
-        q: non_blank(filter.q.as_deref()),
+        q,
         source,
     };
     let total = selection.count(conn)?;

@@ -149,7 +149,7 @@ async fn capacity_page(
     filter: CapacityFilter,
 ) -> Result<Template, AppError> {
     let asked = filter.clone();
-    let key = report_key("capacity", &actor, &asked);
+    let key = report_key("capacity-page", &actor, &asked);
     let (mut report, domains) = db
         .report(key, move |conn| {
             Ok((

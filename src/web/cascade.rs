@@ -155,14 +155,20 @@ struct Tree {
 }
 
 /// The page of key users asked for, or every key user for a file (an export is the whole
-/// list).
+/// list); an unknown format is refused before anything is computed.
 fn tree_page_request(
     format: Option<&str>,
     page: Option<i64>,
     per_page: Option<i64>,
-) -> Option<PageRequest> {
-    matches!(format.map(str::trim), None | Some("" | "json"))
-        .then(|| PageRequest::new(page, per_page))
+) -> Result<Option<PageRequest>, AppError> {
+    match format.map(str::trim) {
+        None | Some("" | "json") => Ok(Some(PageRequest::new(page, per_page))),
+        Some("csv" | "xlsx") => Ok(None),
+        Some(_) => Err(AppError::invalid(
+            "format",
+            crate::error::Message::new("field-format-invalid"),
+        )),
+    }
 }
 
 /// `GET /api/v1/cascade/tree?domain=&organization=&q=&page=&per_page=&format=json|csv|xlsx`:
@@ -178,7 +184,7 @@ async fn api_tree(
     filter: TreeFilter,
 ) -> Result<Download<Tree>, AppError> {
     let domain = filter.domain.clone();
-    let request = tree_page_request(format.as_deref(), page, per_page);
+    let request = tree_page_request(format.as_deref(), page, per_page)?;
     let key = report_key(
         "tree",
         &actor,
@@ -235,7 +241,7 @@ async fn api_reach(
     per_page: Option<i64>,
     filter: TreeFilter,
 ) -> Result<Download<crate::domain::Paged<ReachLine>>, AppError> {
-    let request = tree_page_request(format.as_deref(), page, per_page);
+    let request = tree_page_request(format.as_deref(), page, per_page)?;
     let key = report_key(
         "tree",
         &actor,

@@ -53,13 +53,10 @@ impl<T> List<T> {
 }
 
 /// The report cache's key of a report (`Db::report`): which one, for which reader (its role and
-/// scope: a report depends on nothing else of them), with which filters, on which Brussels day
-/// (reports count the days to dates).
+/// scope: a report depends on nothing else of them), with which filters, on which day (the
+/// reports count days to dates from `domain::now`).
 pub fn report_key(report: &str, actor: &Actor, filters: &impl Serialize) -> String {
-    use chrono::TimeZone;
-    let today = chrono_tz::Europe::Brussels
-        .from_utc_datetime(&crate::domain::now())
-        .date_naive();
+    let today = crate::domain::now().date();
     let filters = serde_json::to_string(filters).unwrap_or_default();
     format!(
         "{report}|{:?}|{:?}|{today}|{filters}",

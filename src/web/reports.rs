@@ -66,7 +66,7 @@ async fn trained_page(
     filter: TrainedFilter,
 ) -> Result<Template, AppError> {
     let asked = filter.clone();
-    let key = report_key("trained", &actor, &asked);
+    let key = report_key("trained-page", &actor, &asked);
     let (report, domains) = db
         .report(key, move |conn| {
             Ok((
