@@ -171,6 +171,26 @@ fn tree_page_request(
     }
 }
 
+/// The tree's page (or, for a file, every key user) that tree and reach answer, through the
+/// report cache: both read the same entry.
+async fn tree_for(
+    db: &Db,
+    actor: Actor,
+    format: Option<&str>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    filter: TreeFilter,
+) -> Result<TreePage, AppError> {
+    let request = tree_page_request(format, page, per_page)?;
+    let key = report_key(
+        "tree",
+        &actor,
+        &(&filter, request.map(|r| (r.page, r.per_page))),
+    );
+    db.report(key, move |conn| tree::tree(conn, &actor, &filter, request))
+        .await
+}
+
 /// `GET /api/v1/cascade/tree?domain=&organization=&q=&page=&per_page=&format=json|csv|xlsx`:
 /// one page of key users with their trainers and trainees (files: every key user, as the flat
 /// trainer → trainee list).
@@ -184,15 +204,7 @@ async fn api_tree(
     filter: TreeFilter,
 ) -> Result<Download<Tree>, AppError> {
     let domain = filter.domain.clone();
-    let request = tree_page_request(format.as_deref(), page, per_page)?;
-    let key = report_key(
-        "tree",
-        &actor,
-        &(&filter, request.map(|r| (r.page, r.per_page))),
-    );
-    let tree = db
-        .report(key, move |conn| tree::tree(conn, &actor, &filter, request))
-        .await?;
+    let tree = tree_for(&db, actor, format.as_deref(), page, per_page, filter).await?;
     exports::respond(
         format.as_deref(),
         "cascade-tree",
@@ -241,15 +253,7 @@ async fn api_reach(
     per_page: Option<i64>,
     filter: TreeFilter,
 ) -> Result<Download<crate::domain::Paged<ReachLine>>, AppError> {
-    let request = tree_page_request(format.as_deref(), page, per_page)?;
-    let key = report_key(
-        "tree",
-        &actor,
-        &(&filter, request.map(|r| (r.page, r.per_page))),
-    );
-    let tree = db
-        .report(key, move |conn| tree::tree(conn, &actor, &filter, request))
-        .await?;
+    let tree = tree_for(&db, actor, format.as_deref(), page, per_page, filter).await?;
     let items: Vec<ReachLine> = tree
         .key_users()
         .into_iter()
