@@ -158,12 +158,14 @@ impl ManageConnection for ConnectionManager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 // busy_timeout first: the WAL switch itself may wait for another writer.
-                // mmap: a connection whose page cache another connection's write invalidated
-                // reads the pages back from the mapping instead of copying them in with read().
+                // No mmap: after any other connection's write, SQLite unmaps the whole file
+                // at the next read transaction (`unixUnfetch`) and faults it back in, which
+                // took 14 % of the CPU under enrolment load (bench/RESULTS.md) and saved the
+                // reports nothing measurable.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA mmap_size = 1073741824;",
+                     PRAGMA mmap_size = 0;",
                 )?;
                 Ok(DbConn::Sqlite(conn))
             }

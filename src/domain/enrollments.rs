@@ -186,14 +186,24 @@ fn seated_elsewhere_at_the_time(
     Ok(diesel::select(diesel::dsl::exists(
         enrollments::table
             .inner_join(training_sessions::table)
+            .filter(holds_a_seat())
             .filter(enrollments::person_id.eq(person_id))
-            .filter(enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)))
             .filter(training_sessions::id.ne(session.id))
             .filter(training_sessions::status.ne(SessionStatus::Cancelled.as_str()))
             .filter(training_sessions::starts_at.lt(session.ends_at))
             .filter(training_sessions::ends_at.gt(session.starts_at)),
     ))
     .get_result(conn)?)
+}
+
+type StatusIs = diesel::dsl::Eq<enrollments::status, &'static str>;
+
+/// `enrollments.status` holds a seat (`rules::HOLDS_A_SEAT`), as equalities joined by OR: the
+/// connection keeps the statement prepared, where SQLite prepares an `eq_any` list anew each
+/// time (and an enrolment's checks run under the write gate).
+fn holds_a_seat() -> diesel::dsl::Or<diesel::dsl::Or<StatusIs, StatusIs>, StatusIs> {
+    let [a, b, c] = rules::HOLDS_A_SEAT.map(|status| enrollments::status.eq(status.as_str()));
+    a.or(b).or(c)
 }
 
 /// The other sessions, overlapping `session`, where the person waits: a seat they held in
@@ -747,9 +757,7 @@ pub fn record_attendance(
             let id = enrollments::table
                 .filter(enrollments::session_id.eq(session_id))
                 .filter(enrollments::person_id.eq(line.person_id))
-                .filter(
-                    enrollments::status.eq_any(rules::HOLDS_A_SEAT.map(EnrollmentStatus::as_str)),
-                )
+                .filter(holds_a_seat())
                 .select(enrollments::id)
                 .first::<i64>(conn)
                 .optional()?;

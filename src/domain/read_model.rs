@@ -307,7 +307,7 @@ fn id_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable, Queryable, Selectable)]
 #[diesel(table_name = module_progress)]
 struct ModuleProgress {
     person_id: i64,
@@ -315,6 +315,13 @@ struct ModuleProgress {
     organization_id: i64,
     profile: String,
     progress: i32,
+}
+
+impl ModuleProgress {
+    /// Trained or seated: no plan item of the module still needs a seat.
+    fn done(&self) -> bool {
+        self.progress >= rules::Progress::Seated.rank()
+    }
 }
 
 /// Writes the module progress of the enrolments `only` keeps (an SQL condition over `e`
@@ -338,6 +345,10 @@ fn write_progress(conn: &mut DbConn, only: &str) -> Result<usize, AppError> {
 
 /// Recomputes the module progress of these (person, module) pairs: what an enrolment's new
 /// status can change. Call it in the transaction of the write.
+///
+/// One enrolment's write runs this, so it reads and writes with statements the connection
+/// keeps prepared, and touches the pair's planned needs only when the person became (or
+/// stopped being) trained or seated there: nothing else about them depends on the status.
 pub fn refresh_progress(conn: &mut DbConn, pairs: &[(i64, i64)]) -> Result<(), AppError> {
     let mut pairs = pairs.to_vec();
     pairs.sort_unstable();
@@ -345,19 +356,33 @@ pub fn refresh_progress(conn: &mut DbConn, pairs: &[(i64, i64)]) -> Result<(), A
     let people: Vec<i64> = pairs.iter().map(|(person, _)| *person).collect();
     crate::db::lock_people(conn, &people)?;
     for (person, module) in pairs {
+        let fresh = furthest(enrolled(conn, Some((person, module)))?).pop();
+        let kept = module_progress::table
+            .find((person, module))
+            .select(ModuleProgress::as_select())
+            .first(conn)
+            .optional()?;
+        if fresh == kept {
+            continue;
+        }
         diesel::delete(module_progress::table.find((person, module))).execute(conn)?;
-        write_progress(
-            conn,
-            &format!("e.person_id = {person} AND s.module_id = {module}"),
-        )?;
-        let needs = planned_needs::table
-            .filter(planned_needs::person_id.eq(person))
-            .filter(planned_needs::module_id.eq(module));
-        diesel::delete(needs).execute(conn)?;
-        write_planned(
-            conn,
-            &format!("ip.person_id = {person} AND i.module_id = {module}"),
-        )?;
+        if let Some(row) = &fresh {
+            diesel::insert_into(module_progress::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        if fresh.as_ref().is_some_and(ModuleProgress::done)
+            != kept.as_ref().is_some_and(ModuleProgress::done)
+        {
+            let needs = planned_needs::table
+                .filter(planned_needs::person_id.eq(person))
+                .filter(planned_needs::module_id.eq(module));
+            diesel::delete(needs).execute(conn)?;
+            write_planned(
+                conn,
+                &format!("ip.person_id = {person} AND i.module_id = {module}"),
+            )?;
+        }
     }
     Ok(())
 }
@@ -476,16 +501,25 @@ type PlanRow = (
 
 /// `refresh_progress` for the (person, module) pairs of these enrolments.
 pub fn refresh_enrollments(conn: &mut DbConn, ids: &[i64]) -> Result<(), AppError> {
-    let mut pairs = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(BATCH) {
-        pairs.extend(
-            enrollments::table
-                .inner_join(training_sessions::table)
-                .filter(enrollments::id.eq_any(chunk))
-                .select((enrollments::person_id, training_sessions::module_id))
-                .load::<(i64, i64)>(conn)?,
-        );
-    }
+    let pair_of = enrollments::table
+        .inner_join(training_sessions::table)
+        .select((enrollments::person_id, training_sessions::module_id));
+    let pairs = match ids {
+        // One enrolment's write: a statement the connection keeps prepared (an IN list is
+        // prepared anew each time).
+        [id] => pair_of.filter(enrollments::id.eq(id)).load(conn)?,
+        _ => {
+            let mut pairs = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(BATCH) {
+                pairs.extend(
+                    pair_of
+                        .filter(enrollments::id.eq_any(chunk))
+                        .load::<(i64, i64)>(conn)?,
+                );
+            }
+            pairs
+        }
+    };
     refresh_progress(conn, &pairs)
 }
 
@@ -493,10 +527,9 @@ pub fn refresh_enrollments(conn: &mut DbConn, ids: &[i64]) -> Result<(), AppErro
 /// status, result, whether the module is assessed.
 type Enrolled = (i64, i64, i64, Option<String>, String, Option<bool>, bool);
 
-/// The module progress as `rules::Progress::of` gives it, enrolment by enrolment in Rust: the
-/// oracle of the SQL that `write_progress` runs.
-fn computed_progress(conn: &mut DbConn) -> Result<Vec<ModuleProgress>, AppError> {
-    let rows: Vec<Enrolled> = enrollments::table
+/// The enrolments as the progress reads them, of one (person, module) pair or of all.
+fn enrolled(conn: &mut DbConn, pair: Option<(i64, i64)>) -> Result<Vec<Enrolled>, AppError> {
+    let mut query = enrollments::table
         .inner_join(training_sessions::table.inner_join(modules::table))
         .inner_join(people_table::table)
         .select((
@@ -508,7 +541,19 @@ fn computed_progress(conn: &mut DbConn) -> Result<Vec<ModuleProgress>, AppError>
             enrollments::passed,
             modules::assessed,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some((person, module)) = pair {
+        query = query
+            .filter(enrollments::person_id.eq(person))
+            .filter(training_sessions::module_id.eq(module));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The module progress as `rules::Progress::of` gives it, enrolment by enrolment in Rust: the
+/// furthest of each pair, in pair order. Over all enrolments it is the oracle of the SQL that
+/// `write_progress` runs for the rebuild.
+fn furthest(rows: Vec<Enrolled>) -> Vec<ModuleProgress> {
     let mut furthest: BTreeMap<(i64, i64), ModuleProgress> = BTreeMap::new();
     for (person_id, module_id, organization_id, profile, status, passed, assessed) in rows {
         let progress = EnrollmentStatus::parse(&status)
@@ -527,7 +572,7 @@ fn computed_progress(conn: &mut DbConn) -> Result<Vec<ModuleProgress>, AppError>
             });
         row.progress = row.progress.max(progress.rank());
     }
-    Ok(furthest.into_values().collect())
+    furthest.into_values().collect()
 }
 
 /// The groups that gained or lost a person: a person's (distinct) membership of each group
@@ -639,7 +684,7 @@ fn compare(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let kept = module_progress::table
         .select(ModuleProgress::as_select())
         .load(conn)?;
-    let progress = computed_progress(conn)?;
+    let progress = furthest(enrolled(conn, None)?);
     let planned = computed_planned(conn, &progress)?;
     lines.extend(differing("module_progress", kept, progress));
     let kept = planned_needs::table

@@ -572,15 +572,23 @@ fn managed(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Session, AppErro
     }
 }
 
-/// Takes the session's lock for the rest of the transaction: a row lock on PostgreSQL, the
-/// write lock on SQLite (a write as the transaction's first statement, so that SQLite waits
-/// for the lock instead of failing). Every change to seats starts with it, so that changes to
-/// one session happen one after the other, in arrival order.
+/// Takes the session's lock for the rest of the transaction: a row lock on PostgreSQL; on
+/// SQLite the transaction already holds the write lock (`db::transaction` begins IMMEDIATE), so
+/// this only checks the session exists. Every change to seats starts with it, so that changes
+/// to one session happen one after the other, in arrival order.
 pub fn lock(conn: &mut DbConn, id: i64) -> Result<(), AppError> {
-    let locked = diesel::update(training_sessions::table.find(id))
-        .set(training_sessions::revision.eq(training_sessions::revision))
-        .execute(conn)?;
-    if locked == 1 {
+    let locked = if matches!(conn, DbConn::Sqlite(_)) {
+        // An UPDATE here would only add a statement prepared anew each time (Diesel never
+        // keeps an UPDATE prepared).
+        diesel::select(diesel::dsl::exists(training_sessions::table.find(id)))
+            .get_result::<bool>(conn)?
+    } else {
+        diesel::update(training_sessions::table.find(id))
+            .set(training_sessions::revision.eq(training_sessions::revision))
+            .execute(conn)?
+            == 1
+    };
+    if locked {
         Ok(())
     } else {
         Err(AppError::NotFound)
