@@ -499,27 +499,21 @@ type PlanRow = (
     bool,
 );
 
-/// `refresh_progress` for the (person, module) pairs of these enrolments.
+/// `refresh_progress` for the (person, module) pairs of these enrolments, each found with one
+/// statement the connection keeps prepared (an `IN` list is prepared anew each time, and each
+/// pair costs more to refresh than to find).
 pub fn refresh_enrollments(conn: &mut DbConn, ids: &[i64]) -> Result<(), AppError> {
-    let pair_of = enrollments::table
-        .inner_join(training_sessions::table)
-        .select((enrollments::person_id, training_sessions::module_id));
-    let pairs = match ids {
-        // One enrolment's write: a statement the connection keeps prepared (an IN list is
-        // prepared anew each time).
-        [id] => pair_of.filter(enrollments::id.eq(id)).load(conn)?,
-        _ => {
-            let mut pairs = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(BATCH) {
-                pairs.extend(
-                    pair_of
-                        .filter(enrollments::id.eq_any(chunk))
-                        .load::<(i64, i64)>(conn)?,
-                );
-            }
-            pairs
-        }
-    };
+    let mut pairs = Vec::with_capacity(ids.len());
+    for id in ids {
+        pairs.extend(
+            enrollments::table
+                .inner_join(training_sessions::table)
+                .filter(enrollments::id.eq(id))
+                .select((enrollments::person_id, training_sessions::module_id))
+                .first::<(i64, i64)>(conn)
+                .optional()?,
+        );
+    }
     refresh_progress(conn, &pairs)
 }
 
